@@ -1,0 +1,22 @@
+/* UTF-8 validation and repair. Invalid input is never passed on: each maximal ill-formed
+ * subsequence (Unicode 15, section 3.9) becomes U+FFFD, so offsets of valid text are kept in order. */
+#ifndef TOPICS_UTF8_H
+#define TOPICS_UTF8_H
+
+#include <stddef.h>
+
+#include "common/status.h"
+
+/* Length of the longest prefix of s[0..len) that is well-formed UTF-8 (NUL bytes count as valid). */
+size_t utf8_valid_prefix(const char *s, size_t len);
+
+/* Copies s[0..len) to a new malloc'd buffer *out (NUL-terminated, length *outlen), replacing every
+ * ill-formed subsequence with U+FFFD. *nbad (may be NULL) gets how many were replaced. The caller
+ * frees *out. TOPICS_ENOMEM when out of memory (then *out is NULL). */
+topics_status utf8_repair(const char *s, size_t len, char **out, size_t *outlen, size_t *nbad);
+
+/* Decodes one well-formed-or-not code point at s[0..len), len > 0: returns the number of bytes
+ * consumed (>= 1) and sets *cp, which is 0xFFFD for an ill-formed subsequence. */
+size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp);
+
+#endif

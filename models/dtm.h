@@ -1,0 +1,75 @@
+/* The vocabulary and the document-term matrix. The pipeline feeds a dtm_builder talk by talk
+ * (tokens as surface ids, in text order); dtm_build applies --min-df/--max-df, picks each term's
+ * display word and freezes the result. Documents keep their index even when filtering empties them. */
+#ifndef TOPICS_DTM_H
+#define TOPICS_DTM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/status.h"
+
+typedef struct dtm_builder dtm_builder;
+typedef struct dtm dtm;
+
+/* An empty builder, or NULL when out of memory. Free with dtm_builder_free. */
+dtm_builder *dtm_builder_new(void);
+/* dtm_builder_free(NULL) does nothing. */
+void dtm_builder_free(dtm_builder *b);
+
+/* Interns a surface form (display spelling) together with the term key it belongs to; *sid gets
+ * the surface id. The same surface always belongs to the same key within one run. */
+topics_status dtm_builder_surface(dtm_builder *b, const char *term, size_t tlen, const char *surface,
+                                  size_t slen, uint32_t *sid);
+
+/* Starts the next document (documents are numbered 0, 1, ... in call order). */
+topics_status dtm_builder_begin_doc(dtm_builder *b);
+
+/* Appends n tokens, given as surface ids, to the current document. */
+topics_status dtm_builder_add(dtm_builder *b, const uint32_t *sids, size_t n);
+
+typedef struct dtm_options {
+  uint32_t min_df; /* keep terms found in at least this many documents [2] */
+  double max_df;   /* drop terms in more than this fraction of documents; < 0: the default rule
+                      (0.5, applied only when there are at least 20 documents) [-1] */
+} dtm_options;
+
+/* Defaults: min_df 2, max_df -1 (the default rule). */
+dtm_options dtm_default_options(void);
+
+/* Freezes the builder into *out (the builder may be freed afterwards). Terms are numbered by
+ * descending corpus frequency, ties by key bytes, so ids are stable. Free with dtm_free. */
+topics_status dtm_build(const dtm_builder *b, const dtm_options *opt, dtm **out);
+/* dtm_free(NULL) does nothing. */
+void dtm_free(dtm *m);
+
+uint32_t dtm_ndocs(const dtm *m);
+uint32_t dtm_nterms(const dtm *m);
+/* Tokens kept after filtering, over all documents. */
+uint64_t dtm_ntokens(const dtm *m);
+/* Tokens seen before filtering. */
+uint64_t dtm_ntokens_raw(const dtm *m);
+
+/* Document d's kept tokens as term ids in text order; *len gets the count. Valid until dtm_free. */
+const uint32_t *dtm_doc(const dtm *m, uint32_t d, uint32_t *len);
+
+/* The CSR count matrix: row d spans cols/vals[rows[d] .. rows[d+1]), columns ascending.
+ * Valid until dtm_free. */
+const uint64_t *dtm_csr_rows(const dtm *m);
+const uint32_t *dtm_csr_cols(const dtm *m);
+const uint32_t *dtm_csr_vals(const dtm *m);
+
+/* Term t's key (normalised, folded, stemmed) and display word (its most frequent surface form,
+ * ties by bytes). Valid until dtm_free. */
+const char *dtm_term_key(const dtm *m, uint32_t t);
+const char *dtm_term_word(const dtm *m, uint32_t t);
+/* Documents containing term t, and its total count. */
+uint32_t dtm_term_df(const dtm *m, uint32_t t);
+uint64_t dtm_term_cf(const dtm *m, uint32_t t);
+
+/* Builds a dtm directly from term-id documents (tests, benchmarks, synthetic corpora): docs[d] has
+ * lens[d] ids below nterms; words[t] (may be NULL) names term t. No filtering is applied. */
+topics_status dtm_from_ids(uint32_t ndocs, const uint32_t *const *docs, const uint32_t *lens,
+                           uint32_t nterms, const char *const *words, dtm **out);
+
+#endif

@@ -1,0 +1,63 @@
+/* Latent Dirichlet allocation by collapsed Gibbs sampling over a dtm. The sampler's cost per token
+ * does not grow linearly with K; threads split the documents, and the same seed and thread count
+ * give the same result. Random numbers come from GSL generators owned by the model. */
+#ifndef TOPICS_LDA_H
+#define TOPICS_LDA_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "common/status.h"
+#include "models/dtm.h"
+
+typedef struct lda lda;
+
+/* Called on the training thread after each iteration (may be NULL). */
+typedef void (*lda_progress_fn)(void *ud, uint32_t iteration, uint32_t iterations,
+                                double tokens_per_second, double log_likelihood_per_token);
+
+typedef struct lda_options {
+  uint32_t k;                 /* topics [10] */
+  uint32_t iterations;        /* Gibbs sweeps; 0 picks the default for the corpus size */
+  uint64_t seed;              /* [1] */
+  uint32_t threads;           /* worker threads [1] */
+  double alpha;               /* initial symmetric alpha per topic; <= 0 picks the default */
+  double beta;                /* [0.01] */
+  uint32_t optimize_interval; /* optimise asymmetric alpha every N sweeps after burn-in; 0: never */
+  uint32_t burn_in;           /* sweeps before the first alpha optimisation */
+  lda_progress_fn progress;
+  void *progress_ud;
+  /* When non-NULL and set non-zero (by a signal handler), training stops with TOPICS_EINTR. */
+  volatile sig_atomic_t *stop;
+} lda_options;
+
+/* Defaults as in the brackets above, with the default iterations/alpha/optimisation chosen at
+ * lda_new from the corpus. */
+lda_options lda_default_options(void);
+
+/* A model over m (which must outlive it), topics assigned at random; NULL and *st set on failure
+ * (TOPICS_EINVAL for k == 0 or a bad option, TOPICS_ENOMEM). Free with lda_free. */
+lda *lda_new(const dtm *m, const lda_options *opt, topics_status *st);
+/* lda_free(NULL) does nothing. */
+void lda_free(lda *model);
+
+/* Runs the configured sweeps. TOPICS_EINTR when stopped through opt->stop. */
+topics_status lda_train(lda *model);
+
+uint32_t lda_k(const lda *model);
+/* The iterations actually configured (after the default was resolved). */
+uint32_t lda_iterations(const lda *model);
+/* The current alpha vector (k values) and beta. Valid until lda_free. */
+const double *lda_alpha(const lda *model);
+double lda_beta(const lda *model);
+/* Collapsed log-likelihood log p(w, z) divided by the token count, at the current state. */
+double lda_log_likelihood_per_token(const lda *model);
+
+/* Tokens assigned to topic t. */
+uint64_t lda_topic_tokens(const lda *model, uint32_t t);
+/* phi[w] = p(w | topic t) for all terms (smoothed), into phi[0 .. nterms). */
+void lda_topic_word_dist(const lda *model, uint32_t t, double *phi);
+/* theta[t] = p(topic t | doc d) (smoothed with alpha), into theta[0 .. k). */
+void lda_doc_topic_dist(const lda *model, uint32_t d, double *theta);
+
+#endif

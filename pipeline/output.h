@@ -1,0 +1,52 @@
+/* Writers for a finished run: the text report, JSON (the contract in DESIGN.md), and the files of
+ * -o DIR (topics.json, topic-keys.tsv, doc-topics.tsv, tags.tsv, vocab.txt, docword.txt,
+ * report.html). Every file is written to a temporary file in the same directory and renamed into
+ * place only when complete, so an interrupted or failed run never leaves a partial file. */
+#ifndef TOPICS_OUTPUT_H
+#define TOPICS_OUTPUT_H
+
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "common/status.h"
+#include "models/dtm.h"
+#include "models/lda.h"
+#include "models/summary.h"
+#include "models/tags.h"
+#include "pipeline/reader.h"
+
+typedef struct out_doc_meta {
+  const char *id, *path, *title;
+  long line;
+} out_doc_meta;
+
+typedef struct out_run {
+  const char *version;
+  const dtm *m;
+  const out_doc_meta *docs;   /* dtm_ndocs(m) of them */
+  const rd_skipped *skipped;  /* files passed over */
+  size_t nskipped;
+  const tags_doc *tags;       /* dtm_ndocs(m) of them */
+  /* The model part; model == NULL for `topics tags`. */
+  const lda *model;
+  const summary *sum;
+  uint64_t seed;
+  /* Seconds spent per stage. */
+  double read_s, tokenize_s, model_s, total_s;
+} out_run;
+
+/* The readable report: a table per topic, then one line per talk with its tags. */
+topics_status out_text(FILE *f, const out_run *r);
+
+/* The JSON document of DESIGN.md, "documents" in input order. */
+topics_status out_json(FILE *f, const out_run *r);
+
+/* Writes every table of -o into dir (which must exist and be writable). Files are replaced
+ * atomically; on failure, earlier files of this call are kept and no temporary file remains.
+ * Errors are reported with diag_error naming the file. stop, when non-NULL and set, aborts with
+ * TOPICS_EINTR (temporary files removed). */
+topics_status out_write_dir(const char *dir, const out_run *r, volatile sig_atomic_t *stop);
+
+
+#endif

@@ -1,0 +1,57 @@
+/* Unit tests for common/: UTF-8 repair and the string map. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/strmap.h"
+#include "common/utf8.h"
+#include "tests/check.h"
+
+static void test_utf8(void) {
+  const char ok[] = "PyCon 資料 ✓";
+  CHECK(utf8_valid_prefix(ok, strlen(ok)) == strlen(ok));
+  /* overlong '/', a surrogate, a truncated 3-byte sequence, a stray continuation byte */
+  const char bad[] = "a\xC0\xAF" "b\xED\xA0\x80" "c\xE8\xB3" "d\x80";
+  CHECK(utf8_valid_prefix(bad, strlen(bad)) == 1);
+  char *out;
+  size_t n, nbad;
+  CHECK(utf8_repair(bad, strlen(bad), &out, &n, &nbad) == TOPICS_OK);
+  CHECK(utf8_valid_prefix(out, n) == n);
+  /* C0 and AF are two bad bytes; ED A0 80 is three (ED only takes 80..9F); E8 B3 is one subpart */
+  CHECK_STREQ(out, "a\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+                   "c\xEF\xBF\xBD" "d\xEF\xBF\xBD");
+  CHECK(nbad == 7);
+  free(out);
+  const char fffd[] = "x\xEF\xBF\xBDy";
+  CHECK(utf8_valid_prefix(fffd, strlen(fffd)) == strlen(fffd));
+}
+
+static void test_strmap(void) {
+  strmap *m = strmap_new();
+  CHECK(m != NULL);
+  char buf[32];
+  for (int i = 0; i < 10000; i++) {
+    int len = snprintf(buf, sizeof buf, "w%d", i);
+    uint32_t id;
+    int added;
+    CHECK(strmap_intern(m, buf, (size_t)len, &id, &added) == TOPICS_OK);
+    if ((uint32_t)i != id || !added) CHECK(0);
+  }
+  CHECK(strmap_count(m) == 10000);
+  uint32_t id;
+  CHECK(strmap_find(m, "w1234", 5, &id) && id == 1234);
+  CHECK(!strmap_find(m, "w10000", 6, &id));
+  size_t len;
+  CHECK_STREQ(strmap_str(m, 42, &len), "w42");
+  CHECK(len == 3);
+  int added;
+  CHECK(strmap_intern(m, "w7", 2, &id, &added) == TOPICS_OK && id == 7 && !added);
+  CHECK(strmap_intern(m, "", 0, &id, &added) == TOPICS_OK && added && id == 10000);
+  strmap_free(m);
+  strmap_free(NULL);
+}
+
+int main(void) {
+  test_utf8();
+  test_strmap();
+  return check_done();
+}

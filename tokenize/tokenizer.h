@@ -1,0 +1,56 @@
+/* Text to words and terms. One tok per thread: it owns its ICU break iterator, transliterator,
+ * Snowball stemmer, scratch buffers and its term cache. Input must be well-formed UTF-8 (the
+ * reader repairs it first); ill-formed input is still handled without crashing.
+ *
+ * A "word" is a segment after merges (URLs and other protected spans, numbers with units, Latin
+ * letters glued to digits, user-dictionary phrases). An "entry" is a distinct raw word form in this
+ * tok's cache, normalised, stop-checked and stemmed once. */
+#ifndef TOPICS_TOKENIZER_H
+#define TOPICS_TOKENIZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/status.h"
+#include "tokenize/lexicon.h"
+
+typedef struct tok tok;
+
+typedef struct tok_options {
+  int fold_han; /* 1: fold Traditional to Simplified Han (default); 0: --no-fold-han */
+} tok_options;
+
+/* Default options (fold_han = 1). */
+tok_options tok_default_options(void);
+
+/* A tokenizer using lx (which must outlive it); NULL and *st set on failure (TOPICS_EICU,
+ * TOPICS_ENOMEM). Free with tok_free. */
+tok *tok_new(const lex *lx, const tok_options *opt, topics_status *st);
+/* tok_free(NULL) does nothing. */
+void tok_free(tok *t);
+
+/* Called once per word in order: the word is text[start .. start+len) (it may contain white space
+ * when a dictionary phrase spans words). Non-zero return stops the walk. */
+typedef int (*tok_word_fn)(void *ud, size_t start, size_t len);
+
+/* The --raw segmentation of text[0..len): every non-white-space character falls in exactly one
+ * word, in order; punctuation is kept. */
+topics_status tok_raw(tok *t, const char *text, size_t len, tok_word_fn fn, void *ud);
+
+/* The terms of text[0..len) the model sees: appends their entry ids to (*ids)[*n...], growing the
+ * malloc'd array *ids (capacity *cap) as needed; stopwords, punctuation, protected spans and bare
+ * numbers are left out. */
+topics_status tok_terms(tok *t, const char *text, size_t len, uint32_t **ids, size_t *n, size_t *cap);
+
+/* Number of entries in this tok's cache; ids are dense and never change. */
+uint32_t tok_entry_count(const tok *t);
+
+/* The vocabulary key of an entry (normalised, Han-folded, stemmed): equal keys are one term.
+ * Valid until tok_free. *len may be NULL. */
+const char *tok_entry_term(const tok *t, uint32_t id, size_t *len);
+
+/* The display form of an entry: normalised (NFKC, case-folded) but neither stemmed nor Han-folded,
+ * e.g. "testing", "資料". Valid until tok_free. *len may be NULL. */
+const char *tok_entry_surface(const tok *t, uint32_t id, size_t *len);
+
+#endif
