@@ -14,6 +14,9 @@ void diag_set_stream(FILE *f) {
   pthread_mutex_unlock(&diag_lock);
 }
 
+static void diag_vprint(const char *kind, const char *file, long line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
 static void diag_vprint(const char *kind, const char *file, long line, const char *fmt, va_list ap) {
   pthread_mutex_lock(&diag_lock);
   FILE *out = diag_stream ? diag_stream : stderr;

@@ -34,6 +34,8 @@ typedef struct out_run {
   uint64_t seed;
   /* Seconds spent per stage. */
   double read_s, tokenize_s, model_s, total_s;
+  /* Peak resident memory of the process so far, in MiB (0 when unknown). */
+  double peak_rss_mb;
 } out_run;
 
 /* The readable report: a table per topic, then one line per talk with its tags. */

@@ -1,0 +1,403 @@
+/* LDA sampling throughput and topic quality on the pyvideo talks.
+ *
+ *   bench_lda [--data FILE.jsonl] [--iters N] [--uci DIR] [--score FILE] [--quality-k K]
+ *             [--quality-iters N] [--only-k K] [--ascii]
+ *
+ * Reads the "text" field of every JSON line, turns it into terms with the project tokenizer
+ * (tokenize/tokenizer.h; --ascii uses a plain lower-case ASCII word splitter instead), builds a dtm (min_df 2, default max_df rule) and prints, for K = 10, 50, 200 on 1 thread and
+ * K = 50 on 2 threads, tokens x iterations / sampling seconds, plus the K=200/K=50 cost ratio.
+ * --uci DIR writes vocab.txt and docword.txt (UCI bag of words) for bench/gensim_baseline.py;
+ * --score FILE reads topics as lines of 0-based term ids and prints their mean NPMI, so both
+ * models are scored by the same code (coh_npmi). Without --score it trains a quality model at
+ * --quality-k topics and prints its NPMI. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/mem.h"
+#include "common/strmap.h"
+#include "models/coherence.h"
+#include "models/dtm.h"
+#include "models/lda.h"
+#include "tokenize/lexicon.h"
+#include "tokenize/tokenizer.h"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int hexval(int c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+static size_t put_utf8(char *o, unsigned long cp) {
+  if (cp < 0x80) { o[0] = (char)cp; return 1; }
+  if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+static long read_hex4(const char *p, const char *end) {
+  if (end - p < 4) return -1;
+  long v = 0;
+  for (int i = 0; i < 4; i++) {
+    int h = hexval((unsigned char)p[i]);
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+/* Decodes the JSON string starting after its opening quote into out (at least as long as the
+ * input); returns the decoded length, or -1 when it is malformed. */
+static long json_string(const char *p, const char *end, char *out) {
+  size_t n = 0;
+  while (p < end && *p != '"') {
+    if (*p != '\\') { out[n++] = *p++; continue; }
+    if (++p >= end) return -1;
+    char c = *p++;
+    switch (c) {
+      case 'n': out[n++] = '\n'; break;
+      case 't': out[n++] = '\t'; break;
+      case 'r': out[n++] = '\r'; break;
+      case 'b': out[n++] = '\b'; break;
+      case 'f': out[n++] = '\f'; break;
+      case 'u': {
+        long cp = read_hex4(p, end);
+        if (cp < 0) return -1;
+        p += 4;
+        if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+          long lo = read_hex4(p + 2, end);
+          if (lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            p += 6;
+          }
+        }
+        if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;
+        n += put_utf8(out + n, (unsigned long)cp);
+        break;
+      }
+      default: out[n++] = c; break; /* \" \\ \/ */
+    }
+  }
+  return p < end ? (long)n : -1;
+}
+
+/* The value of the top-level "text" key of one JSON line (good enough for this data set). */
+static long line_text(const char *line, size_t len, char *out) {
+  const char *end = line + len, *p = line;
+  for (; end - p >= 6; p++) {
+    if (memcmp(p, "\"text\"", 6) != 0) continue;
+    const char *q = p + 6;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if (q < end && *q == ':') {
+      q++;
+      while (q < end && (*q == ' ' || *q == '\t')) q++;
+      if (q < end && *q == '"') return json_string(q + 1, end, out);
+    }
+  }
+  return -1;
+}
+
+/* A small English stopword list for the stand-in tokenizer. */
+static const char *const stop_words[] = {
+    "the", "and", "for", "with", "this", "that", "you", "are", "from", "will", "how", "can", "your",
+    "what", "have", "not", "but", "all", "our", "was", "use", "using", "about", "into", "they",
+    "their", "also", "more", "which", "these", "has", "its", "some", "when", "one", "out", "other",
+    "them", "there", "then", "than", "been", "many", "such", "who", "why", "way", "were", "any",
+    "each", "only", "most", "would", "should", "could", "just", "like", "get", "make", "talk",
+    "we", "it", "in", "of", "to", "is", "a", "an", "on", "be", "as", "or", "by", "at", "if", "do",
+    "so", "he", "she", "his", "her", "my", "me", "us", "no", "up", "i", "http", "https", "www",
+    "com", "will", "new", "very", "over", "both", "well", "where", "here", "does", "did", "been"};
+
+static int is_stop(const strmap *stops, const char *w, size_t n) {
+  uint32_t id;
+  return strmap_find(stops, w, n, &id);
+}
+
+/* The project tokenizer's terms of text as surface ids; ent_sid caches entry -> sid + 1. */
+static int add_terms(tok *tk, dtm_builder *b, const char *text, size_t len, uint32_t **ids,
+                     size_t *cap, uint32_t **ent_sid, size_t *ecap) {
+  size_t n = 0;
+  if (tok_terms(tk, text, len, ids, &n, cap) != TOPICS_OK) return -1;
+  size_t have = *ecap, need = tok_entry_count(tk);
+  if (MEM_RESERVE(*ent_sid, *ecap, need ? need : 1) != TOPICS_OK) return -1;
+  if (*ecap > have) memset(*ent_sid + have, 0, (*ecap - have) * sizeof **ent_sid);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t e = (*ids)[i];
+    if (!(*ent_sid)[e]) {
+      size_t tl, sl;
+      const char *term = tok_entry_term(tk, e, &tl), *surf = tok_entry_surface(tk, e, &sl);
+      uint32_t sid;
+      if (dtm_builder_surface(b, term, tl, surf, sl, &sid) != TOPICS_OK) return -1;
+      (*ent_sid)[e] = sid + 1;
+    }
+    (*ids)[i] = (*ent_sid)[e] - 1;
+  }
+  return dtm_builder_add(b, *ids, n) == TOPICS_OK ? 0 : -1;
+}
+
+static dtm *load(const char *path, int ascii, double *secs) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "bench_lda: %s: %s\n", path, strerror(errno));
+    return NULL;
+  }
+  double t0 = now_s();
+  dtm_builder *b = dtm_builder_new();
+  strmap *stops = strmap_new();
+  topics_status st = TOPICS_OK;
+  lex *lx = ascii ? NULL : lex_new(&st);
+  tok_options to = tok_default_options();
+  tok *tk = lx ? tok_new(lx, &to, &st) : NULL;
+  uint32_t *tids = NULL, *ent_sid = NULL;
+  size_t tidcap = 0, ecap = 0;
+  if (!ascii && !tk) {
+    fprintf(stderr, "bench_lda: tokenizer: %s\n", topics_strerror(st));
+    dtm_builder_free(b);
+    b = NULL;
+  }
+  for (size_t i = 0; stops && i < sizeof stop_words / sizeof *stop_words; i++)
+    strmap_intern(stops, stop_words[i], strlen(stop_words[i]), &(uint32_t){0}, NULL);
+  char *line = NULL, *text = NULL;
+  size_t cap = 0, tcap = 0;
+  uint32_t *sids = NULL;
+  size_t scap = 0;
+  ssize_t got;
+  while (b && stops && (got = getline(&line, &cap, f)) > 0) {
+    if (MEM_RESERVE(text, tcap, (size_t)got + 1) != TOPICS_OK) break;
+    long tl = line_text(line, (size_t)got, text);
+    if (tl < 0) continue;
+    dtm_builder_begin_doc(b);
+    if (!ascii) {
+      if (add_terms(tk, b, text, (size_t)tl, &tids, &tidcap, &ent_sid, &ecap) != 0) break;
+      continue;
+    }
+    size_t ns = 0;
+    for (long i = 0; i < tl;) {
+      if (!isalpha((unsigned char)text[i])) { i++; continue; }
+      long j = i;
+      while (j < tl && (isalnum((unsigned char)text[j]))) {
+        text[j] = (char)tolower((unsigned char)text[j]);
+        j++;
+      }
+      if (j - i >= 2 && !is_stop(stops, text + i, (size_t)(j - i))) {
+        uint32_t sid;
+        if (MEM_RESERVE(sids, scap, ns + 1) != TOPICS_OK) break;
+        dtm_builder_surface(b, text + i, (size_t)(j - i), text + i, (size_t)(j - i), &sid);
+        sids[ns++] = sid;
+      }
+      i = j;
+    }
+    dtm_builder_add(b, sids, ns);
+  }
+  fclose(f);
+  tok_free(tk);
+  lex_free(lx);
+  free(tids);
+  free(ent_sid);
+  strmap_free(stops);
+  free(line);
+  free(text);
+  free(sids);
+  dtm *m = NULL;
+  dtm_options o = dtm_default_options();
+  if (b) dtm_build(b, &o, &m);
+  dtm_builder_free(b);
+  *secs = now_s() - t0;
+  return m;
+}
+
+static int write_uci(const dtm *m, const char *dir) {
+  char p[4096];
+  snprintf(p, sizeof p, "%s/vocab.txt", dir);
+  FILE *f = fopen(p, "w");
+  if (!f) return -1;
+  for (uint32_t t = 0; t < dtm_nterms(m); t++) fprintf(f, "%s\n", dtm_term_word(m, t));
+  fclose(f);
+  snprintf(p, sizeof p, "%s/docword.txt", dir);
+  if (!(f = fopen(p, "w"))) return -1;
+  const uint64_t *rows = dtm_csr_rows(m);
+  const uint32_t *cols = dtm_csr_cols(m), *vals = dtm_csr_vals(m);
+  fprintf(f, "%u\n%u\n%llu\n", dtm_ndocs(m), dtm_nterms(m), (unsigned long long)rows[dtm_ndocs(m)]);
+  for (uint32_t d = 0; d < dtm_ndocs(m); d++)
+    for (uint64_t j = rows[d]; j < rows[d + 1]; j++)
+      fprintf(f, "%u %u %u\n", d + 1, cols[j] + 1, vals[j]);
+  fclose(f);
+  return 0;
+}
+
+/* Trains and returns tokens x iterations / wall seconds (and, in *per_cpu, / CPU seconds of the
+ * whole process, which a busy machine disturbs less); *out keeps the model when non-NULL. */
+static double throughput(const dtm *m, uint32_t k, uint32_t threads, uint32_t iters, int optimize,
+                         lda **out, double *per_cpu) {
+  lda_options o = lda_default_options();
+  o.k = k;
+  o.threads = threads;
+  o.iterations = iters;
+  if (!optimize) o.optimize_interval = 0;
+  topics_status st;
+  lda *md = lda_new(m, &o, &st);
+  if (!md) return 0;
+  double t0 = now_s(), c0 = cpu_s();
+  lda_train(md);
+  double dt = now_s() - t0, dc = cpu_s() - c0;
+  if (per_cpu) *per_cpu = (double)dtm_ntokens(m) * iters / dc;
+  if (out) *out = md;
+  else lda_free(md);
+  return (double)dtm_ntokens(m) * iters / dt;
+}
+
+/* Mean NPMI of our topics' top-10 words. */
+static double our_npmi(const lda *md, const dtm *m) {
+  uint32_t k = lda_k(md), v = dtm_nterms(m);
+  double *phi = malloc((size_t)v * sizeof *phi);
+  uint32_t *top = malloc((size_t)k * 10 * sizeof *top);
+  if (!phi || !top) return 0;
+  for (uint32_t t = 0; t < k; t++) {
+    lda_topic_word_dist(md, t, phi);
+    for (uint32_t r = 0; r < 10; r++) {
+      uint32_t best = UINT32_MAX;
+      for (uint32_t w = 0; w < v; w++) {
+        int taken = 0;
+        for (uint32_t q = 0; q < r; q++) taken |= top[t * 10 + q] == w;
+        if (!taken && (best == UINT32_MAX || phi[w] > phi[best])) best = w;
+      }
+      top[t * 10 + r] = best;
+    }
+  }
+  double s = coh_npmi_mean(m, top, k, 10);
+  free(phi);
+  free(top);
+  return s;
+}
+
+static double score_file(const dtm *m, const char *path, uint32_t *ntopics) {
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  uint32_t *ids = NULL;
+  size_t cap = 0, n = 0, per = 0;
+  char *line = NULL;
+  size_t lcap = 0;
+  *ntopics = 0;
+  while (getline(&line, &lcap, f) > 0) {
+    char *p = line, *e;
+    size_t here = 0;
+    for (;;) {
+      errno = 0;
+      long v = strtol(p, &e, 10);
+      if (e == p || errno || v < 0 || (unsigned long)v >= dtm_nterms(m)) break;
+      if (MEM_RESERVE(ids, cap, n + 1) != TOPICS_OK) break;
+      ids[n++] = (uint32_t)v;
+      here++;
+      p = e;
+    }
+    if (here) {
+      if (per == 0) per = here;
+      if (here != per) break; /* every topic must list the same number of words */
+      (*ntopics)++;
+    }
+  }
+  fclose(f);
+  free(line);
+  double s = *ntopics ? coh_npmi_mean(m, ids, *ntopics, (uint32_t)per) : 0;
+  free(ids);
+  return s;
+}
+
+int main(int argc, char **argv) {
+  const char *data = "../shared/data/talks-pyvideo.jsonl", *uci = NULL, *score = NULL;
+  uint32_t iters = 50, qk = 50, qiters = 500, only_k = 0;
+  int ascii = 0;
+  setvbuf(stdout, NULL, _IOLBF, 0); /* rows appear as they are measured, also through a pipe */
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    char *e;
+    if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
+    else if (!strcmp(a, "--ascii")) ascii = 1;
+    else if (!strcmp(a, "--uci") && i + 1 < argc) uci = argv[++i];
+    else if (!strcmp(a, "--score") && i + 1 < argc) score = argv[++i];
+    else if ((!strcmp(a, "--iters") || !strcmp(a, "--quality-k") || !strcmp(a, "--quality-iters") ||
+              !strcmp(a, "--only-k")) &&
+             i + 1 < argc) {
+      long v = strtol(argv[++i], &e, 10);
+      if (*e || v <= 0 || v > 100000) {
+        fprintf(stderr, "bench_lda: bad number for %s\n", a);
+        return 2;
+      }
+      if (!strcmp(a, "--iters")) iters = (uint32_t)v;
+      else if (!strcmp(a, "--quality-k")) qk = (uint32_t)v;
+      else if (!strcmp(a, "--only-k")) only_k = (uint32_t)v;
+      else qiters = (uint32_t)v;
+    } else {
+      fprintf(stderr,
+              "usage: bench_lda [--data FILE] [--iters N] [--uci DIR] [--score FILE]"
+              " [--quality-k K] [--quality-iters N] [--only-k K] [--ascii]\n");
+      return 2;
+    }
+  }
+  double load_s;
+  dtm *m = load(data, ascii, &load_s);
+  if (!m) return 1;
+  if (score) {
+    uint32_t nt = 0;
+    double s = score_file(m, score, &nt);
+    printf("%.4f %u\n", s, nt);
+    dtm_free(m);
+    return 0;
+  }
+  printf("corpus: %u docs, %llu tokens, %u terms (loaded in %.2f s)\n", dtm_ndocs(m),
+         (unsigned long long)dtm_ntokens(m), dtm_nterms(m), load_s);
+  if (uci && write_uci(m, uci) != 0) fprintf(stderr, "bench_lda: cannot write %s\n", uci);
+  printf("%-28s %10s %12s %16s\n", "LDA sampling", "iterations", "M tokens/s", "M tokens/CPU-s");
+  double c;
+  if (only_k) { /* one configuration, 1 thread (for profiling) */
+    double r = throughput(m, only_k, 1, iters, 0, NULL, &c);
+    printf("K=%-26u %10u %12.2f %16.2f\n", only_k, iters, r / 1e6, c / 1e6);
+    dtm_free(m);
+    return 0;
+  }
+  static const struct { uint32_t k, threads; } runs[] = {{10, 1}, {50, 1}, {200, 1}, {50, 2}};
+  double r50 = 0, r200 = 0, c50 = 0, c200 = 0;
+  for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+    double r = throughput(m, runs[i].k, runs[i].threads, iters, 0, NULL, &c);
+    char name[64];
+    snprintf(name, sizeof name, "K=%u, %u thread%s", runs[i].k, runs[i].threads,
+             runs[i].threads > 1 ? "s" : "");
+    printf("%-28s %10u %12.2f %16.2f\n", name, iters, r / 1e6, c / 1e6);
+    if (runs[i].threads == 1 && runs[i].k == 50) r50 = r, c50 = c;
+    if (runs[i].threads == 1 && runs[i].k == 200) r200 = r, c200 = c;
+  }
+  printf("cost per token K=200 / K=50: %.2fx wall, %.2fx CPU\n", r200 > 0 ? r50 / r200 : 0,
+         c200 > 0 ? c50 / c200 : 0);
+  lda *q = NULL;
+  double rq = throughput(m, qk, 1, qiters, 1, &q, &c);
+  if (q) {
+    printf("quality model K=%u, %u iterations (alpha optimised): %.2f M tokens/s, "
+           "LL/token %.4f, NPMI(top 10) %.4f\n",
+           qk, qiters, rq / 1e6, lda_log_likelihood_per_token(q), our_npmi(q, m));
+    lda_free(q);
+  }
+  dtm_free(m);
+  return 0;
+}

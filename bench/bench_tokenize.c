@@ -1,0 +1,393 @@
+/* Tokenize-stage benchmark: throughput (MB/s, tokens/s) of the full tokenize stage (tok_new +
+ * tok_terms: segmentation, merges, term cache) with 1 and 2 threads on three texts -- the Taiwan
+ * law texts, the pyvideo talks, and the mixed Chinese/English talks of the pycon-tw and pycon-apac
+ * events -- next to raw ICU word breaking (ubrk over utext_openUTF8, counting word segments) on
+ * the same text in the same run; and the F1 of the segmentation and of raw ICU on the UD GSD test
+ * set. Usage: bench_tokenize SHARED_DIR [MIXED_OUT]; MIXED_OUT receives the mixed text (one talk a
+ * line) so that bench/tokenize.sh can give jieba the same text. */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
+
+#include "common/mem.h"
+#include "tokenize/lexicon.h"
+#include "tokenize/seg_eval.h"
+#include "tokenize/segmenter.h"
+#include "tokenize/tokenizer.h"
+
+typedef struct corpus {
+  char *buf; /* decoded texts, back to back */
+  size_t len, cap;
+  size_t *off, *dlen; /* document i is buf[off[i] .. off[i] + dlen[i]) */
+  size_t ndocs, dcap, lcap;
+} corpus;
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Appends code point cp as UTF-8. */
+static int put_cp(corpus *c, unsigned cp) {
+  if (MEM_RESERVE(c->buf, c->cap, c->len + 4) != TOPICS_OK) return -1;
+  unsigned char *o = (unsigned char *)c->buf + c->len;
+  if (cp < 0x80) {
+    o[0] = (unsigned char)cp;
+    c->len += 1;
+  } else if (cp < 0x800) {
+    o[0] = (unsigned char)(0xC0 | (cp >> 6));
+    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    c->len += 2;
+  } else if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | (cp >> 12));
+    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    c->len += 3;
+  } else {
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    c->len += 4;
+  }
+  return 0;
+}
+
+static int hex4(const char *p, const char *end, unsigned *v) {
+  if (end - p < 4) return -1;
+  *v = 0;
+  for (int i = 0; i < 4; i++) {
+    char h = p[i];
+    unsigned d = h >= '0' && h <= '9' ? (unsigned)(h - '0')
+                 : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (unsigned)((h | 0x20) - 'a' + 10)
+                                                          : 16u;
+    if (d > 15) return -1;
+    *v = *v * 16 + d;
+  }
+  return 0;
+}
+
+/* Decodes the JSON string starting after its opening quote at *pp into c (when c is not NULL);
+ * leaves *pp after the closing quote. Handles \n \" \\ \/ \b \f \r \t and \uXXXX with surrogate
+ * pairs (a lone surrogate becomes U+FFFD). Returns -1 on malformed input. */
+static int json_string(const char **pp, const char *end, corpus *c) {
+  const char *p = *pp;
+  while (p < end && *p != '"') {
+    if (*p != '\\') {
+      const char *q = p;
+      while (q < end && *q != '"' && *q != '\\') q++;
+      if (c) {
+        if (MEM_RESERVE(c->buf, c->cap, c->len + (size_t)(q - p)) != TOPICS_OK) return -1;
+        memcpy(c->buf + c->len, p, (size_t)(q - p));
+        c->len += (size_t)(q - p);
+      }
+      p = q;
+      continue;
+    }
+    if (++p >= end) return -1;
+    unsigned cp;
+    switch (*p++) {
+      case 'n': cp = '\n'; break;
+      case 't': cp = '\t'; break;
+      case 'r': cp = '\r'; break;
+      case 'b': cp = '\b'; break;
+      case 'f': cp = '\f'; break;
+      case '/': cp = '/'; break;
+      case '\\': cp = '\\'; break;
+      case '"': cp = '"'; break;
+      case 'u':
+        if (hex4(p, end, &cp)) return -1;
+        p += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          unsigned lo;
+          if (end - p >= 6 && p[0] == '\\' && p[1] == 'u' && !hex4(p + 2, end, &lo) &&
+              lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            p += 6;
+          } else {
+            cp = 0xFFFD;
+          }
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          cp = 0xFFFD;
+        }
+        break;
+      default:
+        return -1;
+    }
+    if (c && put_cp(c, cp)) return -1;
+  }
+  if (p >= end) return -1;
+  *pp = p + 1;
+  return 0;
+}
+
+/* Reads the "text" field of every line of a JSON Lines file into c; with event_prefixes, only
+ * lines whose "event" starts with one of them (NULL-terminated list). Returns 0 or -1. */
+static int load_jsonl(const char *path, const char *const *event_prefixes, corpus *c) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  char *line = NULL;
+  size_t lcap = 0;
+  ssize_t got;
+  corpus key = {0};
+  while ((got = getline(&line, &lcap, f)) > 0) {
+    const char *p = line, *end = line + got;
+    size_t text_start = 0, text_len = 0;
+    int have_text = 0, event_ok = event_prefixes == NULL;
+    while (p < end && *p != '{') p++;
+    p++;
+    for (;;) {
+      while (p < end && (*p == ' ' || *p == ',' || *p == '\t')) p++;
+      if (p >= end || *p != '"') break;
+      p++;
+      key.len = 0;
+      if (json_string(&p, end, &key)) break;
+      while (p < end && (*p == ' ' || *p == ':')) p++;
+      if (p >= end) break;
+      if (*p == '"') {
+        p++;
+        int is_text = key.len == 4 && memcmp(key.buf, "text", 4) == 0;
+        int is_event = key.len == 5 && memcmp(key.buf, "event", 5) == 0;
+        size_t before = c->len;
+        if (json_string(&p, end, is_text || is_event ? c : NULL)) break;
+        if (is_text) {
+          text_start = before;
+          text_len = c->len - before;
+          have_text = 1;
+        } else if (is_event) {
+          for (const char *const *e = event_prefixes; e && *e; e++)
+            if (c->len - before >= strlen(*e) && memcmp(c->buf + before, *e, strlen(*e)) == 0)
+              event_ok = 1;
+          c->len = before; /* the event name is not kept */
+        }
+      } else {
+        while (p < end && *p != ',' && *p != '}') p++; /* numbers, null, true, false */
+      }
+    }
+    if (have_text && event_ok) {
+      if (MEM_RESERVE(c->off, c->dcap, c->ndocs + 1) != TOPICS_OK) break;
+      if (MEM_RESERVE(c->dlen, c->lcap, c->ndocs + 1) != TOPICS_OK) break;
+      c->off[c->ndocs] = text_start;
+      c->dlen[c->ndocs] = text_len;
+      c->ndocs++;
+    } else if (have_text) {
+      c->len = text_start;
+    }
+  }
+  free(key.buf);
+  free(line);
+  fclose(f);
+  return c->ndocs ? 0 : -1;
+}
+
+static void corpus_free(corpus *c) {
+  free(c->buf);
+  free(c->off);
+  free(c->dlen);
+}
+
+typedef struct job {
+  const corpus *c;
+  size_t from, to; /* documents */
+  tok *t;          /* the full stage, or */
+  UBreakIterator *bi; /* raw ICU, or */
+  segmenter *seg;     /* segmentation alone */
+  uint64_t tokens;
+  int failed;
+} job;
+
+static void *run_tok(void *arg) {
+  job *j = arg;
+  uint32_t *ids = NULL;
+  size_t cap = 0;
+  for (size_t d = j->from; d < j->to; d++) {
+    size_t n = 0;
+    if (tok_terms(j->t, j->c->buf + j->c->off[d], j->c->dlen[d], &ids, &n, &cap) != TOPICS_OK)
+      j->failed = 1;
+    j->tokens += n;
+  }
+  free(ids);
+  return NULL;
+}
+
+static void *run_seg(void *arg) {
+  job *j = arg;
+  seg_span *sp = NULL;
+  size_t cap = 0;
+  for (size_t d = j->from; d < j->to; d++) {
+    size_t n = 0;
+    if (seg_run(j->seg, j->c->buf + j->c->off[d], j->c->dlen[d], &sp, &n, &cap) != TOPICS_OK)
+      j->failed = 1;
+    j->tokens += n;
+  }
+  free(sp);
+  return NULL;
+}
+
+static void *run_icu(void *arg) {
+  job *j = arg;
+  UText ut = UTEXT_INITIALIZER;
+  for (size_t d = j->from; d < j->to; d++) {
+    UErrorCode err = U_ZERO_ERROR;
+    utext_openUTF8(&ut, j->c->buf + j->c->off[d], (int64_t)j->c->dlen[d], &err);
+    ubrk_setUText(j->bi, &ut, &err);
+    if (U_FAILURE(err)) {
+      j->failed = 1;
+      continue;
+    }
+    ubrk_first(j->bi);
+    while (ubrk_next(j->bi) != UBRK_DONE)
+      if (ubrk_getRuleStatus(j->bi) >= UBRK_WORD_NONE_LIMIT) j->tokens++;
+  }
+  utext_close(&ut);
+  return NULL;
+}
+
+/* One timed pass over the corpus with nt threads: raw 0 the full stage (fresh toks, so empty term
+ * caches, every pass), 1 raw ICU, 2 seg_run alone. */
+static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *secs,
+                    uint64_t *tokens) {
+  job jobs[2];
+  pthread_t th[2];
+  size_t per = (c->len + (size_t)nt - 1) / (size_t)nt, d = 0;
+  for (int k = 0; k < nt; k++) {
+    /* Contiguous shares of about equal bytes. */
+    size_t from = d, bytes = 0;
+    while (d < c->ndocs && (k == nt - 1 || bytes < per)) bytes += c->dlen[d++];
+    jobs[k] = (job){c, from, d, NULL, NULL, NULL, 0, 0};
+    topics_status st = TOPICS_OK;
+    if (raw == 2) {
+      jobs[k].seg = seg_new(&st);
+      if (!jobs[k].seg) return -1;
+    } else if (raw) {
+      UErrorCode err = U_ZERO_ERROR;
+      jobs[k].bi = ubrk_open(UBRK_WORD, "", NULL, 0, &err);
+      if (U_FAILURE(err)) return -1;
+    } else {
+      tok_options opt = tok_default_options();
+      jobs[k].t = tok_new(lx, &opt, &st);
+      if (!jobs[k].t) return -1;
+    }
+  }
+  double t0 = now();
+  for (int k = 0; k < nt; k++)
+    if (pthread_create(&th[k], NULL, raw == 2 ? run_seg : raw ? run_icu : run_tok, &jobs[k]))
+      return -1;
+  *tokens = 0;
+  int failed = 0;
+  for (int k = 0; k < nt; k++) {
+    pthread_join(th[k], NULL);
+    *tokens += jobs[k].tokens;
+    failed |= jobs[k].failed;
+  }
+  *secs = now() - t0;
+  for (int k = 0; k < nt; k++) {
+    tok_free(jobs[k].t);
+    seg_free(jobs[k].seg);
+    if (jobs[k].bi) ubrk_close(jobs[k].bi);
+  }
+  return failed ? -1 : 0;
+}
+
+/* The full stage, raw ICU and seg_run alone, passes interleaved so that a change in the
+ * machine's load hits all three alike; best of at least 3 passes each (more, up to 1 s in all,
+ * for small texts). mbs[m] and tps[m] get MB/s and tokens/s of mode m. */
+static int measure(const corpus *c, const lex *lx, int nt, double mbs[3], double tps[3]) {
+  double best[3] = {1e30, 1e30, 1e30}, total = 0;
+  uint64_t tokens[3] = {0, 0, 0};
+  for (int pass = 0; pass < 3 || (total < 1.0 && pass < 50); pass++) {
+    for (int m = 0; m < 3; m++) {
+      double s;
+      if (one_pass(c, lx, m, nt, &s, &tokens[m])) return -1;
+      total += s;
+      if (s < best[m]) best[m] = s;
+    }
+  }
+  for (int m = 0; m < 3; m++) {
+    mbs[m] = (double)c->len / 1e6 / best[m];
+    tps[m] = (double)tokens[m] / best[m];
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: bench_tokenize SHARED_DIR [MIXED_OUT]\n");
+    return 2;
+  }
+  char path[4096];
+  static const char *const mixed_events[] = {"pycon-tw", "pycon-apac", NULL};
+  struct {
+    const char *name, *file;
+    const char *const *events;
+    corpus c;
+  } texts[3] = {{"law (zh-Hant)", "zh-law-texts.jsonl", NULL, {0}},
+                {"talks (en)", "talks-pyvideo.jsonl", NULL, {0}},
+                {"mixed zh/en", "talks-pyvideo.jsonl", mixed_events, {0}}};
+  topics_status st;
+  lex *lx = lex_new(&st);
+  if (!lx) {
+    fprintf(stderr, "bench_tokenize: lex_new: %s\n", topics_strerror(st));
+    return 1;
+  }
+  printf("%-14s %6s %3s %9s %12s %9s %12s %7s %9s\n", "text", "MB", "thr", "tok MB/s",
+         "tok tokens/s", "ICU MB/s", "ICU tokens/s", "tok/ICU", "seg MB/s");
+  double one[3] = {0, 0, 0};
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/data/%s", argv[1], texts[i].file);
+    if (load_jsonl(path, texts[i].events, &texts[i].c)) {
+      printf("%-14s (skipped: cannot read %s)\n", texts[i].name, path);
+      continue;
+    }
+    corpus *c = &texts[i].c;
+    if (i == 2 && argc > 2) {
+      FILE *o = fopen(argv[2], "wb");
+      for (size_t d = 0; o && d < c->ndocs; d++) {
+        /* One talk a line for jieba: newlines inside a talk become spaces. */
+        for (size_t k = 0; k < c->dlen[d]; k++) {
+          char ch = c->buf[c->off[d] + k];
+          fputc(ch == '\n' || ch == '\r' ? ' ' : ch, o);
+        }
+        fputc('\n', o);
+      }
+      if (o) fclose(o);
+    }
+    for (int nt = 1; nt <= 2; nt++) {
+      double mbs[3], tps[3];
+      if (measure(c, lx, nt, mbs, tps)) {
+        printf("%-14s failed\n", texts[i].name);
+        continue;
+      }
+      double tm = mbs[0], tt = tps[0], im = mbs[1], it = tps[1], sm = mbs[2];
+      if (nt == 1) one[i] = tm;
+      printf("%-14s %6.1f %3d %9.1f %12.0f %9.1f %12.0f %6.2fx %9.1f", texts[i].name,
+             (double)c->len / 1e6, nt, tm, tt, im, it, tm / im, sm);
+      if (nt == 2 && one[i] > 0) printf("  (2 threads / 1 thread: %.2fx)", tm / one[i]);
+      printf("\n");
+    }
+  }
+  /* Accuracy on the UD GSD test set. */
+  snprintf(path, sizeof path, "%s/data/ud-zh-gsd-zh_gsd-ud-test.conllu", argv[1]);
+  seg_gold g;
+  segmenter *s = seg_new(&st);
+  if (s && seg_gold_load(path, &g) == TOPICS_OK) {
+    seg_score ours = {0, 0, 0}, icu = {0, 0, 0};
+    if (seg_gold_score(s, &g, 0, &ours) == TOPICS_OK && seg_gold_score(s, &g, 1, &icu) == TOPICS_OK)
+      printf("UD GSD test (%zu sentences): --raw F1 %.4f, raw ICU F1 %.4f\n", g.nsent,
+             seg_score_f1(&ours), seg_score_f1(&icu));
+    seg_gold_free(&g);
+  } else {
+    printf("UD GSD test: skipped (cannot read %s)\n", path);
+  }
+  seg_free(s);
+  for (int i = 0; i < 3; i++) corpus_free(&texts[i].c);
+  lex_free(lx);
+  return 0;
+}

@@ -1,0 +1,331 @@
+/* The LDA model's life cycle: defaults, set-up (word-major index, worker blocks, random start),
+ * the training loop with its deterministic multi-threaded sweeps, and the read-out functions. */
+#include <assert.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/mem.h"
+#include "models/dtm_int.h"
+#include "models/lda_int.h"
+
+/* α: we start from 0.1 per topic rather than 50/K. Talks are short (tens to a few hundred
+ * terms) and usually about one or two themes. 50/K puts 5 pseudo-tokens on every topic at K = 10
+ * (a prior mass of 50, half of a typical talk), which blurs each talk over all topics; even
+ * MALLET's default total of 5 (0.5 per topic at K = 10) is heavy for notes this short. 0.1 per
+ * topic keeps talk mixtures sparse at any K, and the asymmetric optimisation that follows the
+ * burn-in then learns how common each topic really is. β = 0.01 (Griffiths & Steyvers). */
+#define LDA_DEFAULT_ALPHA 0.1
+#define LDA_DEFAULT_BETA 0.01
+/* Optimise alpha every 10 sweeps once 50 sweeps have mixed the random start (MALLET uses 10 and
+ * 200 for long runs; our runs are shorter). */
+#define LDA_DEFAULT_INTERVAL 10
+#define LDA_DEFAULT_BURN_IN 50
+
+lda_options lda_default_options(void) {
+  lda_options o;
+  memset(&o, 0, sizeof o);
+  o.k = 10;
+  o.iterations = 0;
+  o.seed = 1;
+  o.threads = 1;
+  o.alpha = 0;
+  o.beta = LDA_DEFAULT_BETA;
+  o.optimize_interval = LDA_DEFAULT_INTERVAL;
+  o.burn_in = LDA_DEFAULT_BURN_IN;
+  return o;
+}
+
+/* Default sweeps: a budget of 8 million token visits, at most 1000 and at least 200 sweeps. On
+ * ~300 real talks (10k tokens) the log-likelihood still improves up to ~1000 sweeps, so small
+ * corpora get 1000; a ~60-talk, 20k-token corpus gets 400 (about half a second on one core, a
+ * quarter on two); a million-token corpus gets 200, enough there because every sweep moves many
+ * more tokens per topic. */
+static uint32_t default_iterations(uint64_t ntokens) {
+  uint64_t it = ntokens ? 8000000ull / ntokens : 1000;
+  if (it < 200) it = 200;
+  if (it > 1000) it = 1000;
+  return (uint32_t)it;
+}
+
+static uint64_t splitmix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+void lda_free(lda *md) {
+  if (!md) return;
+  for (uint32_t i = 0; md->workers && i < md->nworkers; i++) {
+    lda_worker *w = &md->workers[i];
+    gsl_rng_free(w->rng);
+    free(w->cnt);
+    free(w->dnk);
+    free(w->buf);
+    free(w->nz), free(w->aother), free(w->small), free(w->large);
+    free(w->wts), free(w->aprob), free(w->seen);
+  }
+  free(md->workers);
+  free(md->zp);
+  free(md->w_off);
+  free(md->dpos);
+  free(md->nk);
+  free(md->nwk);
+  free(md->alpha);
+  lda_alias_free(&md->alpha_alias);
+  lda_alias_free(&md->beta_alias);
+  free(md->nkq), free(md->tmpw), free(md->tmp_small), free(md->tmp_large);
+  free(md);
+}
+
+/* Word-major positions: w_off by counting, dpos[i] = where document-major token i lives. */
+static topics_status build_index(lda *md) {
+  const uint32_t *ids = md->m->ids;
+  md->w_off = calloc((size_t)md->v + 1, sizeof *md->w_off);
+  md->dpos = malloc((md->n ? (size_t)md->n : 1) * sizeof *md->dpos);
+  uint64_t *fill = malloc(((size_t)md->v + 1) * sizeof *fill);
+  if (!md->w_off || !md->dpos || !fill) {
+    free(fill);
+    return TOPICS_ENOMEM;
+  }
+  for (uint64_t i = 0; i < md->n; i++) md->w_off[ids[i] + 1]++;
+  for (uint32_t w = 0; w < md->v; w++) md->w_off[w + 1] += md->w_off[w];
+  memcpy(fill, md->w_off, ((size_t)md->v + 1) * sizeof *fill);
+  for (uint64_t i = 0; i < md->n; i++) md->dpos[i] = (uint32_t)fill[ids[i]]++;
+  free(fill);
+  return TOPICS_OK;
+}
+
+/* Contiguous blocks of documents and of terms, about n / workers tokens each. */
+static void split_blocks(lda *md) {
+  uint32_t nw = md->nworkers, d = 0, w = 0;
+  for (uint32_t i = 0; i < nw; i++) {
+    uint64_t goal = md->n * (i + 1) / nw;
+    md->workers[i].d0 = d;
+    md->workers[i].w0 = w;
+    if (i + 1 == nw) {
+      d = md->d;
+      w = md->v;
+    } else {
+      while (d < md->d && md->doc_off[d + 1] <= goal) d++;
+      while (w < md->v && md->w_off[w + 1] <= goal) w++;
+    }
+    md->workers[i].d1 = d;
+    md->workers[i].w1 = w;
+  }
+}
+
+/* Fills the v x k read-out counts from the token topics. */
+static void rebuild_nwk(lda *md) {
+  size_t vk = (size_t)md->v * md->k;
+  memset(md->nwk, 0, (vk ? vk : 1) * sizeof *md->nwk);
+  for (uint32_t w = 0; w < md->v; w++)
+    for (uint64_t i = md->w_off[w]; i < md->w_off[w + 1]; i++)
+      md->nwk[(size_t)w * md->k + (md->zp[i] & 0xffffu)]++;
+}
+
+lda *lda_new(const dtm *m, const lda_options *opt, topics_status *st) {
+  lda_options o = opt ? *opt : lda_default_options();
+  *st = TOPICS_EINVAL;
+  if (o.k == 0 || o.k > 65535 || !(o.beta > 0) || o.alpha != o.alpha) return NULL;
+  if (m->ntokens >= UINT32_MAX) { /* token positions are 32-bit */
+    *st = TOPICS_ELIMIT;
+    return NULL;
+  }
+  *st = TOPICS_ENOMEM;
+  lda *md = calloc(1, sizeof *md);
+  if (!md) return NULL;
+  md->m = m;
+  md->k = o.k;
+  md->v = m->nterms;
+  md->d = m->ndocs;
+  md->n = m->ntokens;
+  md->doc_off = m->doc_off;
+  if (o.iterations == 0) o.iterations = default_iterations(md->n);
+  if (!(o.alpha > 0)) o.alpha = LDA_DEFAULT_ALPHA;
+  if (o.threads == 0) o.threads = 1;
+  if (o.threads > 256) o.threads = 256;
+  md->opt = o;
+  md->beta = o.beta;
+  for (uint32_t d = 0; d < md->d; d++) {
+    uint64_t len = md->doc_off[d + 1] - md->doc_off[d];
+    if (len > md->maxlen) md->maxlen = (uint32_t)len;
+  }
+
+  size_t vk;
+  if (mem_mul(md->v ? md->v : 1, md->k, &vk) != TOPICS_OK) goto fail;
+  md->nwk = calloc(vk, sizeof *md->nwk);
+  md->nk = calloc(md->k, sizeof *md->nk);
+  md->alpha = malloc((size_t)md->k * sizeof *md->alpha);
+  md->zp = malloc((md->n ? (size_t)md->n : 1) * sizeof *md->zp);
+  if (!md->nwk || !md->nk || !md->alpha || !md->zp) goto fail;
+  for (uint32_t t = 0; t < md->k; t++) md->alpha[t] = o.alpha;
+  md->alpha_sum = o.alpha * md->k;
+  if (lda_alias_build(&md->alpha_alias, md->alpha, md->k) != TOPICS_OK) goto fail;
+  md->nkq = malloc((size_t)md->k * sizeof *md->nkq);
+  md->tmpw = malloc((size_t)md->k * sizeof *md->tmpw);
+  md->tmp_small = malloc((size_t)md->k * sizeof *md->tmp_small);
+  md->tmp_large = malloc((size_t)md->k * sizeof *md->tmp_large);
+  if (!md->nkq || !md->tmpw || !md->tmp_small || !md->tmp_large) goto fail;
+  /* The β part of the word proposal gets its table at each word phase; allocate it once here. */
+  if (lda_alias_build(&md->beta_alias, md->alpha, md->k) != TOPICS_OK) goto fail;
+  if (build_index(md) != TOPICS_OK) goto fail;
+
+  md->nworkers = o.threads;
+  md->workers = calloc(md->nworkers, sizeof *md->workers);
+  if (!md->workers) goto fail;
+  split_blocks(md);
+  for (uint32_t i = 0; i < md->nworkers; i++) {
+    lda_worker *w = &md->workers[i];
+    w->model = md;
+    w->rng = gsl_rng_alloc(gsl_rng_taus2);
+    w->cnt = calloc(md->k, sizeof *w->cnt);
+    w->dnk = calloc(md->k, sizeof *w->dnk);
+    w->buf = malloc((md->maxlen ? md->maxlen : 1) * sizeof *w->buf);
+    w->nz = malloc((size_t)md->k * sizeof *w->nz);
+    w->aother = malloc((size_t)md->k * sizeof *w->aother);
+    w->small = malloc((size_t)md->k * sizeof *w->small);
+    w->large = malloc((size_t)md->k * sizeof *w->large);
+    w->wts = malloc((size_t)md->k * sizeof *w->wts);
+    w->aprob = malloc((size_t)md->k * sizeof *w->aprob);
+    w->seen = calloc(md->k, 1);
+    if (!w->rng || !w->cnt || !w->dnk || !w->buf || !w->nz || !w->aother || !w->small ||
+        !w->large || !w->wts || !w->aprob || !w->seen)
+      goto fail;
+    /* Each worker's stream depends only on (seed, worker index). */
+    gsl_rng_set(w->rng, (unsigned long)(splitmix64(o.seed ^ splitmix64(i + 1)) & 0xffffffffu));
+    /* Random start, drawn by the worker that owns the documents; no proposal pending. */
+    for (uint32_t d = w->d0; d < w->d1; d++) {
+      for (uint64_t j = md->doc_off[d]; j < md->doc_off[d + 1]; j++) {
+        uint32_t t = (uint32_t)gsl_rng_uniform_int(w->rng, md->k);
+        md->zp[md->dpos[j]] = t | t << 16;
+        md->nk[t]++;
+      }
+    }
+  }
+  rebuild_nwk(md);
+  /* No proposal is pending yet (proposal == topic), but nkq must be defined for the first
+   * document phase. */
+  for (uint32_t t = 0; t < md->k; t++) md->nkq[t] = md->nk[t] + md->v * md->beta;
+  *st = TOPICS_OK;
+  return md;
+fail:
+  lda_free(md);
+  return NULL;
+}
+
+typedef struct phase_arg {
+  lda_worker *w;
+  int word; /* 1: word phase, 0: document phase */
+} phase_arg;
+
+static void *phase_main(void *p) {
+  phase_arg *a = p;
+  if (a->word) lda_word_phase_(a->w);
+  else lda_doc_phase_(a->w);
+  return NULL;
+}
+
+/* Runs one phase on every worker, then folds their topic-total changes into nk. Each worker
+ * writes only its own tokens and reads the frozen totals, so the result depends only on the seed
+ * and the worker count, never on scheduling. */
+static topics_status run_phase(lda *md, int word) {
+  uint32_t nw = md->nworkers;
+  if (word) {
+    /* Freeze the totals the word proposals will use; build the β part's alias table. */
+    double vb = md->v * md->beta, mass = 0;
+    for (uint32_t t = 0; t < md->k; t++) {
+      md->nkq[t] = md->nk[t] + vb;
+      md->tmpw[t] = md->beta / md->nkq[t];
+      mass += md->tmpw[t];
+    }
+    md->beta_mass = mass;
+    lda_alias_fill(md->beta_alias.prob, md->beta_alias.other, md->tmpw, md->k, md->tmp_small,
+                   md->tmp_large);
+  }
+  phase_arg args[256] = {{0}};
+  pthread_t th[256];
+  uint32_t started = 1;
+  for (uint32_t i = 0; i < nw; i++) args[i] = (phase_arg){&md->workers[i], word};
+  for (uint32_t i = 1; i < nw; i++) {
+    if (pthread_create(&th[i], NULL, phase_main, &args[i]) != 0) break;
+    started++;
+  }
+  phase_main(&args[0]);
+  /* Workers that could not get a thread run here: same result, just slower. */
+  for (uint32_t i = started; i < nw; i++) phase_main(&args[i]);
+  for (uint32_t i = 1; i < started; i++) pthread_join(th[i], NULL);
+  for (uint32_t i = 0; i < nw; i++) {
+    int64_t *dnk = md->workers[i].dnk;
+    for (uint32_t t = 0; t < md->k; t++) {
+      md->nk[t] = (uint32_t)((int64_t)md->nk[t] + dnk[t]);
+      dnk[t] = 0;
+    }
+  }
+  for (uint32_t i = 0; i < nw; i++) {
+    if (md->workers[i].stopped) {
+      md->workers[i].stopped = 0;
+      return TOPICS_EINTR;
+    }
+  }
+  return TOPICS_OK;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+topics_status lda_train(lda *md) {
+  const lda_options *o = &md->opt;
+  double ll = 0;
+  topics_status st = TOPICS_OK;
+  while (md->sweeps_done < o->iterations) {
+    if (o->stop && *o->stop) {
+      st = TOPICS_EINTR;
+      break;
+    }
+    double t0 = now_s();
+    if ((st = run_phase(md, 0)) != TOPICS_OK || (st = run_phase(md, 1)) != TOPICS_OK) break;
+    double dt = now_s() - t0;
+#ifndef NDEBUG
+    uint64_t total = 0;
+    for (uint32_t t = 0; t < md->k; t++) total += md->nk[t];
+    assert(total == md->n);
+#endif
+    md->sweeps_done++;
+    uint32_t s = md->sweeps_done;
+    if (o->optimize_interval && s > o->burn_in && (s - o->burn_in) % o->optimize_interval == 0) {
+      if ((st = lda_optimize_alpha_(md)) != TOPICS_OK) break;
+    }
+    if (o->progress) {
+      /* The likelihood costs about a sweep; refresh it every 10 sweeps and at the end. */
+      if (s == 1 || s % 10 == 0 || s == o->iterations) ll = lda_log_likelihood_per_token(md);
+      o->progress(o->progress_ud, s, o->iterations, dt > 0 ? (double)md->n / dt : 0.0, ll);
+    }
+  }
+  rebuild_nwk(md); /* the state stays consistent even when interrupted */
+  return st;
+}
+
+uint32_t lda_k(const lda *md) { return md->k; }
+uint32_t lda_iterations(const lda *md) { return md->opt.iterations; }
+const double *lda_alpha(const lda *md) { return md->alpha; }
+double lda_beta(const lda *md) { return md->beta; }
+uint64_t lda_topic_tokens(const lda *md, uint32_t t) { return md->nk[t]; }
+
+void lda_topic_word_dist(const lda *md, uint32_t t, double *phi) {
+  double den = md->nk[t] + md->v * md->beta;
+  for (uint32_t w = 0; w < md->v; w++) phi[w] = (md->nwk[(size_t)w * md->k + t] + md->beta) / den;
+}
+
+void lda_doc_topic_dist(const lda *md, uint32_t d, double *theta) {
+  uint64_t b = md->doc_off[d], e = md->doc_off[d + 1];
+  for (uint32_t t = 0; t < md->k; t++) theta[t] = md->alpha[t];
+  for (uint64_t i = b; i < e; i++) theta[md->zp[md->dpos[i]] & 0xffffu] += 1.0;
+  double den = (double)(e - b) + md->alpha_sum;
+  for (uint32_t t = 0; t < md->k; t++) theta[t] /= den;
+}

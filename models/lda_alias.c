@@ -1,0 +1,56 @@
+/* Walker's alias method (Vose's construction): O(n) to build, O(1) per draw. The sampler uses it
+ * for alpha, for the smoothing part of the word proposal and, per term, for its topic counts. */
+#include <stdlib.h>
+
+#include "models/lda_int.h"
+
+void lda_alias_free(lda_alias *a) {
+  free(a->prob);
+  free(a->other);
+  a->prob = NULL;
+  a->other = NULL;
+  a->n = 0;
+}
+
+void lda_alias_fill(double *prob, uint32_t *other, const double *w, uint32_t n, uint32_t *small,
+                    uint32_t *large) {
+  double sum = 0;
+  for (uint32_t i = 0; i < n; i++) sum += w[i];
+  uint32_t ns = 0, nl = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    prob[i] = sum > 0 ? w[i] * n / sum : 1.0; /* scaled weight until the slot is settled */
+    other[i] = i;
+    if (prob[i] < 1.0) small[ns++] = i;
+    else large[nl++] = i;
+  }
+  while (ns && nl) {
+    uint32_t s = small[--ns], l = large[nl - 1];
+    other[s] = l;
+    prob[l] -= 1.0 - prob[s];
+    if (prob[l] < 1.0) {
+      nl--;
+      small[ns++] = l;
+    }
+  }
+  /* Leftovers are 1 up to rounding. */
+  while (nl) prob[large[--nl]] = 1.0;
+  while (ns) prob[small[--ns]] = 1.0;
+}
+
+topics_status lda_alias_build(lda_alias *a, const double *w, uint32_t n) {
+  double *prob = malloc((size_t)(n ? n : 1) * sizeof *prob);
+  uint32_t *other = malloc((size_t)(n ? n : 1) * sizeof *other);
+  uint32_t *small = malloc((size_t)(n ? n : 1) * sizeof *small);
+  uint32_t *large = malloc((size_t)(n ? n : 1) * sizeof *large);
+  if (!prob || !other || !small || !large) {
+    free(prob), free(other), free(small), free(large);
+    return TOPICS_ENOMEM;
+  }
+  lda_alias_fill(prob, other, w, n, small, large);
+  free(small), free(large);
+  lda_alias_free(a);
+  a->n = n;
+  a->prob = prob;
+  a->other = other;
+  return TOPICS_OK;
+}

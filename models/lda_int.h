@@ -1,0 +1,80 @@
+/* The LDA model's layout, shared by the files that implement it (lda.c: life cycle and threads,
+ * lda_sampler.c: the two phases of a sweep, lda_alpha.c: alpha optimisation, lda_ll.c:
+ * log-likelihood, lda_alias.c: alias tables). Nothing outside models/ includes this. */
+#ifndef TOPICS_LDA_INT_H
+#define TOPICS_LDA_INT_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "models/lda.h"
+
+/* Walker's alias table: draws k with probability w[k] / sum(w) in O(1). Draw: v = uniform * n,
+ * slot a = floor(v); k = (v - a) < prob[a] ? a : other[a]. */
+typedef struct lda_alias {
+  uint32_t n;
+  double *prob;    /* acceptance threshold of slot j */
+  uint32_t *other; /* the alternative of slot j */
+} lda_alias;
+
+/* Replaces a's table with one for w[0..n); TOPICS_ENOMEM leaves a unchanged. */
+topics_status lda_alias_build(lda_alias *a, const double *w, uint32_t n);
+/* The same into caller-owned arrays of n entries (small and large are scratch). */
+void lda_alias_fill(double *prob, uint32_t *other, const double *w, uint32_t n, uint32_t *small,
+                    uint32_t *large);
+/* Frees a's arrays (a itself belongs to the caller). */
+void lda_alias_free(lda_alias *a);
+
+/* One worker: a fixed block of documents and a fixed block of words (each about n / workers
+ * tokens), its generator and scratch counts. Workers write only their own tokens. */
+typedef struct lda_worker {
+  struct lda *model;
+  uint32_t d0, d1;  /* documents [d0, d1) */
+  uint32_t w0, w1;  /* terms [w0, w1) */
+  gsl_rng *rng;
+  uint32_t *cnt;    /* dense K scratch (document or word counts), all zero between uses */
+  int64_t *dnk;     /* change of the topic totals during the current phase */
+  uint32_t *buf;    /* a document's tokens, gathered */
+  /* Word phase scratch, K entries each: the term's topics in use, their weights and alias table. */
+  uint32_t *nz, *aother, *small, *large;
+  double *wts, *aprob;
+  uint8_t *seen;
+  int stopped;      /* set when opt.stop fired during its phase */
+} lda_worker;
+
+/* Tokens live in word-major order (each term's occurrences contiguous) as zp = z | proposal << 16;
+ * documents reach their tokens through dpos. The topic-word matrix is never needed while
+ * sampling; nwk is filled after training for the read-out functions. */
+struct lda {
+  const dtm *m;
+  lda_options opt;
+  uint32_t k, v, d;
+  uint64_t n;
+  const uint64_t *doc_off; /* the dtm's: ndocs + 1 offsets into dpos */
+  uint32_t *zp;            /* word-major: topic in the low 16 bits, pending proposal in the high */
+  uint64_t *w_off;         /* v + 1 offsets into zp */
+  uint32_t *dpos;          /* document-major: position of each token in zp */
+  uint32_t *nk;            /* tokens per topic */
+  uint32_t *nwk;           /* v x k counts, rebuilt after training (read-out only) */
+  uint32_t maxlen;         /* longest document */
+  double *alpha, alpha_sum, beta;
+  lda_alias alpha_alias;
+  /* Frozen at the start of each word phase and used by the proposals it draws: n_k + Vβ, and the
+   * alias table of β / (n_k + Vβ) with its total mass. */
+  double *nkq, beta_mass;
+  lda_alias beta_alias;
+  double *tmpw;            /* K scratch for building it */
+  uint32_t *tmp_small, *tmp_large;
+  uint32_t nworkers;
+  lda_worker *workers;
+  uint32_t sweeps_done;
+};
+
+/* The two halves of a sweep over the worker's block (see lda_sampler.c). */
+void lda_doc_phase_(lda_worker *w);
+void lda_word_phase_(lda_worker *w);
+
+/* Minka's fixed-point update of the asymmetric alpha from document-topic count histograms. */
+topics_status lda_optimize_alpha_(struct lda *model);
+
+#endif

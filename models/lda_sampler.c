@@ -1,0 +1,188 @@
+/* One sweep of the sampler, in the style of WarpLDA (Chen et al. 2016) with LightLDA's word
+ * proposal (Yuan et al. 2015). Every token takes two Metropolis-Hastings steps towards the
+ * collapsed Gibbs conditional
+ *     p(k) ∝ (n_dk¬i + α_k)(n_wk¬i + β) / (n_k¬i + Vβ),
+ * one in a document phase and one in a word phase.
+ *   - The word phase visits each term's tokens (contiguous in memory) with the term's counts in a
+ *     dense K array. It accepts or rejects the document proposals, then draws a word proposal for
+ *     each token from q(k) ∝ (n_wk¬i + β) / (n_k + Vβ): an alias table over the topics the term
+ *     uses (built in O(its tokens)) plus a shared alias table for the β part. The 1/(n_k + Vβ)
+ *     factor matters: without it, small topics are hardly ever proposed and merged topics never
+ *     split again.
+ *   - The document phase gathers a document's tokens, accepts or rejects their word proposals,
+ *     then draws document proposals q(k) ∝ n_dk¬i + α_k: the topic of a random *other* token of
+ *     the document, or a draw from alpha's alias table.
+ * Each proposal carries exactly the factor of its own phase, so that factor cancels and a phase
+ * needs only its own counts (in L1) and the topic totals, which are frozen during a phase as in
+ * WarpLDA (so workers can run in parallel and deterministically). Every step is O(1) per token:
+ * the cost does not grow with K, and no V x K matrix is touched. */
+/* GSL's header then defines gsl_rng_uniform inline: one indirect call per number instead of two. */
+#define HAVE_INLINE 1
+#include <assert.h>
+#include <gsl/gsl_rng.h>
+
+#include "models/lda_int.h"
+
+#define ZMASK 0xffffu
+#define MAX_REDRAWS 64
+
+void lda_doc_phase_(lda_worker *wk) {
+  struct lda *md = wk->model;
+  const uint32_t K = md->k;
+  const double vbeta = md->v * md->beta, asum = md->alpha_sum, ascale = K / md->alpha_sum;
+  const double *alpha = md->alpha, *aprob = md->alpha_alias.prob, *nkq = md->nkq;
+  const uint32_t *aother = md->alpha_alias.other, *nk = md->nk, *dpos = md->dpos;
+  const uint64_t *doc_off = md->doc_off;
+  uint32_t *zp = md->zp, *cnt = wk->cnt, *buf = wk->buf;
+  int64_t *dnk = wk->dnk;
+  gsl_rng *r = wk->rng;
+  volatile sig_atomic_t *stop = md->opt.stop;
+
+  for (uint32_t d = wk->d0; d < wk->d1; d++) {
+    if (stop && ((d - wk->d0) & 1023) == 0 && *stop) {
+      wk->stopped = 1;
+      return;
+    }
+    const uint32_t *pos = dpos + doc_off[d];
+    const uint32_t len = (uint32_t)(doc_off[d + 1] - doc_off[d]);
+    if (len == 0) continue;
+    for (uint32_t j = 0; j < len; j++) buf[j] = zp[pos[j]];
+    for (uint32_t j = 0; j < len; j++) cnt[buf[j] & ZMASK]++;
+    /* The gather above is the phase's only random memory access; start fetching the next
+     * document's tokens now so that their cache misses overlap this document's work. */
+    if (d + 1 < wk->d1) {
+      const uint32_t *npos = dpos + doc_off[d + 1];
+      const uint32_t nlen = (uint32_t)(doc_off[d + 2] - doc_off[d + 1]);
+      for (uint32_t j = 0; j < nlen; j++) __builtin_prefetch(zp + npos[j], 1, 3);
+    }
+    /* Accept or reject the word proposals: the term factor cancels; the topic totals the
+     * proposal used (nkq) and the current ones (nk) do not. */
+    for (uint32_t j = 0; j < len; j++) {
+      const uint32_t s = buf[j] & ZMASK, t = buf[j] >> 16;
+      if (t == s) continue;
+      const double num = (cnt[t] + alpha[t]) * (nk[s] - 1 + vbeta) * nkq[t];
+      const double den = (cnt[s] - 1 + alpha[s]) * (nk[t] + vbeta) * nkq[s];
+      if (num >= den || gsl_rng_uniform(r) * den < num) {
+        cnt[s]--, cnt[t]++;
+        dnk[s]--, dnk[t]++;
+        buf[j] = t;
+      }
+    }
+    /* Draw document proposals from the other tokens' updated topics. */
+    const double mass = (len - 1) + asum;
+    for (uint32_t j = 0; j < len; j++) {
+      double u = gsl_rng_uniform(r) * mass;
+      uint32_t t;
+      if (u < len - 1) {
+        uint32_t o = (uint32_t)u;
+        t = buf[o + (o >= j)] & ZMASK;
+      } else {
+        double v = (u - (len - 1)) * ascale;
+        uint32_t a = (uint32_t)v;
+        if (a >= K) a = K - 1;
+        t = (v - a) < aprob[a] ? a : aother[a];
+      }
+      buf[j] = (buf[j] & ZMASK) | t << 16;
+    }
+    /* Write back, and clear the counts in O(len); debug builds check they summed to len. */
+    uint64_t total = 0;
+    for (uint32_t j = 0; j < len; j++) {
+      zp[pos[j]] = buf[j];
+      total += cnt[buf[j] & ZMASK];
+      cnt[buf[j] & ZMASK] = 0;
+    }
+    assert(total == len);
+    (void)total;
+  }
+}
+
+void lda_word_phase_(lda_worker *wk) {
+  struct lda *md = wk->model;
+  const uint32_t K = md->k;
+  const double beta = md->beta, vbeta = md->v * md->beta, bmass = md->beta_mass;
+  const double bscale = K / bmass;
+  const double *nkq = md->nkq, *bprob = md->beta_alias.prob;
+  const uint32_t *nk = md->nk, *bother = md->beta_alias.other;
+  const uint64_t *w_off = md->w_off;
+  uint32_t *zp = md->zp, *cnt = wk->cnt, *nz = wk->nz, *aother = wk->aother;
+  double *wts = wk->wts, *aprob = wk->aprob;
+  uint8_t *seen = wk->seen;
+  int64_t *dnk = wk->dnk;
+  gsl_rng *r = wk->rng;
+  volatile sig_atomic_t *stop = md->opt.stop;
+
+  for (uint32_t w = wk->w0; w < wk->w1; w++) {
+    if (stop && ((w - wk->w0) & 1023) == 0 && *stop) {
+      wk->stopped = 1;
+      return;
+    }
+    uint32_t *tok = zp + w_off[w];
+    const uint32_t cw = (uint32_t)(w_off[w + 1] - w_off[w]);
+    if (cw == 0) continue;
+    /* Count, and list the topics in use (nz, marked in seen) for the proposal table below. */
+    uint32_t nnz = 0;
+    for (uint32_t j = 0; j < cw; j++) {
+      uint32_t k = tok[j] & ZMASK;
+      if (!seen[k]) {
+        seen[k] = 1;
+        nz[nnz++] = k;
+      }
+      cnt[k]++;
+    }
+    /* Accept or reject the document proposals: the document factor cancels. */
+    for (uint32_t j = 0; j < cw; j++) {
+      const uint32_t s = tok[j] & ZMASK, t = tok[j] >> 16;
+      if (t == s) continue;
+      const double num = (cnt[t] + beta) * (nk[s] - 1 + vbeta);
+      const double den = (cnt[s] - 1 + beta) * (nk[t] + vbeta);
+      if (num >= den || gsl_rng_uniform(r) * den < num) {
+        cnt[s]--, cnt[t]++;
+        dnk[s]--, dnk[t]++;
+        tok[j] = t;
+        if (!seen[t]) {
+          seen[t] = 1;
+          nz[nnz++] = t;
+        }
+      }
+    }
+    /* The term's proposal: alias table over the topics it uses, weights n_wk / (n_k + Vβ)
+     * (a topic emptied by the step above just gets weight 0). */
+    double amass = 0;
+    for (uint32_t i = 0; i < nnz; i++) {
+      wts[i] = cnt[nz[i]] / nkq[nz[i]];
+      amass += wts[i];
+    }
+    lda_alias_fill(aprob, aother, wts, nnz, wk->small, wk->large);
+    const double mass = amass + bmass, zscale = nnz / amass;
+    for (uint32_t j = 0; j < cw; j++) {
+      const uint32_t s = tok[j] & ZMASK;
+      uint32_t t = s;
+      /* Draw from q with the token itself included, and remove it by rejection: a draw of s is
+       * kept with probability (n_ws - 1 + β) / (n_ws + β). */
+      for (int tries = 0; tries < MAX_REDRAWS; tries++) {
+        double u = gsl_rng_uniform(r) * mass;
+        if (u < amass) {
+          double v = u * zscale;
+          uint32_t a = (uint32_t)v;
+          if (a >= nnz) a = nnz - 1;
+          t = nz[(v - a) < aprob[a] ? a : aother[a]];
+        } else {
+          double v = (u - amass) * bscale;
+          uint32_t a = (uint32_t)v;
+          if (a >= K) a = K - 1;
+          t = (v - a) < bprob[a] ? a : bother[a];
+        }
+        if (t != s || gsl_rng_uniform(r) * (cnt[s] + beta) < cnt[s] - 1 + beta) break;
+      }
+      tok[j] = (tok[j] & ZMASK) | t << 16;
+    }
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < nnz; i++) {
+      total += cnt[nz[i]];
+      cnt[nz[i]] = 0;
+      seen[nz[i]] = 0;
+    }
+    assert(total == cw);
+    (void)total;
+  }
+}

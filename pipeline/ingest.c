@@ -1,0 +1,269 @@
+/* Batching: talk text is copied into an arena of at most BATCH_BYTES (plus one piece), cut into
+ * items of at most ITEM_BYTES that never span two talks. Workers claim items through an atomic
+ * counter and tokenise them with their own tok into worker-local entry ids. The merge then walks
+ * the items in input order and maps each worker's entry ids to global surface ids, interning an
+ * entry the first time it is met; first meetings happen in input order, so ids are the same for
+ * any thread count. */
+#include "pipeline/ingest.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/mem.h"
+
+#define BATCH_BYTES (16u << 20)
+#define ITEM_BYTES (256u << 10)
+#define NO_SID UINT32_MAX
+
+typedef struct item {
+  uint32_t doc;
+  size_t off, len;   /* in the arena */
+  uint32_t worker;   /* who tokenised it */
+  uint32_t *ids;     /* worker-local entry ids (reused across batches) */
+  size_t n, cap;
+  topics_status st;
+} item;
+
+typedef struct worker {
+  tok *t;
+  uint32_t *sid;    /* entry id -> global surface id, NO_SID until met */
+  size_t nsid, capsid;
+} worker;
+
+struct ingest {
+  rd_sink sink;
+  dtm_builder *b;
+  worker *workers;
+  uint32_t nworkers;
+  volatile sig_atomic_t *stop;
+  char *arena;
+  size_t arena_len, arena_cap;
+  item *items;
+  size_t nitems, items_cap;
+  /* documents */
+  out_doc_meta *docs;
+  size_t ndocs, docs_cap;
+  uint32_t begun;    /* documents begun in the builder */
+  int in_talk;
+  /* work distribution for the current batch */
+  atomic_size_t next;
+  double tok_seconds;
+};
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct worker_arg {
+  ingest *g;
+  uint32_t w;
+} worker_arg;
+
+static void *worker_main(void *p) {
+  worker_arg *a = p;
+  ingest *g = a->g;
+  for (;;) {
+    size_t i = atomic_fetch_add(&g->next, 1);
+    if (i >= g->nitems) break;
+    item *it = &g->items[i];
+    it->worker = a->w;
+    it->n = 0;
+    it->st = tok_terms(g->workers[a->w].t, g->arena + it->off, it->len, &it->ids, &it->n, &it->cap);
+  }
+  return NULL;
+}
+
+/* Maps worker-local entry ids to global surface ids, interning entries met for the first time. */
+static topics_status translate(ingest *g, worker *w, uint32_t *ids, size_t n) {
+  uint32_t count = tok_entry_count(w->t);
+  if (count > w->nsid) {
+    if (MEM_RESERVE(w->sid, w->capsid, count) != TOPICS_OK) return TOPICS_ENOMEM;
+    for (size_t i = w->nsid; i < count; i++) w->sid[i] = NO_SID;
+    w->nsid = count;
+  }
+  for (size_t i = 0; i < n; i++) {
+    uint32_t e = ids[i];
+    if (w->sid[e] == NO_SID) {
+      size_t tl, sl;
+      const char *term = tok_entry_term(w->t, e, &tl);
+      const char *surf = tok_entry_surface(w->t, e, &sl);
+      topics_status st = dtm_builder_surface(g->b, term, tl, surf, sl, &w->sid[e]);
+      if (st != TOPICS_OK) return st;
+    }
+    ids[i] = w->sid[e];
+  }
+  return TOPICS_OK;
+}
+
+static topics_status begin_docs_through(ingest *g, uint32_t doc) {
+  while (g->begun <= doc) {
+    topics_status st = dtm_builder_begin_doc(g->b);
+    if (st != TOPICS_OK) return st;
+    g->begun++;
+  }
+  return TOPICS_OK;
+}
+
+static topics_status flush(ingest *g) {
+  if (g->nitems == 0) return TOPICS_OK;
+  double t0 = now_seconds();
+  atomic_store(&g->next, 0);
+  uint32_t nthreads = g->nworkers;
+  if (nthreads > g->nitems) nthreads = (uint32_t)g->nitems;
+  pthread_t tids[256];
+  worker_arg args[256];
+  uint32_t started = 0;
+  for (uint32_t w = 1; w < nthreads; w++) {
+    args[w].g = g;
+    args[w].w = w;
+    if (pthread_create(&tids[w], NULL, worker_main, &args[w]) != 0) break;
+    started = w;
+  }
+  args[0].g = g;
+  args[0].w = 0;
+  worker_main(&args[0]);
+  for (uint32_t w = 1; w <= started; w++) pthread_join(tids[w], NULL);
+  topics_status st = TOPICS_OK;
+  for (size_t i = 0; i < g->nitems && st == TOPICS_OK; i++) {
+    item *it = &g->items[i];
+    st = it->st;
+    if (st == TOPICS_OK) st = begin_docs_through(g, it->doc);
+    if (st == TOPICS_OK) st = translate(g, &g->workers[it->worker], it->ids, it->n);
+    if (st == TOPICS_OK) st = dtm_builder_add(g->b, it->ids, it->n);
+  }
+  g->nitems = 0;
+  g->arena_len = 0;
+  g->tok_seconds += now_seconds() - t0;
+  return st;
+}
+
+static topics_status sink_begin(void *ud, const rd_talk_info *t) {
+  ingest *g = ud;
+  if (g->stop && *g->stop) return TOPICS_EINTR;
+  if (g->ndocs >= UINT32_MAX - 1) return TOPICS_ELIMIT;
+  if (MEM_RESERVE(g->docs, g->docs_cap, g->ndocs + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+  out_doc_meta *d = &g->docs[g->ndocs];
+  d->id = mem_strndup(t->id, strlen(t->id));
+  d->path = mem_strndup(t->path, strlen(t->path));
+  d->title = mem_strndup(t->title, strlen(t->title));
+  d->line = t->line;
+  g->ndocs++;
+  if (!d->id || !d->path || !d->title) return TOPICS_ENOMEM;
+  g->in_talk = 1;
+  return TOPICS_OK;
+}
+
+static topics_status sink_text(void *ud, const char *s, size_t len) {
+  ingest *g = ud;
+  if (g->stop && *g->stop) return TOPICS_EINTR;
+  if (!g->in_talk || len == 0) return TOPICS_OK;
+  uint32_t doc = (uint32_t)(g->ndocs - 1);
+  size_t need;
+  if (mem_add(g->arena_len, len, &need) != TOPICS_OK) return TOPICS_ENOMEM;
+  if (MEM_RESERVE(g->arena, g->arena_cap, need) != TOPICS_OK) return TOPICS_ENOMEM;
+  memcpy(g->arena + g->arena_len, s, len);
+  /* Extend the last item when it is this talk's and still small; pieces end at line ends or
+   * white space, so joining them never glues two words. */
+  item *last = g->nitems ? &g->items[g->nitems - 1] : NULL;
+  if (last && last->doc == doc && last->len + len <= ITEM_BYTES) {
+    last->len += len;
+  } else {
+    if (g->nitems == g->items_cap) {
+      size_t old = g->items_cap;
+      if (MEM_RESERVE(g->items, g->items_cap, g->nitems + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+      memset(g->items + old, 0, (g->items_cap - old) * sizeof *g->items);
+    }
+    item *it = &g->items[g->nitems++];
+    it->doc = doc;
+    it->off = g->arena_len;
+    it->len = len;
+  }
+  g->arena_len = need;
+  if (g->arena_len >= BATCH_BYTES) return flush(g);
+  return TOPICS_OK;
+}
+
+static topics_status sink_end(void *ud) {
+  ingest *g = ud;
+  g->in_talk = 0;
+  return TOPICS_OK;
+}
+
+ingest *ingest_new(const lex *lx, const tok_options *topt, uint32_t nthreads,
+                   volatile sig_atomic_t *stop, topics_status *st) {
+  if (nthreads == 0) nthreads = 1;
+  if (nthreads > 256) nthreads = 256;
+  ingest *g = calloc(1, sizeof *g);
+  if (!g) {
+    *st = TOPICS_ENOMEM;
+    return NULL;
+  }
+  g->stop = stop;
+  g->b = dtm_builder_new();
+  g->workers = calloc(nthreads, sizeof *g->workers);
+  if (!g->b || !g->workers) {
+    ingest_free(g);
+    *st = TOPICS_ENOMEM;
+    return NULL;
+  }
+  g->nworkers = nthreads;
+  for (uint32_t w = 0; w < nthreads; w++) {
+    g->workers[w].t = tok_new(lx, topt, st);
+    if (!g->workers[w].t) {
+      ingest_free(g);
+      return NULL;
+    }
+  }
+  g->sink.begin = sink_begin;
+  g->sink.text = sink_text;
+  g->sink.end = sink_end;
+  g->sink.ud = g;
+  *st = TOPICS_OK;
+  return g;
+}
+
+void ingest_free(ingest *g) {
+  if (!g) return;
+  dtm_builder_free(g->b);
+  if (g->workers) {
+    for (uint32_t w = 0; w < g->nworkers; w++) {
+      tok_free(g->workers[w].t);
+      free(g->workers[w].sid);
+    }
+  }
+  free(g->workers);
+  for (size_t i = 0; i < g->items_cap; i++) free(g->items[i].ids);
+  free(g->items);
+  free(g->arena);
+  for (size_t i = 0; i < g->ndocs; i++) {
+    free((char *)g->docs[i].id);
+    free((char *)g->docs[i].path);
+    free((char *)g->docs[i].title);
+  }
+  free(g->docs);
+  free(g);
+}
+
+const rd_sink *ingest_sink(ingest *g) { return &g->sink; }
+
+topics_status ingest_finish(ingest *g) {
+  topics_status st = flush(g);
+  if (st != TOPICS_OK) return st;
+  /* Talks with no text at all still get their (empty) document. */
+  if (g->ndocs) return begin_docs_through(g, (uint32_t)(g->ndocs - 1));
+  return TOPICS_OK;
+}
+
+const dtm_builder *ingest_builder(const ingest *g) { return g->b; }
+
+const out_doc_meta *ingest_docs(const ingest *g, uint32_t *ndocs) {
+  *ndocs = (uint32_t)g->ndocs;
+  return g->docs;
+}
+
+double ingest_tokenize_seconds(const ingest *g) { return g->tok_seconds; }

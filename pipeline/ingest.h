@@ -1,0 +1,43 @@
+/* From talks to the term matrix: a reader sink that gathers talk text into bounded batches,
+ * tokenises each batch on several threads (one tok each) and merges the results into a
+ * dtm_builder in input order, so term ids and output do not depend on the thread count and memory
+ * does not grow with the raw bytes read. */
+#ifndef TOPICS_INGEST_H
+#define TOPICS_INGEST_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/status.h"
+#include "models/dtm.h"
+#include "pipeline/output.h"
+#include "pipeline/reader.h"
+#include "tokenize/lexicon.h"
+#include "tokenize/tokenizer.h"
+
+typedef struct ingest ingest;
+
+/* A new ingest using lx (must outlive it) with nthreads tokenizer threads (>= 1); stop, when
+ * non-NULL and set, makes the sink return TOPICS_EINTR. NULL and *st set on failure. */
+ingest *ingest_new(const lex *lx, const tok_options *topt, uint32_t nthreads,
+                   volatile sig_atomic_t *stop, topics_status *st);
+/* ingest_free(NULL) does nothing. Frees the builder and the talk metadata unless taken. */
+void ingest_free(ingest *g);
+
+/* The sink to hand to rd_read; valid while g lives. */
+const rd_sink *ingest_sink(ingest *g);
+
+/* Tokenises what is still buffered. Call once after rd_read. */
+topics_status ingest_finish(ingest *g);
+
+/* The builder holding every talk read (one document per talk, in order). */
+const dtm_builder *ingest_builder(const ingest *g);
+
+/* Talk metadata, one per document; valid until ingest_free. */
+const out_doc_meta *ingest_docs(const ingest *g, uint32_t *ndocs);
+
+/* Seconds spent tokenising (the rest of the reading time is I/O and splitting). */
+double ingest_tokenize_seconds(const ingest *g);
+
+#endif

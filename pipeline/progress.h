@@ -1,0 +1,24 @@
+/* Progress on standard error while the model trains: only when standard error is a terminal and
+ * -q was not given, so logs and pipes stay clean. */
+#ifndef TOPICS_PROGRESS_H
+#define TOPICS_PROGRESS_H
+
+#include <stdint.h>
+
+typedef struct progress {
+  int enabled;
+  double last; /* monotonic seconds of the last line drawn */
+} progress;
+
+/* Enabled when !quiet and stderr is a terminal. */
+void progress_init(progress *p, int quiet);
+
+/* An lda_progress_fn: redraws "iteration i/n, tokens/s, log-likelihood/token" at most 10 times a
+ * second (and always for the last iteration). ud is a progress*. */
+void progress_lda(void *ud, uint32_t iteration, uint32_t iterations, double tokens_per_second,
+                  double log_likelihood_per_token);
+
+/* A one-line stage note ("read 64 talks") when enabled. */
+void progress_note(progress *p, const char *what);
+
+#endif

@@ -1,0 +1,407 @@
+/* rd_read: walks the command-line paths (directories recursively, names sorted by byte order,
+ * hidden entries skipped, symlinked directory loops reported and not followed), checks each file
+ * (binary, BOM, encoding) and hands it to the talk splitter or the JSON Lines reader. One fd is
+ * open at a time: a directory's names are read and the directory closed before recursing. */
+#include "pipeline/reader.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/diag.h"
+#include "common/mem.h"
+#include "pipeline/filetype.h"
+#include "pipeline/jsonl.h"
+#include "pipeline/rd_src.h"
+#include "pipeline/talks.h"
+
+typedef struct dirid {
+  dev_t dev;
+  ino_t ino;
+} dirid;
+
+typedef struct walk {
+  const rd_options *opt;
+  const rd_sink *sink;
+  rd_stats *stats;
+  topics_status err; /* first missing-path / unreadable-file status, returned at the end */
+  dirid *stack;      /* directories on the current path, for loop detection */
+  size_t depth, cap;
+  size_t skipcap; /* capacity of stats->skipped */
+  /* Files of other types met in directory walks: counted and named in one warning at the end,
+   * so a folder of notes and pictures gives one line, not one per picture. */
+  size_t nother;
+  char other_names[256];
+} walk;
+
+topics_status rd_split_parse(const char *s, rd_split *out) {
+  static const char *const names[] = {"auto", "file", "heading", "time"};
+  for (int i = 0; i < 4; i++) {
+    if (s && strcmp(s, names[i]) == 0) {
+      *out = (rd_split)i;
+      return TOPICS_OK;
+    }
+  }
+  return TOPICS_EINVAL;
+}
+
+void rd_stats_clear(rd_stats *stats) {
+  if (!stats) return;
+  for (size_t i = 0; i < stats->nskipped; i++) {
+    free(stats->skipped[i].path);
+    free(stats->skipped[i].reason);
+  }
+  free(stats->skipped);
+  memset(stats, 0, sizeof *stats);
+}
+
+static void note_error(walk *w, topics_status st) {
+  if (w->err == TOPICS_OK) w->err = st;
+}
+
+static topics_status add_skipped(walk *w, const char *path, const char *reason) {
+  rd_stats *s = w->stats;
+  if (MEM_RESERVE(s->skipped, w->skipcap, s->nskipped + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+  char *p = mem_strndup(path, strlen(path));
+  char *r = mem_strndup(reason, strlen(reason));
+  if (!p || !r) {
+    free(p);
+    free(r);
+    return TOPICS_ENOMEM;
+  }
+  s->skipped[s->nskipped].path = p;
+  s->skipped[s->nskipped].reason = r;
+  s->nskipped++;
+  return TOPICS_OK;
+}
+
+static const char *base_name(const char *path) {
+  const char *b = strrchr(path, '/');
+  return b ? b + 1 : path;
+}
+
+/* The extension of a file name ("" when there is none; a leading dot is not one). */
+static const char *extension(const char *name) {
+  const char *dot = strrchr(name, '.');
+  return dot && dot != name ? dot + 1 : "";
+}
+
+static int is_jsonl(const char *name) { return strcasecmp(extension(name), "jsonl") == 0; }
+
+/* Project documents (README, LICENSE, ...) describe a folder rather than hold notes: a notes folder
+ * or the sample corpus keeps its README beside the talks. Skipped only inside directory walks. */
+static int is_folder_document(const char *name) {
+  static const char *const stems[] = {"readme", "license", "licence", "copying", "changelog",
+                                      "contributing", "authors"};
+  for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++) {
+    size_t n = strlen(stems[i]);
+    if (strncasecmp(name, stems[i], n) == 0 && (name[n] == '\0' || name[n] == '.')) return 1;
+  }
+  return 0;
+}
+
+static int wanted_ext(const char *name) {
+  static const char *const exts[] = {"txt", "md", "markdown", "rst", "jsonl"};
+  const char *e = extension(name);
+  for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+    if (strcasecmp(e, exts[i]) == 0) return 1;
+  return 0;
+}
+
+/* Copies a pipe or terminal into an unlinked temporary file, since files are read twice. */
+static topics_status spool(int in, const char *what, FILE **tmp) {
+  *tmp = tmpfile();
+  if (!*tmp) {
+    diag_error(what, 0, "cannot buffer the input in a temporary file: %s", strerror(errno));
+    return TOPICS_EIO;
+  }
+  int out = fileno(*tmp);
+  char *buf = malloc(RDS_BUFSIZE);
+  if (!buf) return TOPICS_ENOMEM;
+  topics_status st = TOPICS_OK;
+  for (;;) {
+    ssize_t n = read(in, buf, RDS_BUFSIZE);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      diag_error(what, 0, "read error: %s", strerror(errno));
+      st = TOPICS_EIO;
+      break;
+    }
+    for (ssize_t o = 0; o < n;) {
+      ssize_t k = write(out, buf + o, (size_t)(n - o));
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) {
+        diag_error(what, 0, "cannot buffer the input in a temporary file: %s", strerror(errno));
+        st = TOPICS_EIO;
+        break;
+      }
+      o += k;
+    }
+    if (st != TOPICS_OK) break;
+  }
+  free(buf);
+  if (st == TOPICS_OK && lseek(out, 0, SEEK_SET) == (off_t)-1) st = TOPICS_EIO;
+  return st;
+}
+
+/* Reads one opened file. explicit: named on the command line (any extension). Returns the sink's
+ * or a memory error (which stop the run); file-level problems are reported and noted in w. */
+static topics_status read_fd(walk *w, int fd, const char *path, const char *id, const char *name,
+                             int explicit) {
+  rd_src src;
+  struct stat sb;
+  topics_status st = rds_init_fd(&src, fd, fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0);
+  if (st != TOPICS_OK) return st;
+  int r = rds_fill(&src);
+  if (r < 0) {
+    diag_error(path, 0, "%s", strerror(src.err));
+    note_error(w, TOPICS_EIO);
+    rds_close(&src);
+    return TOPICS_OK;
+  }
+  ft_info ft;
+  ft_sniff(src.p, src.len, src.len < FT_SNIFF_BYTES, &ft);
+  int jsonl = is_jsonl(name) && strcmp(path, "-") != 0;
+  const char *skip = NULL;
+  char why[160];
+  if (ft.enc == FT_BINARY) {
+    if (strncmp(ft.reason, "not UTF-8", 9) == 0) snprintf(why, sizeof why, "%s", ft.reason);
+    else snprintf(why, sizeof why, "binary file (%s)", ft.reason);
+    skip = why;
+  } else if (!explicit && !ft.clean_utf8 && ft.enc == FT_UTF8 && extension(name)[0] == '\0') {
+    skip = "no extension and not UTF-8 text";
+  } else if (jsonl && ft.enc != FT_UTF8) {
+    skip = "JSON Lines must be UTF-8, not UTF-16";
+  }
+  if (skip) {
+    diag_warn(path, 0, "%s; skipped", skip);
+    rds_close(&src);
+    return add_skipped(w, path, skip);
+  }
+  if (ft.enc == FT_UTF16LE || ft.enc == FT_UTF16BE)
+    diag_warn(path, 0, "UTF-16 (%s) text converted to UTF-8",
+              ft.enc == FT_UTF16LE ? "little-endian" : "big-endian");
+  w->stats->files++;
+  if (jsonl) {
+    jsonl_file jf = {path, id};
+    st = rds_seek(&src, ft.bom);
+    if (st == TOPICS_OK) st = jsonl_read(&src, &jf, w->sink, &w->stats->talks, NULL);
+  } else {
+    talk_file tf = {path, id, name, w->opt ? w->opt->split : RD_SPLIT_AUTO};
+    st = talk_split(&src, &ft, &tf, w->sink, &w->stats->talks);
+  }
+  if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) w->stats->bytes += (size_t)sb.st_size;
+  if (st == TOPICS_EIO) {
+    diag_error(path, 0, "read error: %s", strerror(src.err ? src.err : EIO));
+    note_error(w, TOPICS_EIO);
+    st = TOPICS_OK;
+  }
+  rds_close(&src);
+  return st;
+}
+
+/* Opens and reads one file; pipes and devices named explicitly are spooled first. */
+static topics_status read_file(walk *w, const char *path, const char *id, int explicit) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    int e = errno;
+    diag_error(path, 0, "%s", e == ENOENT ? "no such file or directory" : strerror(e));
+    note_error(w, e == ENOENT ? TOPICS_ENOENT : TOPICS_EIO);
+    return TOPICS_OK;
+  }
+  struct stat sb;
+  topics_status st = TOPICS_OK;
+  FILE *tmp = NULL;
+  if (fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !isatty(fd)) {
+    /* a device such as /dev/zero could be endless: only pipes and terminals are spooled */
+    close(fd);
+    diag_warn(path, 0, "not a regular file, pipe or terminal; skipped");
+    return add_skipped(w, path, "not a regular file");
+  }
+  if (fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    st = spool(fd, path, &tmp);
+    close(fd);
+    fd = tmp ? fileno(tmp) : -1;
+    if (st != TOPICS_OK) {
+      if (tmp) fclose(tmp);
+      if (st == TOPICS_ENOMEM) return st;
+      note_error(w, st);
+      return TOPICS_OK;
+    }
+  }
+  st = read_fd(w, fd, path, id, base_name(path), explicit);
+  if (tmp) fclose(tmp);
+  else close(fd);
+  return st;
+}
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "a" + "/" + "b" (no doubled slash), malloc'd; NULL when out of memory. */
+static char *join(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b), n;
+  int slash = na > 0 && a[na - 1] != '/';
+  if (mem_add(na, nb, &n) != TOPICS_OK || mem_add(n, 2, &n) != TOPICS_OK) return NULL;
+  char *p = malloc(n);
+  if (!p) return NULL;
+  memcpy(p, a, na);
+  if (slash) p[na++] = '/';
+  memcpy(p + na, b, nb);
+  p[na + nb] = '\0';
+  return p;
+}
+
+static topics_status walk_dir(walk *w, const char *dir, const char *idpre, const struct stat *ds);
+
+static topics_status walk_entry(walk *w, const char *path, const char *id) {
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
+    int e = errno;
+    struct stat lb;
+    if (e == ENOENT && lstat(path, &lb) == 0 && S_ISLNK(lb.st_mode)) {
+      diag_warn(path, 0, "broken symbolic link; skipped");
+      return add_skipped(w, path, "broken symbolic link");
+    }
+    if (e == ELOOP) {
+      diag_warn(path, 0, "symbolic link loop; skipped");
+      return add_skipped(w, path, "symbolic link loop");
+    }
+    diag_error(path, 0, "%s", strerror(e));
+    note_error(w, e == ENOENT ? TOPICS_ENOENT : TOPICS_EIO);
+    return TOPICS_OK;
+  }
+  if (S_ISDIR(sb.st_mode)) return walk_dir(w, path, id, &sb);
+  if (!S_ISREG(sb.st_mode)) return TOPICS_OK; /* fifos, sockets, devices inside a folder */
+  const char *name = base_name(path);
+  if (!wanted_ext(name) && extension(name)[0] != '\0') {
+    size_t used = strlen(w->other_names);
+    if (w->nother < 5 && used + strlen(path) + 3 < sizeof w->other_names)
+      snprintf(w->other_names + used, sizeof w->other_names - used, "%s%s", used ? ", " : "", path);
+    w->nother++;
+    return TOPICS_OK;
+  }
+  if (is_folder_document(name)) return TOPICS_OK;
+  return read_file(w, path, id, 0);
+}
+
+static topics_status walk_dir(walk *w, const char *dir, const char *idpre, const struct stat *ds) {
+  for (size_t i = 0; i < w->depth; i++) {
+    if (w->stack[i].dev == ds->st_dev && w->stack[i].ino == ds->st_ino) {
+      diag_warn(dir, 0, "directory loop through a symbolic link; not followed");
+      return add_skipped(w, dir, "directory loop through a symbolic link");
+    }
+  }
+  if (MEM_RESERVE(w->stack, w->cap, w->depth + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+  DIR *d = opendir(dir);
+  if (!d) {
+    diag_error(dir, 0, "%s", strerror(errno));
+    note_error(w, errno == ENOENT ? TOPICS_ENOENT : TOPICS_EIO);
+    return TOPICS_OK;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  topics_status st = TOPICS_OK;
+  struct dirent *de;
+  errno = 0;
+  while ((de = readdir(d)) != NULL) {
+    if (de->d_name[0] == '.') continue; /* ".", "..", and hidden entries */
+    char *nm = mem_strndup(de->d_name, strlen(de->d_name));
+    if (!nm || MEM_RESERVE(names, cap, n + 1) != TOPICS_OK) {
+      free(nm);
+      st = TOPICS_ENOMEM;
+      break;
+    }
+    names[n++] = nm;
+  }
+  closedir(d);
+  if (st == TOPICS_OK) {
+    if (n > 1) qsort(names, n, sizeof *names, cmp_names);
+    w->stack[w->depth].dev = ds->st_dev;
+    w->stack[w->depth].ino = ds->st_ino;
+    w->depth++;
+    for (size_t i = 0; i < n && st == TOPICS_OK; i++) {
+      char *path = join(dir, names[i]);
+      char *id = idpre[0] ? join(idpre, names[i]) : mem_strndup(names[i], strlen(names[i]));
+      if (!path || !id) st = TOPICS_ENOMEM;
+      else st = walk_entry(w, path, id);
+      free(path);
+      free(id);
+    }
+    w->depth--;
+  }
+  for (size_t i = 0; i < n; i++) free(names[i]);
+  free(names);
+  return st;
+}
+
+/* The id prefix for a directory given on the command line: its last component ("corpus" for
+ * "corpus/", "/data/corpus" or "./corpus"); none for ".", ".." or "/". */
+static char *dir_prefix(const char *path) {
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') n--;
+  size_t b = n;
+  while (b > 0 && path[b - 1] != '/') b--;
+  const char *s = path + b;
+  size_t len = n - b;
+  if (len == 0 || (len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.') ||
+      (len == 1 && s[0] == '/'))
+    len = 0;
+  return mem_strndup(s, len);
+}
+
+topics_status rd_read(char *const *paths, size_t npaths, const rd_options *opt, const rd_sink *sink,
+                      rd_stats *stats) {
+  walk w;
+  memset(&w, 0, sizeof w);
+  w.opt = opt;
+  w.sink = sink;
+  w.stats = stats;
+  w.skipcap = stats->nskipped;
+  topics_status st = TOPICS_OK;
+  for (size_t i = 0; i < npaths && st == TOPICS_OK; i++) {
+    const char *p = paths[i];
+    if (strcmp(p, "-") == 0) {
+      FILE *tmp = NULL;
+      st = spool(STDIN_FILENO, "-", &tmp);
+      if (st == TOPICS_OK) st = read_fd(&w, fileno(tmp), "-", "stdin", "stdin", 1);
+      else if (st != TOPICS_ENOMEM) {
+        note_error(&w, st);
+        st = TOPICS_OK;
+      }
+      if (tmp) fclose(tmp);
+      continue;
+    }
+    struct stat sb;
+    if (stat(p, &sb) != 0) {
+      int e = errno;
+      diag_error(p, 0, "%s", e == ENOENT ? "no such file or directory" : strerror(e));
+      note_error(&w, e == ENOENT ? TOPICS_ENOENT : TOPICS_EIO);
+      continue;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+      char *pre = dir_prefix(p);
+      if (!pre) {
+        st = TOPICS_ENOMEM;
+        break;
+      }
+      st = walk_dir(&w, p, pre, &sb);
+      free(pre);
+    } else {
+      st = read_file(&w, p, p, 1);
+    }
+  }
+  free(w.stack);
+  if (w.nother)
+    diag_warn(NULL, 0, "skipped %zu file(s) that are not notes (.txt, .md, .markdown, .rst, .jsonl): %s%s",
+              w.nother, w.other_names, w.nother > 5 ? ", ..." : "");
+  return st != TOPICS_OK ? st : w.err;
+}

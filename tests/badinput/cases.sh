@@ -1,0 +1,215 @@
+# The bad-input cases. Each function runs in a fresh temp dir ($W, also the working directory) and
+# states the exit status and the message it expects (see run.sh for expect/expect_nobody).
+# Exit status: 0 success, 1 the run failed, 2 the command line is wrong.
+
+# --- paths and files ---------------------------------------------------------------------------
+case_missing_path() {
+  expect 1 "nosuch/: no such file or directory" nosuch/ -q
+  good_notes d
+  expect 1 "gone\.md: no such file or directory" d gone.md -q
+}
+case_unreadable_file() {
+  good_notes d
+  printf 'secret notes about testing and docker\n' > d/secret.md
+  chmod 000 d/secret.md
+  expect_nobody 1 "secret\.md: .*(Permission denied|cannot read)" d -q -k 2
+}
+case_symlink_loop() {
+  good_notes d
+  ln -s .. d/loop
+  ln -s "$W/d" d/self
+  expect 0 "loop|cycle" d -q -k 2
+}
+case_empty_directory() {
+  mkdir empty
+  expect 1 "empty: no usable text" empty -q
+}
+case_empty_file() {
+  : > empty.md
+  expect 1 "empty\.md: no usable text" empty.md -q
+}
+case_no_usable_text() {
+  printf '   \n\t\n' > space.txt
+  expect 1 "space\.txt: no usable text" space.txt -q
+  printf '!!! ... --- ??? ，。、「」 *** ###\n' > punct.txt
+  expect 1 "punct\.txt: no usable text" punct.txt -q
+  printf 'the and of to a in 的 是 我們 與 會 讓 of the\n' > stop.txt
+  expect 1 "stop\.txt: no usable text" stop.txt -q
+}
+case_binary_files() {
+  good_notes d
+  printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10' > d/image.png
+  printf '\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0' > d/program
+  printf 'hello testing docker\n' | gzip > d/notes.txt.gz
+  printf '\x1f\x8b\x08\0\0\0\0\0\0\x03' > d/fake.txt
+  expect 0 "(skipped|binary).*image\.png" d -q -k 2
+  grep -Eq "program.*(binary|skipped)" "$W/.err" || fail "ELF file not named"
+  grep -Eq "fake\.txt.*(binary|skipped)" "$W/.err" || fail "gzip-in-.txt not named"
+  grep -q "Docker\|docker" "$W/.out" || fail "the good notes were not used"
+}
+
+# --- text content ------------------------------------------------------------------------------
+case_nul_bytes() {
+  good_notes d
+  printf 'Notes on testing\nfixtures and pytest\0 mocking coverage\ntesting again with pytest\n' > d/nul.md
+  expect 0 "nul\.md:3?.*NUL" d -q -k 2
+}
+case_invalid_utf8() {
+  good_notes d
+  printf 'pytest testing line one\noverlong \xc0\xaf slash\nsurrogate \xed\xa0\x80 here\ntruncated \xe8\xb3\n' > d/bad.md
+  expect 0 "bad\.md:2: .*(UTF-8|U\+FFFD)" d -q -k 2
+  grep -Eq "bad\.md:3: " "$W/.err" || fail "line 3 not named"
+  grep -Eq "bad\.md:4: " "$W/.err" || fail "line 4 not named"
+}
+case_utf16_bom() {
+  good_notes d
+  printf 'Docker 容器 deployment testing notes\nKubernetes pods deployment\n' | iconv -f UTF-8 -t UTF-16 > d/utf16.txt
+  expect 0 "utf16\.txt.*UTF-16" d -q -k 2 -f json
+  grep -q '"容器"\|容器' "$W/.out" || grep -q 'deployment' "$W/.out" || fail "UTF-16 text not used"
+}
+case_crlf_and_cr() {
+  printf '### Testing\r\npytest fixtures testing mocking\r\n### Docker\r\ndocker containers deployment\r\n' > crlf.md
+  printf '### Testing\rpytest fixtures testing mocking\r### Docker\rdocker containers deployment\r' > cr.md
+  expect 0 "" crlf.md cr.md -q -k 2 -f json
+  grep -q '"crlf.md#2"' "$W/.out" || fail "CRLF headings not split into talks"
+  grep -q '"cr.md#2"' "$W/.out" || fail "CR headings not split into talks"
+  grep -q $'\r' "$W/.out" && fail "a CR reached the output"
+}
+
+# --- size and shape ----------------------------------------------------------------------------
+case_long_line_200mb() {
+  yes 'testing pytest docker 容器 deployment crawler asyncio ' | head -c 200000000 | tr -d '\n' > long.txt
+  echo >> long.txt
+  expect 0 "" tags long.txt -q -f json --min-df 1
+  grep -q '"documents": *1' "$W/.out" || grep -q '"documents":1' "$W/.out" || fail "not one document"
+}
+case_one_gigabyte() {
+  # Paragraphs with varied words so the vocabulary is realistic, repeated to 1 GiB.
+  for i in $(seq 1 2000); do
+    printf 'talk %d on testing with pytest fixtures term%d and docker deployment word%d\n' $i $((i % 500)) $((i % 977))
+    printf '容器 部署 測試 爬蟲 非同步 term%d 資料 分析 scraping crawler asyncio event loop\n' $((i % 311))
+  done > para.txt
+  size=$(stat -c %s para.txt)
+  n=$((1073741824 / size + 1))
+  for i in $(seq 1 "$n"); do cat para.txt; done | head -c 1073741824 > big.txt
+  rm para.txt
+  expect 0 "" big.txt -q -k 5 -i 2 -f json
+  rss=$(grep -o '"peak_rss_mb": *[0-9.]*' "$W/.out" | grep -o '[0-9.]*$')
+  tokens=$(grep -o '"tokens": *[0-9]*' "$W/.out" | head -1 | grep -o '[0-9]*$')
+  echo "1 GiB input: peak RSS ${rss:-?} MB, ${tokens:-?} tokens kept"
+  [ -n "$rss" ] || fail "no peak_rss_mb in the JSON timing"
+}
+case_many_tiny_files() {
+  mkdir many
+  yes 'docker testing notes 容器' | head -n 100000 | (cd many && split -l 1 -a 5 -d --additional-suffix=.txt - f)
+  expect 0 "" tags many -q -f json
+  grep -Eq '"documents": *100000' "$W/.out" || fail "not 100000 documents"
+}
+case_one_token_talk() {
+  printf 'docker\n' > one.txt
+  expect 0 "" one.txt -q
+  grep -q docker "$W/.out" || fail "the one token is missing from the output"
+}
+case_fewer_talks_than_topics() {
+  good_notes d
+  expect 0 "" d -q -k 10
+}
+case_k_equals_one() {
+  good_notes d
+  expect 0 "" d -q -k 1 -f json
+  grep -Eq '"k": *1' "$W/.out" || fail "k is not 1 in the JSON"
+}
+case_k_above_vocabulary() {
+  good_notes d
+  expect 0 "" d -q -k 500 -i 20
+}
+
+# --- bad options -------------------------------------------------------------------------------
+case_bad_numbers() {
+  good_notes d
+  expect 2 "option -k: '0'" d -k 0
+  expect 2 "option -k: '-3'" d -k -3
+  expect 2 "option -k: 'abc'" d -k abc
+  expect 2 "option -k: '99999999999999999999'" d -k 99999999999999999999
+  expect 2 "option -i: '0'" d -i 0
+  expect 2 "option --min-df" d --min-df 0
+}
+case_unknown_option() {
+  expect 2 "unknown option '--frobnicate'" --frobnicate corpus
+  expect 2 "unknown option '-z'" -z corpus
+}
+case_missing_value() {
+  good_notes d
+  expect 2 "option -k needs a value" d -k
+  expect 2 "option --dict needs a value" d --dict
+}
+case_bad_format() {
+  good_notes d
+  expect 2 "option -f: unknown format 'xml'" d -f xml
+}
+case_output_is_a_file() {
+  good_notes d
+  printf 'not a dir\n' > outfile
+  expect 1 "outfile: .*not a directory" d -q -o outfile
+  [ "$(cat outfile)" = "not a dir" ] || fail "the file given to -o was changed"
+}
+case_output_unwritable() {
+  good_notes d
+  mkdir ro && chmod 555 ro
+  expect_nobody 1 "ro: .*(Permission denied|cannot write)" d -q -o ro
+}
+case_output_disk_full() {
+  good_notes d
+  mkdir out
+  expect 0 "" d -q -k 2 -o out
+  (cd out && sha256sum * > ../before.sum)
+  # A file-size limit of 1 KiB: writes fail with EFBIG as on a full disk.
+  ( trap '' XFSZ; ulimit -f 1; "$TOPICS" d -q -k 3 -o out >"$W/.out" 2>"$W/.err" ); got=$?
+  checks=$((checks + 1))
+  [ "$got" = 1 ] || fail "full disk: exit $got, want 1"
+  grep -Eq "out/[a-z-]+\.(json|tsv|txt|html).*(File too large|No space|write)" "$W/.err" || { fail "full disk: no message naming the file"; cat "$W/.err" >&2; }
+  (cd out && sha256sum -c --quiet ../before.sum) || fail "earlier results changed"
+  ls -A out | grep -v -E '^(topics\.json|topic-keys\.tsv|doc-topics\.tsv|tags\.tsv|vocab\.txt|docword\.txt|report\.html)$' && fail "a temporary file was left"
+  true
+}
+case_bad_dict_and_stopwords() {
+  good_notes d
+  printf 'machine learning\n\xff\xfe broken\n' > bad.dict
+  expect 1 "bad\.dict:2: " d -q --dict bad.dict
+  printf 'word\0with nul\n' > bad.stop
+  expect 1 "bad\.stop:1: " d -q --stopwords bad.stop
+  expect 1 "missing\.dict: .*(No such file|no such file)" d -q --dict missing.dict
+}
+case_malformed_jsonl() {
+  {
+    printf '{"id": "a", "title": "Testing", "text": "pytest fixtures testing mocking coverage"}\n'
+    printf '{"id": "b", "text": "docker deployment containers kubernetes"\n'
+    printf 'not json at all\n'
+    printf '{"id": "c", "text": 42}\n'
+    printf '{"id": "d", "title": "More testing", "text": "testing pytest docker deployment"}\n'
+  } > talks.jsonl
+  expect 0 "talks\.jsonl:2: " talks.jsonl -q -k 2 -f json
+  grep -Eq "talks\.jsonl:3: " "$W/.err" || fail "line 3 not named"
+  grep -Eq "talks\.jsonl:4: " "$W/.err" || fail "line 4 not named"
+  grep -Eq '"documents": *2' "$W/.out" || fail "the two good records were not both read"
+}
+
+# --- output safety -----------------------------------------------------------------------------
+case_interrupted_run() {
+  good_notes d
+  mkdir out
+  expect 0 "" d -q -k 2 -o out
+  (cd out && sha256sum * > ../before.sum)
+  for sig in INT TERM; do
+    "$TOPICS" d -q -k 50 -i 1000000 -o out >/dev/null 2>"$W/.err" &
+    pid=$!
+    sleep 1
+    kill -s "$sig" "$pid"
+    wait "$pid"; got=$?
+    checks=$((checks + 1))
+    [ "$got" = 1 ] || fail "SIG$sig: exit $got, want 1"
+    grep -q "interrupted" "$W/.err" || fail "SIG$sig: no 'interrupted' message"
+    (cd out && sha256sum -c --quiet ../before.sum) || fail "SIG$sig: earlier results changed"
+    [ "$(ls -A out | wc -l)" = "$(wc -l < before.sum)" ] || fail "SIG$sig: extra files in out/"
+  done
+}

@@ -1,0 +1,247 @@
+/* Tests for pipeline/atomic.c: files are replaced whole or not at all. A full disk is simulated
+ * with RLIMIT_FSIZE in a forked child (writes then fail with EFBIG once SIGXFSZ is ignored), which
+ * needs no privileges; the parent checks that the old file survived and no temporary file is left. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "common/diag.h"
+#include "pipeline/atomic.h"
+
+static char dirbuf[64];
+
+/* Number of entries in dir other than . and .., and whether any starts with '.' (a temp file). */
+static int count_entries(const char *dir, int *hidden) {
+  DIR *d = opendir(dir);
+  int n = 0;
+  *hidden = 0;
+  if (!d) return -1;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    n++;
+    if (e->d_name[0] == '.') (*hidden)++;
+  }
+  closedir(d);
+  return n;
+}
+
+/* The whole content of path as a malloc'd string, NULL when unreadable. */
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1024, len = 0;
+  char *buf = malloc(cap);
+  size_t n;
+  while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+    len += n;
+    if (cap - len < 2) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (buf) buf[len] = '\0';
+  return buf;
+}
+
+static void path_in(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", dirbuf, name); }
+
+typedef struct fill_spec {
+  const char *text;  /* written repeat times */
+  size_t repeat;
+  topics_status ret; /* returned after writing */
+  int set_stop;      /* sets *stop after writing */
+} fill_spec;
+
+static topics_status fill(FILE *f, void *ud, volatile sig_atomic_t *stop) {
+  const fill_spec *s = ud;
+  for (size_t i = 0; i < s->repeat; i++) fputs(s->text, f);
+  if (s->set_stop && stop) *stop = 1;
+  return s->ret;
+}
+
+static void write_plain(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  if (f) {
+    fputs(text, f);
+    fclose(f);
+  }
+}
+
+static void test_basic(void) {
+  char p[128];
+  path_in(p, sizeof p, "a.txt");
+  fill_spec s = {"hello 容器\n", 3, TOPICS_OK, 0};
+  CHECK(atomic_write_file(p, fill, &s, NULL) == TOPICS_OK);
+  char *got = slurp(p);
+  CHECK_STREQ(got, "hello 容器\nhello 容器\nhello 容器\n");
+  free(got);
+  struct stat sb;
+  CHECK(stat(p, &sb) == 0 && (sb.st_mode & 0777) == 0644); /* umask 022 set in main */
+  int hidden, n = count_entries(dirbuf, &hidden);
+  CHECK(n == 1 && hidden == 0);
+
+  /* replacing keeps one file with the new content */
+  fill_spec s2 = {"new\n", 1, TOPICS_OK, 0};
+  CHECK(atomic_write_file(p, fill, &s2, NULL) == TOPICS_OK);
+  got = slurp(p);
+  CHECK_STREQ(got, "new\n");
+  free(got);
+  CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+
+  /* an empty file is still a file */
+  fill_spec s3 = {"", 0, TOPICS_OK, 0};
+  char e[128];
+  path_in(e, sizeof e, "empty.txt");
+  CHECK(atomic_write_file(e, fill, &s3, NULL) == TOPICS_OK);
+  CHECK(stat(e, &sb) == 0 && sb.st_size == 0);
+  unlink(e);
+}
+
+static void test_failures(void) {
+  char p[128];
+  path_in(p, sizeof p, "a.txt");
+  write_plain(p, "old\n");
+  int hidden;
+
+  /* fill fails: old file intact, no temp file, status passed on */
+  fill_spec bad = {"partial", 1000, TOPICS_ENOMEM, 0};
+  CHECK(atomic_write_file(p, fill, &bad, NULL) == TOPICS_ENOMEM);
+  char *got = slurp(p);
+  CHECK_STREQ(got, "old\n");
+  free(got);
+  CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+
+  /* stop already set: nothing is created */
+  volatile sig_atomic_t stop = 1;
+  char q[128];
+  path_in(q, sizeof q, "b.txt");
+  fill_spec ok = {"x", 10, TOPICS_OK, 0};
+  CHECK(atomic_write_file(q, fill, &ok, &stop) == TOPICS_EINTR);
+  CHECK(access(q, F_OK) != 0);
+  CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+
+  /* stop set while writing: the old file stays */
+  stop = 0;
+  fill_spec stopping = {"y", 100, TOPICS_OK, 1};
+  CHECK(atomic_write_file(p, fill, &stopping, &stop) == TOPICS_EINTR);
+  got = slurp(p);
+  CHECK_STREQ(got, "old\n");
+  free(got);
+  CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+
+  /* the directory does not exist */
+  path_in(q, sizeof q, "missing/b.txt");
+  CHECK(atomic_write_file(q, fill, &ok, NULL) == TOPICS_EIO);
+
+  /* the target is a directory: rename fails, the temp file goes */
+  char sub[128];
+  path_in(sub, sizeof sub, "sub");
+  CHECK(mkdir(sub, 0755) == 0);
+  CHECK(atomic_write_file(sub, fill, &ok, NULL) == TOPICS_EIO);
+  CHECK(count_entries(dirbuf, &hidden) == 2 && hidden == 0);
+  struct stat sb;
+  CHECK(stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode));
+  rmdir(sub);
+}
+
+/* Child: writes far more than RLIMIT_FSIZE allows; exits 0 exactly when atomic_write_file
+ * reported TOPICS_EIO. */
+static void full_disk_child(const char *p, size_t repeat) {
+  signal(SIGXFSZ, SIG_IGN);
+  struct rlimit rl = {8192, 8192};
+  if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(3);
+  fill_spec big = {"0123456789abcdef", repeat, TOPICS_OK, 0};
+  topics_status st = atomic_write_file(p, fill, &big, NULL);
+  _exit(st == TOPICS_EIO ? 0 : 2);
+}
+
+static void test_full_disk(void) {
+  char p[128];
+  path_in(p, sizeof p, "a.txt");
+  write_plain(p, "old\n");
+  /* Sizes: far beyond the limit (fails in a write), and just past it (fails at the final flush,
+   * since stdio still buffers the tail when fill returns). */
+  size_t repeats[] = {100000, 8192 / 16 + 8};
+  for (size_t i = 0; i < sizeof repeats / sizeof repeats[0]; i++) {
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) full_disk_child(p, repeats[i]);
+    int ws = 0;
+    CHECK(waitpid(pid, &ws, 0) == pid);
+    CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "child status %d", ws);
+    char *got = slurp(p);
+    CHECK_STREQ(got, "old\n");
+    free(got);
+    int hidden;
+    CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+  }
+  /* the message names the file and the reason */
+  char *msg = NULL;
+  size_t msglen = 0;
+  FILE *mf = open_memstream(&msg, &msglen);
+  CHECK(mf != NULL);
+  if (!mf) return;
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    diag_set_stream(mf);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {8192, 8192};
+    setrlimit(RLIMIT_FSIZE, &rl);
+    fill_spec big = {"0123456789abcdef", 100000, TOPICS_OK, 0};
+    atomic_write_file(p, fill, &big, NULL);
+    fflush(mf);
+    /* hand the message back through a file below the limit */
+    char mp[128];
+    path_in(mp, sizeof mp, "msg");
+    write_plain(mp, msg ? msg : "");
+    _exit(0);
+  }
+  int ws = 0;
+  waitpid(pid, &ws, 0);
+  fclose(mf);
+  free(msg);
+  char mp[128];
+  path_in(mp, sizeof mp, "msg");
+  char *m = slurp(mp);
+  CHECK_MSG(m && strstr(m, "a.txt") && strstr(m, strerror(EFBIG)), "message: %s", m ? m : "(none)");
+  free(m);
+  unlink(mp);
+}
+
+int main(void) {
+  umask(022);
+  snprintf(dirbuf, sizeof dirbuf, "/tmp/topics-atomic-XXXXXX");
+  if (!mkdtemp(dirbuf)) {
+    perror("mkdtemp");
+    return 1;
+  }
+  FILE *devnull = fopen("/dev/null", "w");
+  diag_set_stream(devnull); /* the failures below are expected; keep the log readable */
+  test_basic();
+  test_failures();
+  test_full_disk();
+  char p[128];
+  path_in(p, sizeof p, "a.txt");
+  unlink(p);
+  CHECK(rmdir(dirbuf) == 0);
+  diag_set_stream(NULL);
+  if (devnull) fclose(devnull);
+  return check_done();
+}

@@ -1,0 +1,202 @@
+/* JSON Lines: good records (ids, titles, escapes, unknown fields), malformed records (each skipped
+ * with a warning naming its line while the rest is read), repair of ill-formed UTF-8, and a record
+ * whose text is longer than one piece. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/diag.h"
+#include "pipeline/jsonl.h"
+#include "tests/check.h"
+#include "tests/reader_sink.h"
+
+static char *log_text;
+
+static size_t run(const char *data, size_t len, rs_sink *k, size_t *nbad) {
+  rd_sink s = rs_make(k);
+  jsonl_file f = {"talks.jsonl", "talks.jsonl"};
+  size_t n = 0;
+  FILE *log = tmpfile();
+  diag_set_stream(log);
+  *nbad = 0;
+  topics_status st = jsonl_read_mem(data, len, &f, &s, &n, nbad);
+  diag_set_stream(NULL);
+  CHECK(st == TOPICS_OK);
+  CHECK(k->violations == 0 && k->open == 0);
+  CHECK(n == k->n);
+  free(log_text);
+  log_text = NULL;
+  if (log) {
+    long m = ftell(log);
+    log_text = calloc((size_t)m + 1, 1);
+    rewind(log);
+    if (log_text && fread(log_text, 1, (size_t)m, log) != (size_t)m) log_text[0] = '\0';
+    fclose(log);
+  }
+  return n;
+}
+
+static int logged(const char *s) { return log_text && strstr(log_text, s) != NULL; }
+
+static void test_good(void) {
+  const char data[] =
+      "\xEF\xBB\xBF{\"id\": \"pycon-42\", \"title\": \"Async I/O\", \"text\": \"event loops\\nand tasks\"}\n"
+      "\n"
+      "{\"text\": \"Testing with pytest\\nfixtures\", \"tags\": [1, 2.5e3, -0.5, true, false, null, "
+      "{\"deep\": [[{}]]}], \"speaker\": {\"name\": \"Ann\"}}\r\n"
+      "  {\"id\": 7, \"text\": \"caf\\u00e9 \\ud83d\\ude00 \\ud800 \\\"q\\\" \\\\ \\/ \\t tab\\u0000end\"}  \n"
+      "{\"text\": \"\", \"title\": null}\n"
+      "{\"text\": \"中文的講題：網頁爬蟲\\r\\nsecond\\rthird\"}";
+  rs_sink k;
+  size_t bad;
+  size_t n = run(data, sizeof data - 1, &k, &bad);
+  CHECK(n == 5 && bad == 0);
+  if (n == 5) {
+    CHECK_STREQ(k.t[0].id, "pycon-42");
+    CHECK_STREQ(k.t[0].title, "Async I/O");
+    CHECK(k.t[0].line == 1);
+    CHECK_STREQ(rs_text_of(&k, 0), "event loops\nand tasks");
+    CHECK_STREQ(k.t[1].id, "talks.jsonl#3");
+    CHECK_STREQ(k.t[1].title, "Testing with pytest");
+    CHECK(k.t[1].line == 3);
+    CHECK_STREQ(k.t[1].path, "talks.jsonl");
+    CHECK_STREQ(k.t[2].id, "7");
+    CHECK_STREQ(rs_text_of(&k, 2),
+                "caf\xC3\xA9 \xF0\x9F\x98\x80 \xEF\xBF\xBD \"q\" \\ / \t tab end");
+    CHECK_STREQ(k.t[3].title, "talks.jsonl#5");
+    CHECK(k.t[3].pieces == 0);
+    CHECK_STREQ(k.t[4].title, "中文的講題：網頁爬蟲");
+    CHECK_STREQ(rs_text_of(&k, 4), "中文的講題：網頁爬蟲\nsecond\nthird");
+  }
+  CHECK(log_text && log_text[0] == '\0');
+  rs_free(&k);
+}
+
+/* Titles: the first non-blank line of the text when short, else the id. */
+static void test_titles(void) {
+  char data[600];
+  size_t o = (size_t)snprintf(data, sizeof data, "{\"text\": \"\\n  \\n  Real title \\nbody\"}\n{\"text\": \"");
+  for (int i = 0; i < 130; i++) data[o++] = 'x';
+  o += (size_t)snprintf(data + o, sizeof data - o, "\", \"id\": \"long-one\"}\n");
+  rs_sink k;
+  size_t bad;
+  size_t n = run(data, o, &k, &bad);
+  CHECK(n == 2);
+  if (n == 2) {
+    CHECK_STREQ(k.t[0].title, "Real title");
+    CHECK_STREQ(k.t[1].title, "long-one");
+  }
+  rs_free(&k);
+}
+
+static void test_malformed(void) {
+  char deep[400], ok_deep[400];
+  size_t o = (size_t)snprintf(deep, sizeof deep, "{\"text\": \"x\", \"a\": ");
+  size_t p = (size_t)snprintf(ok_deep, sizeof ok_deep, "{\"text\": \"deep ok\", \"a\": ");
+  for (int i = 0; i < 64; i++) deep[o++] = '[';
+  for (int i = 0; i < 64; i++) deep[o++] = ']';
+  for (int i = 0; i < 63; i++) ok_deep[p++] = '[';
+  for (int i = 0; i < 63; i++) ok_deep[p++] = ']';
+  deep[o++] = '}';
+  deep[o] = '\0';
+  ok_deep[p++] = '}';
+  ok_deep[p] = '\0';
+  char data[4096];
+  size_t n = (size_t)snprintf(data, sizeof data,
+      "this is not json\n"                            /* 1 */
+      "[\"an\", \"array\"]\n"                         /* 2 */
+      "{\"id\": \"x\"}\n"                             /* 3 */
+      "{\"text\": 12}\n"                              /* 4 */
+      "{\"text\": \"a\"} trailing\n"                  /* 5 */
+      "%s\n"                                          /* 6 */
+      "{\"text\": \"unterminated\n"                   /* 7 */
+      "{\"text\": \"bad \\x escape\"}\n"              /* 8 */
+      "{\"text\": \"n\", \"v\": 01}\n"                /* 9 */
+      "{\"text\": \"tab\there\"}\n"                   /* 10 */
+      "{\"text\": \"good one\"}\n"                    /* 11 */
+      "{\"text\": \"x\", \"title\": 5}\n"             /* 12 */
+      "{\"text\": \"x\",}\n"                          /* 13 */
+      "%s\n"                                          /* 14 */
+      "{\"text\": \"last\"",                          /* 15: cut at the end of the file */
+      deep, ok_deep);
+  rs_sink k;
+  size_t bad;
+  size_t got = run(data, n, &k, &bad);
+  CHECK_MSG(got == 2, "%zu talks", got);
+  CHECK(bad == 13);
+  if (got == 2) {
+    CHECK_STREQ(k.t[0].id, "talks.jsonl#11");
+    CHECK_STREQ(rs_text_of(&k, 0), "good one");
+    CHECK_STREQ(k.t[1].id, "talks.jsonl#14");
+  }
+  CHECK(logged("talks.jsonl:1: malformed JSON Lines record skipped: not a JSON object"));
+  CHECK(logged("talks.jsonl:2: malformed JSON Lines record skipped: not a JSON object"));
+  CHECK(logged("talks.jsonl:3: malformed JSON Lines record skipped: no \"text\" field"));
+  CHECK(logged("talks.jsonl:4: malformed JSON Lines record skipped: \"text\" is not a string"));
+  CHECK(logged("talks.jsonl:5: malformed JSON Lines record skipped: trailing characters"));
+  CHECK(logged("talks.jsonl:6: malformed JSON Lines record skipped: nested deeper than 64"));
+  CHECK(logged("talks.jsonl:7: malformed JSON Lines record skipped: unterminated string"));
+  CHECK(logged("talks.jsonl:8: malformed JSON Lines record skipped: invalid escape"));
+  CHECK(logged("talks.jsonl:9: malformed JSON Lines record skipped: expected ',' or '}'"));
+  CHECK(logged("talks.jsonl:10: malformed JSON Lines record skipped: control character"));
+  CHECK(logged("talks.jsonl:12: malformed JSON Lines record skipped: \"title\" is not a string"));
+  CHECK(logged("talks.jsonl:13: malformed JSON Lines record skipped: expected a string key"));
+  CHECK(logged("talks.jsonl:15: malformed JSON Lines record skipped:"));
+  CHECK(!logged("talks.jsonl:11:") && !logged("talks.jsonl:14:"));
+  rs_free(&k);
+}
+
+static void test_repair(void) {
+  const char data[] = "{\"text\": \"ok\"}\n{\"id\": \"b\xFF\", \"text\": \"over\xC0\xAFlong \xED\xA0\x80\"}\n";
+  rs_sink k;
+  size_t bad;
+  size_t n = run(data, sizeof data - 1, &k, &bad);
+  CHECK(n == 2);
+  if (n == 2) {
+    CHECK_STREQ(rs_text_of(&k, 1), "over\xEF\xBF\xBD\xEF\xBF\xBDlong \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK_STREQ(k.t[1].id, "b\xEF\xBF\xBD");
+  }
+  CHECK(logged("talks.jsonl:2: invalid UTF-8 replaced with U+FFFD"));
+  CHECK(!logged("talks.jsonl:1:"));
+  rs_free(&k);
+}
+
+/* A 3 MB text field: pieces of at most ~1 MiB, cut at line ends, all of it delivered. */
+static void test_long(void) {
+  size_t body = (size_t)3 << 20;
+  char *data = malloc(body + 64);
+  CHECK(data != NULL);
+  if (!data) return;
+  size_t o = (size_t)snprintf(data, 64, "{\"title\": \"big\", \"text\": \"");
+  size_t start = o;
+  while (o - start + 12 < body) {
+    memcpy(data + o, "ab 資料\\n", 11);
+    o += 11;
+  }
+  memcpy(data + o, "\"}\n", 3);
+  o += 3;
+  rs_sink k;
+  size_t bad;
+  size_t n = run(data, o, &k, &bad);
+  CHECK(n == 1);
+  if (n == 1) {
+    CHECK(k.t[0].pieces >= 3);
+    CHECK(k.t[0].max_piece <= ((size_t)1 << 20));
+    size_t records = (o - 3 - start) / 11;
+    CHECK(k.t[0].len == records * 10);
+    CHECK(strncmp(k.t[0].text, "ab 資料\nab 資料\n", 20) == 0);
+    CHECK(k.t[0].text[k.t[0].len - 1] == '\n');
+  }
+  rs_free(&k);
+  free(data);
+}
+
+int main(void) {
+  test_good();
+  test_titles();
+  test_malformed();
+  test_repair();
+  test_long();
+  free(log_text);
+  return check_done();
+}

@@ -1,0 +1,311 @@
+/* LDA: planted-topic recovery on a corpus drawn from a known LDA, log-likelihood improvement,
+ * alpha optimisation towards a planted asymmetric alpha, determinism for 1 and 2 threads,
+ * interruption, and degenerate corpora (K = 1, K > V, empty documents, one token, no tokens). */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "models/dtm.h"
+#include "models/lda.h"
+
+#define PK 6     /* planted topics */
+#define PV 600   /* vocabulary */
+#define LK (PK + 2) /* learned topics: two spare, see test_recovery */
+#define PD 300   /* documents */
+
+typedef struct planted {
+  double phi[PK][PV];
+  double alpha[PK];
+  dtm *m;
+} planted;
+
+/* Topic k puts 99% of its mass on its own words [100k, 100k + 100) and 1% on all words (the
+ * overlap); documents have 50-150 tokens and topic mixes from Dirichlet(alpha). */
+static void plant(planted *p, const double *alpha, unsigned long seed) {
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, seed);
+  for (int k = 0; k < PK; k++) {
+    double own[100], ones[100];
+    for (int i = 0; i < 100; i++) ones[i] = 1.0;
+    gsl_ran_dirichlet(r, 100, ones, own);
+    for (int w = 0; w < PV; w++) p->phi[k][w] = 0.01 / PV;
+    for (int i = 0; i < 100; i++) p->phi[k][k * 100 + i] += 0.99 * own[i];
+    p->alpha[k] = alpha[k];
+  }
+  uint32_t *docs[PD], lens[PD];
+  gsl_ran_discrete_t *wd[PK];
+  for (int k = 0; k < PK; k++) wd[k] = gsl_ran_discrete_preproc(PV, p->phi[k]);
+  for (int d = 0; d < PD; d++) {
+    double theta[PK];
+    gsl_ran_dirichlet(r, PK, alpha, theta);
+    gsl_ran_discrete_t *td = gsl_ran_discrete_preproc(PK, theta);
+    lens[d] = 50 + (uint32_t)gsl_rng_uniform_int(r, 101);
+    docs[d] = malloc(lens[d] * sizeof(uint32_t));
+    for (uint32_t i = 0; i < lens[d]; i++) {
+      size_t k = gsl_ran_discrete(r, td);
+      docs[d][i] = (uint32_t)gsl_ran_discrete(r, wd[k]);
+    }
+    gsl_ran_discrete_free(td);
+  }
+  CHECK(dtm_from_ids(PD, (const uint32_t *const *)docs, lens, PV, NULL, &p->m) == TOPICS_OK);
+  for (int d = 0; d < PD; d++) free(docs[d]);
+  for (int k = 0; k < PK; k++) gsl_ran_discrete_free(wd[k]);
+  gsl_rng_free(r);
+}
+
+static double cosine(const double *a, const double *b, int n) {
+  double ab = 0, aa = 0, bb = 0;
+  for (int i = 0; i < n; i++) ab += a[i] * b[i], aa += a[i] * a[i], bb += b[i] * b[i];
+  return ab / sqrt(aa * bb);
+}
+
+/* Greedy one-to-one matching by cosine (best pair first); match[planted] = learned topic; returns
+ * the worst cosine of a planted topic. */
+static double match_topics(const planted *p, const lda *md, int *match) {
+  static double learned[LK][PV];
+  double cs[PK][LK];
+  for (int t = 0; t < LK; t++) lda_topic_word_dist(md, (uint32_t)t, learned[t]);
+  for (int a = 0; a < PK; a++)
+    for (int b = 0; b < LK; b++) cs[a][b] = cosine(p->phi[a], learned[b], PV);
+  int used_a[PK] = {0}, used_b[LK] = {0};
+  double worst = 1;
+  for (int step = 0; step < PK; step++) {
+    int ba = -1, bb = -1;
+    for (int a = 0; a < PK; a++)
+      for (int b = 0; b < LK; b++)
+        if (!used_a[a] && !used_b[b] && (ba < 0 || cs[a][b] > cs[ba][bb])) ba = a, bb = b;
+    used_a[ba] = used_b[bb] = 1;
+    match[ba] = bb;
+    if (cs[ba][bb] < worst) worst = cs[ba][bb];
+  }
+  return worst;
+}
+
+typedef struct ll_log {
+  double first, last;
+  uint32_t calls;
+} ll_log;
+
+static void on_progress(void *ud, uint32_t it, uint32_t its, double tps, double ll) {
+  ll_log *l = ud;
+  if (it == 1) l->first = ll;
+  l->last = ll;
+  l->calls++;
+  (void)its;
+  (void)tps;
+}
+
+static void test_recovery(void) {
+  static planted p;
+  const double alpha[PK] = {0.3, 0.1, 0.1, 0.1, 0.1, 0.1};
+  plant(&p, alpha, 42);
+  /* Two spare topics: with exactly PK topics even exact collapsed Gibbs sometimes ends in a local
+   * optimum that merges two planted topics (3 of 12 seeds did on this corpus); with spares both
+   * it and our sampler recovered every planted topic on 12 of 12 seeds. */
+  for (uint32_t threads = 1; threads <= 2; threads++) {
+    lda_options o = lda_default_options();
+    o.k = LK;
+    o.iterations = 200;
+    o.threads = threads;
+    o.seed = 3;
+    ll_log log = {0, 0, 0};
+    o.progress = on_progress;
+    o.progress_ud = &log;
+    topics_status st;
+    lda *md = lda_new(p.m, &o, &st);
+    CHECK(md && st == TOPICS_OK);
+    if (!md) continue;
+    double ll0 = lda_log_likelihood_per_token(md);
+    CHECK(lda_train(md) == TOPICS_OK);
+    double ll1 = lda_log_likelihood_per_token(md);
+    CHECK_MSG(ll1 > ll0 + 0.3, "log-likelihood per token %f -> %f", ll0, ll1);
+    CHECK(log.calls == 200);
+    CHECK_MSG(log.last > log.first, "progress LL %f -> %f", log.first, log.last);
+    CHECK(fabs(log.last - ll1) < 1e-9);
+    int match[PK];
+    double worst = match_topics(&p, md, match);
+    CHECK_MSG(worst >= 0.9, "threads %u: worst planted-topic cosine %.3f", threads, worst);
+    /* Alpha optimisation: the common planted topic (alpha 0.3 against 0.1) gets the largest
+     * alpha, clearly above the others, and the total stays near the planted 0.8. */
+    const double *a = lda_alpha(md);
+    uint32_t big = (uint32_t)match[0];
+    for (uint32_t t = 0; t < LK; t++)
+      if (t != big) CHECK_MSG(a[big] > 2 * a[t], "alpha[%u]=%f vs alpha[%u]=%f", big, a[big], t, a[t]);
+    double asum = 0;
+    for (uint32_t t = 0; t < LK; t++) asum += a[t];
+    CHECK_MSG(asum > 0.5 && asum < 1.5, "alpha sum %f", asum);
+    /* Token counts add up. */
+    uint64_t tot = 0;
+    for (uint32_t t = 0; t < LK; t++) tot += lda_topic_tokens(md, t);
+    CHECK(tot == dtm_ntokens(p.m));
+    lda_free(md);
+  }
+  /* Without optimisation alpha stays symmetric at the default. */
+  lda_options o = lda_default_options();
+  o.k = PK;
+  o.iterations = 60;
+  o.optimize_interval = 0;
+  topics_status st;
+  lda *md = lda_new(p.m, &o, &st);
+  CHECK(md && lda_train(md) == TOPICS_OK);
+  if (md) {
+    for (uint32_t t = 0; t < PK; t++) CHECK(lda_alpha(md)[t] == 0.1);
+    CHECK(lda_beta(md) == 0.01);
+    CHECK(lda_iterations(md) == 60);
+  }
+  lda_free(md);
+  dtm_free(p.m);
+}
+
+/* Runs a model and returns all of phi and theta in one malloc'd buffer. */
+static double *run_dump(const dtm *m, uint32_t k, uint32_t threads, uint64_t seed, size_t *n) {
+  lda_options o = lda_default_options();
+  o.k = k;
+  o.iterations = 80;
+  o.threads = threads;
+  o.seed = seed;
+  topics_status st;
+  lda *md = lda_new(m, &o, &st);
+  if (!md) return NULL;
+  lda_train(md);
+  uint32_t V = dtm_nterms(m), D = dtm_ndocs(m);
+  *n = (size_t)k * V + (size_t)D * k + k;
+  double *buf = malloc(*n * sizeof *buf);
+  for (uint32_t t = 0; t < k; t++) lda_topic_word_dist(md, t, buf + (size_t)t * V);
+  for (uint32_t d = 0; d < D; d++) lda_doc_topic_dist(md, d, buf + (size_t)k * V + (size_t)d * k);
+  memcpy(buf + (size_t)k * V + (size_t)D * k, lda_alpha(md), k * sizeof(double));
+  lda_free(md);
+  return buf;
+}
+
+static void test_determinism(void) {
+  static planted p;
+  const double alpha[PK] = {0.2, 0.2, 0.2, 0.2, 0.2, 0.2};
+  plant(&p, alpha, 7);
+  for (uint32_t threads = 1; threads <= 2; threads++) {
+    size_t n1 = 0, n2 = 0, n3 = 0;
+    double *a = run_dump(p.m, 8, threads, 11, &n1);
+    double *b = run_dump(p.m, 8, threads, 11, &n2);
+    double *c = run_dump(p.m, 8, threads, 12, &n3);
+    CHECK(a && b && c && n1 == n2 && n1 == n3);
+    if (a && b && c) {
+      CHECK_MSG(memcmp(a, b, n1 * sizeof *a) == 0, "threads %u: same seed, different result", threads);
+      CHECK_MSG(memcmp(a, c, n1 * sizeof *a) != 0, "threads %u: seed ignored", threads);
+    }
+    free(a), free(b), free(c);
+  }
+  dtm_free(p.m);
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void test_stop(void) {
+  uint32_t d0[] = {0, 1, 2, 1}, d1[] = {2, 2, 3};
+  const uint32_t *docs[] = {d0, d1};
+  uint32_t lens[] = {4, 3};
+  dtm *m;
+  CHECK(dtm_from_ids(2, docs, lens, 4, NULL, &m) == TOPICS_OK);
+  lda_options o = lda_default_options();
+  o.k = 3;
+  o.iterations = 50;
+  o.stop = &stop_flag;
+  stop_flag = 1;
+  topics_status st;
+  lda *md = lda_new(m, &o, &st);
+  CHECK(md != NULL);
+  if (md) CHECK(lda_train(md) == TOPICS_EINTR);
+  stop_flag = 0;
+  if (md) CHECK(lda_train(md) == TOPICS_OK);
+  lda_free(md);
+  /* iterations 0 picks the default: 1000 sweeps for a corpus this small. */
+  o.iterations = 0;
+  o.stop = NULL;
+  md = lda_new(m, &o, &st);
+  CHECK(md && lda_iterations(md) == 1000);
+  lda_free(md);
+  dtm_free(m);
+}
+
+/* Trains and checks that the distributions are proper and finite. */
+static void check_model(const dtm *m, uint32_t k, uint32_t threads) {
+  lda_options o = lda_default_options();
+  o.k = k;
+  o.iterations = 70; /* past burn-in, so alpha optimisation runs too */
+  o.threads = threads;
+  topics_status st;
+  lda *md = lda_new(m, &o, &st);
+  CHECK_MSG(md != NULL, "k=%u: %s", k, topics_strerror(st));
+  if (!md) return;
+  CHECK(lda_train(md) == TOPICS_OK);
+  uint32_t V = dtm_nterms(m), D = dtm_ndocs(m);
+  double *phi = malloc((V ? V : 1) * sizeof *phi), *theta = malloc(k * sizeof *theta);
+  for (uint32_t t = 0; t < k; t++) {
+    lda_topic_word_dist(md, t, phi);
+    double s = 0;
+    for (uint32_t w = 0; w < V; w++) s += phi[w];
+    if (V) CHECK_MSG(fabs(s - 1) < 1e-9, "phi sums to %f", s);
+  }
+  for (uint32_t d = 0; d < D; d++) {
+    lda_doc_topic_dist(md, d, theta);
+    double s = 0;
+    for (uint32_t t = 0; t < k; t++) {
+      s += theta[t];
+      CHECK(theta[t] > 0 && isfinite(theta[t]));
+    }
+    CHECK_MSG(fabs(s - 1) < 1e-9, "theta sums to %f", s);
+  }
+  for (uint32_t t = 0; t < k; t++) CHECK(lda_alpha(md)[t] > 0 && isfinite(lda_alpha(md)[t]));
+  CHECK(isfinite(lda_log_likelihood_per_token(md)));
+  free(phi);
+  free(theta);
+  lda_free(md);
+}
+
+static void test_degenerate(void) {
+  uint32_t d0[] = {0, 1, 2, 1, 0}, d1[] = {3, 4, 3}, d3[] = {4};
+  const uint32_t *docs[] = {d0, d1, NULL, d3, NULL};
+  uint32_t lens[] = {5, 3, 0, 1, 0};
+  dtm *m;
+  CHECK(dtm_from_ids(5, docs, lens, 5, NULL, &m) == TOPICS_OK);
+  check_model(m, 1, 1);   /* K = 1 */
+  check_model(m, 20, 1);  /* K larger than the vocabulary */
+  check_model(m, 3, 2);   /* more threads than most documents hold */
+  check_model(m, 3, 9);   /* more threads than documents */
+  dtm_free(m);
+
+  uint32_t one[] = {0};
+  const uint32_t *d1tok[] = {one};
+  uint32_t l1[] = {1};
+  CHECK(dtm_from_ids(1, d1tok, l1, 1, NULL, &m) == TOPICS_OK);
+  check_model(m, 4, 1);   /* a single token */
+  dtm_free(m);
+
+  const uint32_t *none[] = {NULL, NULL};
+  uint32_t l0[] = {0, 0};
+  CHECK(dtm_from_ids(2, none, l0, 0, NULL, &m) == TOPICS_OK);
+  check_model(m, 2, 1);   /* no tokens at all */
+  dtm_free(m);
+
+  topics_status st;
+  lda_options o = lda_default_options();
+  o.k = 0;
+  CHECK(dtm_from_ids(2, none, l0, 0, NULL, &m) == TOPICS_OK);
+  CHECK(lda_new(m, &o, &st) == NULL && st == TOPICS_EINVAL);
+  o.k = 3;
+  o.beta = 0;
+  CHECK(lda_new(m, &o, &st) == NULL && st == TOPICS_EINVAL);
+  dtm_free(m);
+  lda_free(NULL);
+}
+
+int main(void) {
+  test_recovery();
+  test_determinism();
+  test_stop();
+  test_degenerate();
+  return check_done();
+}

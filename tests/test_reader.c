@@ -1,0 +1,364 @@
+/* rd_read over real files in a temporary directory: sorted recursive walks, hidden entries,
+ * extension rules, symlink loops, missing and unreadable paths, binary files, UTF-16, standard
+ * input, a long single line, many files without leaking descriptors. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/diag.h"
+#include "pipeline/reader.h"
+#include "tests/check.h"
+#include "tests/reader_sink.h"
+
+static char root[64];
+static char *log_text;
+
+static void put(const char *rel, const void *data, size_t len) {
+  char p[512];
+  snprintf(p, sizeof p, "%s/%s", root, rel);
+  FILE *f = fopen(p, "wb");
+  CHECK_MSG(f != NULL, "cannot create %s", p);
+  if (!f) return;
+  CHECK(fwrite(data, 1, len, f) == len);
+  fclose(f);
+}
+
+static void puts_(const char *rel, const char *text) { put(rel, text, strlen(text)); }
+
+static void mkd(const char *rel) {
+  char p[512];
+  snprintf(p, sizeof p, "%s/%s", root, rel);
+  CHECK(mkdir(p, 0755) == 0);
+}
+
+static char *at(const char *rel) {
+  static char bufs[8][512];
+  static int i;
+  i = (i + 1) % 8;
+  snprintf(bufs[i], sizeof bufs[i], "%s/%s", root, rel);
+  return bufs[i];
+}
+
+/* Runs rd_read on paths, capturing diagnostics into log_text. */
+static topics_status run(char **paths, size_t n, rd_split split, rs_sink *k, rd_stats *st) {
+  rd_sink s = rs_make(k);
+  rd_options o = {split};
+  memset(st, 0, sizeof *st);
+  FILE *log = tmpfile();
+  diag_set_stream(log);
+  topics_status r = rd_read(paths, n, &o, &s, st);
+  diag_set_stream(NULL);
+  free(log_text);
+  log_text = NULL;
+  if (log) {
+    long m = ftell(log);
+    log_text = calloc((size_t)m + 1, 1);
+    rewind(log);
+    if (log_text && fread(log_text, 1, (size_t)m, log) != (size_t)m) log_text[0] = '\0';
+    fclose(log);
+  }
+  CHECK(k->violations == 0 && k->open == 0);
+  CHECK(st->talks == k->n);
+  return r;
+}
+
+static int logged(const char *s) { return log_text && strstr(log_text, s) != NULL; }
+
+static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+static const unsigned char elf[] = {0x7F, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3E, 0};
+static const unsigned char gz[] = {0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0x4B, 0x4C, 0x4A, 6, 0};
+
+static void test_walk(void) {
+  mkd("corpus");
+  mkd("corpus/sub");
+  mkd("corpus/.git");
+  puts_("corpus/b.md", "### One\nfirst talk\n### Two\nsecond talk\n");
+  puts_("corpus/a.txt", "Notes on testing\n\npytest fixtures\n");
+  puts_("corpus/Z.md", "Upper case sorts first\n");
+  puts_("corpus/notes", "An extension-less notes file\n");
+  puts_("corpus/script.py", "print('not a notes file')\n");
+  puts_("corpus/.hidden.md", "hidden\n");
+  puts_("corpus/.git/config.md", "hidden dir\n");
+  puts_("corpus/sub/c.rst", "Deep file\r\nwith CRLF\r\n");
+  puts_("corpus/sub/d.jsonl", "{\"id\": \"j1\", \"text\": \"from json lines\"}\n{\"text\": \"second\"}\n");
+  put("corpus/sub/photo.txt", png, sizeof png);
+  put("corpus/prog", elf, sizeof elf);
+  put("corpus/image.png", png, sizeof png);
+  CHECK(symlink("..", at("corpus/sub/loop")) == 0);
+  CHECK(symlink("sub", at("corpus/link")) == 0); /* not a loop: read twice, like any alias */
+
+  rs_sink k;
+  rd_stats st;
+  char *paths[] = {at("corpus/")};
+  topics_status r = run(paths, 1, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK);
+  const char *want[] = {"corpus/Z.md",          "corpus/a.txt",     "corpus/b.md#1",
+                        "corpus/b.md#2",        "corpus/link/c.rst", "j1",
+                        "corpus/link/d.jsonl#2", "corpus/notes",     "corpus/sub/c.rst",
+                        "j1",                   "corpus/sub/d.jsonl#2"};
+  size_t nw = sizeof want / sizeof want[0];
+  CHECK_MSG(k.n == nw, "%zu talks", k.n);
+  for (size_t i = 0; i < k.n && i < nw; i++) CHECK_STREQ(k.t[i].id, want[i]);
+  if (k.n == nw) {
+    CHECK_STREQ(k.t[1].title, "Notes on testing");
+    CHECK_STREQ(k.t[1].path, at("corpus/a.txt"));
+    CHECK_STREQ(rs_text_of(&k, 8), "Deep file\nwith CRLF\n");
+    CHECK_STREQ(k.t[3].title, "Two");
+    CHECK(k.t[3].line == 3);
+  }
+  /* the loop is reported once, binaries are skipped with a warning, files of other types are
+   * named together in one summary line, hidden files are silent */
+  CHECK(logged("corpus/sub/loop: directory loop through a symbolic link; not followed"));
+  CHECK(logged("corpus/sub/photo.txt: binary file (PNG image); skipped"));
+  CHECK(logged("corpus/prog: binary file (ELF executable); skipped"));
+  CHECK(!logged("hidden"));
+  CHECK(logged("that are not notes") && logged("image.png") && logged("script.py"));
+  {
+    size_t summaries = 0;
+    for (const char *p = log_text; p && (p = strstr(p, "that are not notes")); p++) summaries++;
+    CHECK(summaries == 1);
+  }
+  size_t loops = 0;
+  for (const char *p = log_text; p && (p = strstr(p, "directory loop")); p++) loops++;
+  CHECK(loops == 2); /* once via corpus/sub, once via corpus/link */
+  CHECK_MSG(st.files == 8, "%zu files", st.files);
+  /* two photo.txt (via sub and link), prog, two loops */
+  CHECK_MSG(st.nskipped == 5, "%zu skipped", st.nskipped);
+  int saw_png = 0;
+  for (size_t i = 0; i < st.nskipped; i++)
+    if (strstr(st.skipped[i].path, "sub/photo.txt") && strcmp(st.skipped[i].reason, "binary file (PNG image)") == 0)
+      saw_png = 1;
+  CHECK(saw_png);
+  rd_stats_clear(&st);
+  CHECK(st.skipped == NULL && st.nskipped == 0);
+  rs_free(&k);
+}
+
+static void test_errors(void) {
+  mkd("err");
+  puts_("err/good.md", "good text here\n");
+  put("err/pic.txt", png, sizeof png);
+  put("err/app.gz", gz, sizeof gz);
+  put("err/a.out.txt", elf, sizeof elf);
+  puts_("err/locked.txt", "secret\n");
+  CHECK(chmod(at("err/locked.txt"), 0) == 0);
+  mkd("empty");
+
+  rs_sink k;
+  rd_stats st;
+  /* a missing path: reported, the rest is read, ENOENT at the end */
+  char *p1[] = {at("err/nope.md"), at("err/good.md"), at("empty")};
+  topics_status r = run(p1, 3, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_ENOENT);
+  CHECK(k.n == 1);
+  char want[600];
+  snprintf(want, sizeof want, "topics: error: %s: no such file or directory", at("err/nope.md"));
+  CHECK(logged(want));
+  rd_stats_clear(&st);
+  rs_free(&k);
+
+  /* binary files named explicitly, whatever their extension, are skipped and the run goes on */
+  char *p2[] = {at("err/pic.txt"), at("err/app.gz"), at("err/a.out.txt"), at("err/good.md")};
+  r = run(p2, 4, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK);
+  CHECK(k.n == 1 && st.nskipped == 3);
+  CHECK(logged("pic.txt: binary file (PNG image); skipped"));
+  CHECK(logged("app.gz: binary file (gzip archive); skipped"));
+  CHECK(logged("a.out.txt: binary file (ELF executable); skipped"));
+  rd_stats_clear(&st);
+  rs_free(&k);
+
+  /* an unreadable file: EIO naming the file; root reads it anyway */
+  char *p3[] = {at("err/locked.txt"), at("err/good.md")};
+  r = run(p3, 2, RD_SPLIT_AUTO, &k, &st);
+  if (geteuid() == 0) {
+    printf("running as root: permissions do not stop reads, unreadable-file check skipped\n");
+    CHECK(r == TOPICS_OK && k.n == 2);
+  } else {
+    CHECK(r == TOPICS_EIO);
+    CHECK(k.n == 1);
+    snprintf(want, sizeof want, "topics: error: %s: Permission denied", at("err/locked.txt"));
+    CHECK(logged(want));
+  }
+  rd_stats_clear(&st);
+  rs_free(&k);
+  chmod(at("err/locked.txt"), 0644);
+
+  /* an empty directory is not an error here */
+  char *p4[] = {at("empty")};
+  r = run(p4, 1, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK && st.talks == 0 && st.files == 0);
+  rd_stats_clear(&st);
+  rs_free(&k);
+}
+
+static void test_encodings(void) {
+  mkd("enc");
+  /* "### 講題\nhello\n### B\n" as UTF-16LE and UTF-8 with BOMs; NUL bytes; an empty file */
+  const unsigned short u[] = {0xFEFF, '#', '#', '#', ' ', 0x8B1B, 0x984C, '\n', 'h', 'i', '\n', '#', '#', '#', ' ', 'B', '\n'};
+  unsigned char le[64];
+  size_t nu = sizeof u / sizeof u[0];
+  for (size_t i = 0; i < nu; i++) {
+    le[2 * i] = (unsigned char)(u[i] & 0xFF);
+    le[2 * i + 1] = (unsigned char)(u[i] >> 8);
+  }
+  put("enc/utf16.txt", le, 2 * nu);
+  puts_("enc/bom.md", "\xEF\xBB\xBFTitle after a BOM\ntext\n");
+  put("enc/nul.txt", "first line\nsome\0text\n", 21);
+  puts_("enc/empty.txt", "");
+  puts_("enc/odd.log", "explicitly named, any extension\n");
+  rs_sink k;
+  rd_stats st;
+  char *paths[] = {at("enc/utf16.txt"), at("enc/bom.md"), at("enc/nul.txt"), at("enc/empty.txt"), at("enc/odd.log")};
+  topics_status r = run(paths, 5, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK);
+  CHECK_MSG(k.n == 5, "%zu talks", k.n);
+  if (k.n == 5) {
+    CHECK_STREQ(k.t[0].title, "講題");
+    CHECK_STREQ(rs_text_of(&k, 0), "講題\nhi\n");
+    CHECK_STREQ(k.t[2].title, "Title after a BOM");
+    CHECK_STREQ(rs_text_of(&k, 3), "first line\nsome text\n");
+    CHECK_STREQ(k.t[4].title, "explicitly named, any extension");
+  }
+  CHECK(logged("utf16.txt: UTF-16 (little-endian) text converted to UTF-8"));
+  CHECK(logged("nul.txt:2: NUL bytes replaced with spaces"));
+  CHECK(st.files == 5);
+  rd_stats_clear(&st);
+  rs_free(&k);
+}
+
+static void test_stdin(void) {
+  puts_("stdin.md", "[9:10][R0] Keynote (Ann)\ntext one\n[10:00][R1] Testing (Bo)\ntext two\n");
+  int saved = dup(STDIN_FILENO);
+  int fd = open(at("stdin.md"), O_RDONLY);
+  CHECK(saved >= 0 && fd >= 0);
+  if (saved < 0 || fd < 0) return;
+  dup2(fd, STDIN_FILENO);
+  close(fd);
+  rs_sink k;
+  rd_stats st;
+  char dash[] = "-";
+  char *paths[] = {dash};
+  topics_status r = run(paths, 1, RD_SPLIT_AUTO, &k, &st);
+  dup2(saved, STDIN_FILENO);
+  close(saved);
+  CHECK(r == TOPICS_OK && k.n == 2);
+  if (k.n == 2) {
+    CHECK_STREQ(k.t[0].id, "stdin#1");
+    CHECK_STREQ(k.t[0].path, "-");
+    CHECK_STREQ(k.t[1].title, "Testing (Bo)");
+  }
+  rd_stats_clear(&st);
+  rs_free(&k);
+}
+
+/* An 8 MB single line read from a file: bounded pieces, every byte delivered. */
+static void test_long_line(void) {
+  size_t n = (size_t)8 << 20;
+  char *s = malloc(n);
+  CHECK(s != NULL);
+  if (!s) return;
+  for (size_t i = 0; i < n; i++) s[i] = (char)('a' + i % 26);
+  for (size_t i = 100; i < n; i += 4099) s[i] = ' ';
+  put("long.txt", s, n);
+  rs_sink k;
+  rd_stats st;
+  char *paths[] = {at("long.txt")};
+  topics_status r = run(paths, 1, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK && k.n == 1);
+  if (k.n == 1) {
+    CHECK(k.t[0].len == n + 1);
+    CHECK(k.t[0].max_piece <= ((size_t)1 << 20) + 1);
+    CHECK(k.t[0].pieces >= 8);
+    CHECK(memcmp(k.t[0].text, s, n) == 0);
+  }
+  CHECK(st.bytes == n);
+  rd_stats_clear(&st);
+  rs_free(&k);
+
+  /* JSON Lines from a file with a record longer than the read window: its text is read again
+   * after a seek back, and the record after it is still found. */
+  FILE *f = fopen(at("big.jsonl"), "wb");
+  CHECK(f != NULL);
+  if (f) {
+    fputs("{\"id\": \"small\", \"text\": \"a\"}\n{\"id\": \"big\", \"text\": \"", f);
+    CHECK(fwrite(s, 1, (size_t)3 << 20, f) == (size_t)3 << 20);
+    fputs("\", \"title\": \"Big one\"}\n{\"id\": \"after\", \"text\": \"z\"}\n", f);
+    fclose(f);
+  }
+  char *jp[] = {at("big.jsonl")};
+  r = run(jp, 1, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK && k.n == 3);
+  if (k.n == 3) {
+    CHECK_STREQ(k.t[1].id, "big");
+    CHECK_STREQ(k.t[1].title, "Big one");
+    CHECK(k.t[1].len == (size_t)3 << 20);
+    CHECK(k.t[1].max_piece <= ((size_t)1 << 20));
+    CHECK(memcmp(k.t[1].text, s, (size_t)3 << 20) == 0);
+    CHECK_STREQ(k.t[2].id, "after");
+    CHECK(k.t[2].line == 3);
+  }
+  rd_stats_clear(&st);
+  rs_free(&k);
+  free(s);
+}
+
+/* Many small files: every one read, no descriptor left open. */
+static void test_many(void) {
+  mkd("many");
+  char rel[64], text[64];
+  for (int i = 0; i < 1000; i++) {
+    snprintf(rel, sizeof rel, "many/f%05d.txt", i);
+    snprintf(text, sizeof text, "note number %d\n", i);
+    puts_(rel, text);
+  }
+  int before = dup(0);
+  close(before);
+  rs_sink k;
+  rd_stats st;
+  char *paths[] = {at("many")};
+  topics_status r = run(paths, 1, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK && k.n == 1000);
+  if (k.n == 1000) {
+    CHECK_STREQ(k.t[0].id, "many/f00000.txt");
+    CHECK_STREQ(k.t[999].title, "note number 999");
+  }
+  int after = dup(0);
+  close(after);
+  CHECK(after == before);
+  rd_stats_clear(&st);
+  rs_free(&k);
+}
+
+static void test_split_parse(void) {
+  rd_split s;
+  CHECK(rd_split_parse("heading", &s) == TOPICS_OK && s == RD_SPLIT_HEADING);
+  CHECK(rd_split_parse("time", &s) == TOPICS_OK && s == RD_SPLIT_TIME);
+  CHECK(rd_split_parse("auto", &s) == TOPICS_OK && s == RD_SPLIT_AUTO);
+  CHECK(rd_split_parse("file", &s) == TOPICS_OK && s == RD_SPLIT_FILE);
+  CHECK(rd_split_parse("headings", &s) == TOPICS_EINVAL);
+  CHECK(rd_split_parse(NULL, &s) == TOPICS_EINVAL);
+}
+
+int main(void) {
+  snprintf(root, sizeof root, "/tmp/topics-reader-XXXXXX");
+  if (!mkdtemp(root)) {
+    perror("mkdtemp");
+    return 1;
+  }
+  test_split_parse();
+  test_walk();
+  test_errors();
+  test_encodings();
+  test_stdin();
+  test_long_line();
+  test_many();
+  free(log_text);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
+  return check_done();
+}

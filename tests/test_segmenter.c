@@ -1,0 +1,356 @@
+/* Unit tests of the segmenter: mixed lines, full-width forms, numbers and dates, protected spans,
+ * emoji, merges, ill-formed UTF-8, empty and huge input; and the proof that the ASCII fast path
+ * gives exactly ICU's spans, on every short string over a covering alphabet and on real talk text
+ * (../shared/data/talks-pyvideo.jsonl, when present). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "common/utf8.h"
+#include "tokenize/seg_int.h"
+#include "tokenize/segmenter.h"
+
+static segmenter *g_seg;
+static seg_span *g_sp;
+static size_t g_n, g_cap;
+
+static int is_ws_byte(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13); }
+
+/* The contract: spans in order, not overlapping, inside the text, never empty, never starting or
+ * ending in ASCII white space, and every non-white-space byte in some span. */
+static int invariant_ok(const char *text, size_t len, const seg_span *sp, size_t n) {
+  size_t pos = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (sp[i].len == 0 || sp[i].start < pos || sp[i].start + sp[i].len > len) return 0;
+    for (size_t k = pos; k < sp[i].start; k++) {
+      unsigned cp;
+      size_t m = utf8_decode((const unsigned char *)text + k, sp[i].start - k, &cp);
+      /* Bytes between spans must be white space (ASCII or Unicode). */
+      if (!(cp == ' ' || (cp >= 9 && cp <= 13) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+            (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+            cp == 0x205F || cp == 0x3000))
+        return 0;
+      k += m - 1;
+    }
+    if (is_ws_byte((unsigned char)text[sp[i].start]) ||
+        is_ws_byte((unsigned char)text[sp[i].start + sp[i].len - 1]))
+      return 0;
+    pos = sp[i].start + sp[i].len;
+  }
+  for (size_t k = pos; k < len; k++)
+    if (!is_ws_byte((unsigned char)text[k]) && (unsigned char)text[k] < 0x80) return 0;
+  return 1;
+}
+
+/* Segments s and returns the spans joined by single spaces (static buffer). */
+static const char *seg(const char *s) {
+  static char out[4096];
+  size_t len = strlen(s);
+  g_n = 0;
+  topics_status st = seg_run(g_seg, s, len, &g_sp, &g_n, &g_cap);
+  CHECK_MSG(st == TOPICS_OK, "seg_run failed on %s", s);
+  CHECK_MSG(invariant_ok(s, len, g_sp, g_n), "invariant broken on %s", s);
+  size_t o = 0;
+  for (size_t i = 0; i < g_n && o + g_sp[i].len + 2 < sizeof out; i++) {
+    if (i) out[o++] = ' ';
+    memcpy(out + o, s + g_sp[i].start, g_sp[i].len);
+    o += g_sp[i].len;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* Kind of the span whose text is w in the last segmentation, or -1. */
+static int kind_of(const char *text, const char *w) {
+  size_t wl = strlen(w);
+  for (size_t i = 0; i < g_n; i++)
+    if (g_sp[i].len == wl && memcmp(text + g_sp[i].start, w, wl) == 0) return g_sp[i].kind;
+  return -1;
+}
+
+static void test_mixed(void) {
+  const char *t = "Ansible 是個很美妙的tool both for deployment and management";
+  CHECK_STREQ(seg(t), "Ansible 是個 很 美妙 的 tool both for deployment and management");
+  CHECK(kind_of(t, "Ansible") == SEG_WORD);
+  CHECK(kind_of(t, "美妙") == SEG_IDEO);
+  CHECK(kind_of(t, "tool") == SEG_WORD);
+  /* glued: "tool" follows "的" with no space; "both" follows a space. */
+  for (size_t i = 0; i < g_n; i++) {
+    if (g_sp[i].len == 4 && memcmp(t + g_sp[i].start, "tool", 4) == 0) CHECK(g_sp[i].glued == 1);
+    if (g_sp[i].len == 4 && memcmp(t + g_sp[i].start, "both", 4) == 0) CHECK(g_sp[i].glued == 0);
+  }
+  CHECK_STREQ(seg("[10:00][R1] When programming functionally in Python (Apua Juan)"),
+              "[ 10 : 00 ] [ R1 ] When programming functionally in Python ( Apua Juan )");
+  CHECK_STREQ(seg("日本語のテキストとEnglish"), "日本語 の テキスト と English");
+  CHECK_STREQ(seg("Don't split it's or 1,000.50 or e.g. or U.S.A."),
+              "Don't split it's or 1,000.50 or e.g . or U.S.A .");
+}
+
+static void test_fullwidth(void) {
+  /* Full-width letters and digits hold together; U+3000 IDEOGRAPHIC SPACE is white space. */
+  const char *t = "ＰｙＣｏｎ　ＡＰＡＣ　２０１５年，Ｐｙｔｈｏｎ３";
+  CHECK_STREQ(seg(t), "ＰｙＣｏｎ ＡＰＡＣ ２０１５年 ， Ｐｙｔｈｏｎ３");
+  CHECK(kind_of(t, "ＰｙＣｏｎ") == SEG_WORD);
+  CHECK(kind_of(t, "２０１５年") == SEG_NUMBER);
+  CHECK(kind_of(t, "，") == SEG_PUNCT);
+  CHECK_STREQ(seg("１．５亿元，增长３５．６％"), "１．５亿元 ， 增长 ３５．６％");
+}
+
+static void test_numbers_dates(void) {
+  CHECK_STREQ(seg("2024年3月15日发布"), "2024年 3月 15日 发布");
+  CHECK_STREQ(seg("二○○一年十二月三十一日"), "二○○一年 十二月 三十一日");
+  CHECK_STREQ(seg("去年增长了50%，今年是百分之五十"), "去年 增长 了 50% ， 今年 是 百分之五十");
+  CHECK_STREQ(seg("第三季度和第21届"), "第三 季度 和 第21 届");
+  CHECK_STREQ(seg("他来了3次"), "他 来 了 3次");
+  CHECK(kind_of("他来了3次", "3次") == SEG_NUMBER);
+  CHECK_STREQ(seg("Python3 H200 ICU72 3.14 v2.0"), "Python3 H200 ICU72 3.14 v2.0");
+  CHECK(kind_of("Python3 H200 ICU72 3.14 v2.0", "Python3") == SEG_WORD);
+  CHECK(kind_of("Python3 H200 ICU72 3.14 v2.0", "3.14") == SEG_NUMBER);
+  /* Words of ICU's dictionary that begin with a numeral stay as they are. */
+  CHECK_STREQ(seg("结果一样，一些人万一不来"), "结果 一样 ， 一些 人 万一 不 来");
+  /* Traditional text follows the Taiwan/UD convention: numeral and unit apart ... */
+  CHECK_STREQ(seg("這個國家在2009年5月成立"), "這個 國家 在 2009 年 5 月 成立");
+  /* ... but magnitudes, percentages and ordinals are one word in every convention. */
+  CHECK_STREQ(seg("這個國家人口20萬，佔12.3%，排第6"), "這個 國家 人口 20萬 ， 佔 12.3% ， 排 第6");
+}
+
+static void test_punct_runs(void) {
+  CHECK_STREQ(seg("他说——好吧……走了..."), "他 说 —— 好吧 …… 走了 ...");
+  CHECK(kind_of("他说——好吧……走了...", "——") == SEG_PUNCT);
+  CHECK_STREQ(seg("wow!!! really??"), "wow !!! really ??");
+  /* Brackets and quotes never merge. */
+  CHECK_STREQ(seg("f(g(x)) 「「引」」"), "f ( g ( x ) ) 「 「 引 」 」");
+}
+
+static void test_protected(void) {
+  const char *t = "see https://github.com/foo/bar). and www.example.org/x?y=1, ok";
+  CHECK_STREQ(seg(t), "see https://github.com/foo/bar ) . and www.example.org/x?y=1 , ok");
+  CHECK(kind_of(t, "https://github.com/foo/bar") == SEG_PROTECTED);
+  CHECK(kind_of(t, "www.example.org/x?y=1") == SEG_PROTECTED);
+  CHECK_STREQ(seg("(https://en.wikipedia.org/wiki/Foo_(bar))"),
+              "( https://en.wikipedia.org/wiki/Foo_(bar) )");
+  CHECK_STREQ(seg("請看https://pycon.tw/2015。謝謝"), "請看 https://pycon.tw/2015 。 謝謝");
+  CHECK_STREQ(seg("ftp://files.example.net/a.tar.gz."), "ftp://files.example.net/a.tar.gz .");
+  const char *m = "mail first.last+tag@mail.example.com. or me@x.org";
+  CHECK_STREQ(seg(m), "mail first.last+tag@mail.example.com . or me@x.org");
+  CHECK(kind_of(m, "me@x.org") == SEG_PROTECTED);
+  const char *h = "thanks @pycon_tw and (@guido)! 感謝@小明 #機器學習 #PyConAPAC2015, #1 C# ### Title";
+  CHECK_STREQ(seg(h), "thanks @pycon_tw and ( @guido ) ! 感謝 @ 小明 #機器學習 #PyConAPAC2015 , # 1 C "
+                      "# # # # Title");
+  CHECK(kind_of(h, "@pycon_tw") == SEG_PROTECTED);
+  CHECK(kind_of(h, "#機器學習") == SEG_PROTECTED);
+  CHECK(kind_of(h, "#PyConAPAC2015") == SEG_PROTECTED);
+  /* Not protected: a scheme alone, "foo@bar" without a domain, a URL-looking word. */
+  CHECK_STREQ(seg("http: or http:// or foo@bar or www"), "http : or http : / / or foo@bar or www");
+}
+
+static void test_emoji(void) {
+  const char *t = "讚😀👍🏽 👨‍👩‍👧 🇹🇼🇯🇵 ok";
+  CHECK_STREQ(seg(t), "讚 😀 👍🏽 👨‍👩‍👧 🇹🇼 🇯🇵 ok");
+  CHECK(kind_of(t, "👨‍👩‍👧") == SEG_PUNCT);
+  CHECK(kind_of(t, "🇹🇼") == SEG_PUNCT);
+}
+
+static void test_odd_input(void) {
+  CHECK_STREQ(seg(""), "");
+  CHECK(g_n == 0);
+  CHECK_STREQ(seg("  \t\r\n \xe3\x80\x80 \xc2\xa0 "), "");
+  CHECK(g_n == 0);
+  /* Ill-formed UTF-8 passed straight in: no crash, every byte covered, bad bytes in spans. */
+  const char bad[] = "abc\xff\xfe中文\xc3 \xe4\xb8 x\xed\xa0\x80y \xf4\x90\x80\x80";
+  g_n = 0;
+  CHECK(seg_run(g_seg, bad, sizeof bad - 1, &g_sp, &g_n, &g_cap) == TOPICS_OK);
+  CHECK(invariant_ok(bad, sizeof bad - 1, g_sp, g_n));
+  size_t covered = 0;
+  for (size_t i = 0; i < g_n; i++) covered += g_sp[i].len;
+  CHECK(covered == sizeof bad - 1 - 3); /* all but the three spaces */
+  /* NUL bytes are characters like any other. */
+  const char nul[] = "a\0b";
+  g_n = 0;
+  CHECK(seg_run(g_seg, nul, 3, &g_sp, &g_n, &g_cap) == TOPICS_OK);
+  CHECK(invariant_ok(nul, 3, g_sp, g_n) && g_n == 3);
+  /* Appending: spans of a second call follow the first call's, and the first of them is not
+   * glued to the earlier text. */
+  g_n = 0;
+  CHECK(seg_run(g_seg, "ab", 2, &g_sp, &g_n, &g_cap) == TOPICS_OK);
+  CHECK(seg_run(g_seg, "cd", 2, &g_sp, &g_n, &g_cap) == TOPICS_OK);
+  CHECK(g_n == 2 && g_sp[1].glued == 0);
+  CHECK(seg_run(g_seg, NULL, 0, &g_sp, &g_n, &g_cap) == TOPICS_OK);
+  seg_free(NULL);
+}
+
+static void test_long_line(void) {
+  /* 5 MB without a newline: a mix, then a stretch of Chinese with no white space at all. */
+  const char *pieces[] = {"中文資料處理", "tool ", "2024年3月", "https://x.org/a ", "——", "😀", "a.b "};
+  size_t len = 5u << 20, o = 0, k = 0;
+  char *buf = malloc(len + 16);
+  CHECK(buf != NULL);
+  if (!buf) return;
+  while (o < len / 2) {
+    const char *p = pieces[k++ % 7];
+    size_t pl = strlen(p);
+    memcpy(buf + o, p, pl);
+    o += pl;
+  }
+  while (o + 30 <= len) {
+    memcpy(buf + o, "我們今天討論機器學習", 30);
+    o += 30;
+  }
+  g_n = 0;
+  CHECK(seg_run(g_seg, buf, o, &g_sp, &g_n, &g_cap) == TOPICS_OK);
+  CHECK(invariant_ok(buf, o, g_sp, g_n));
+  CHECK(g_n > o / 16);
+  free(buf);
+}
+
+/* Compares the fast path with ICU on text[a..b) (pure ASCII, no white space). */
+static int same_as_icu(const char *text, size_t a, size_t b) {
+  static seg_span *x, *y;
+  static size_t cx, cy;
+  size_t nx = 0, ny = 0;
+  if (!text) {
+    free(x);
+    free(y);
+    x = y = NULL;
+    cx = cy = 0;
+    return 1;
+  }
+  if (seg_icu_spans(g_seg, text, a, b, &x, &nx, &cx, 0) != TOPICS_OK) return 0;
+  if (seg_ascii_spans(text, a, b, &y, &ny, &cy, 0) != TOPICS_OK) return 0;
+  if (nx != ny) return 0;
+  for (size_t i = 0; i < nx; i++)
+    if (x[i].start != y[i].start || x[i].len != y[i].len || x[i].kind != y[i].kind ||
+        x[i].glued != y[i].glued)
+      return 0;
+  return 1;
+}
+
+static void test_fast_path_exhaustive(void) {
+  /* Every string up to length 4 over characters of every ASCII word-break class, and every
+   * string up to length 2 over all printable ASCII. */
+  const char *alpha = "aZ9_.',;:@#-/\"";
+  size_t na = strlen(alpha);
+  char buf[8];
+  long bad = 0, total = 0;
+  for (int len = 1; len <= 4; len++) {
+    long count = 1;
+    for (int k = 0; k < len; k++) count *= (long)na;
+    for (long v = 0; v < count; v++) {
+      long w = v;
+      for (int k = 0; k < len; k++, w /= (long)na) buf[k] = alpha[w % (long)na];
+      total++;
+      if (!same_as_icu(buf, 0, (size_t)len) && bad++ < 5)
+        fprintf(stderr, "fast path differs from ICU on \"%.*s\"\n", len, buf);
+    }
+  }
+  for (int c1 = 33; c1 < 127; c1++)
+    for (int c2 = 32; c2 < 127; c2++) {
+      buf[0] = (char)c1;
+      buf[1] = (char)c2;
+      size_t len = c2 == 32 ? 1 : 2;
+      total++;
+      if (!same_as_icu(buf, 0, len) && bad++ < 5)
+        fprintf(stderr, "fast path differs from ICU on \"%.*s\"\n", (int)len, buf);
+    }
+  CHECK_MSG(bad == 0, "%ld of %ld strings differ", bad, total);
+}
+
+/* Real text: every ASCII chunk of the first lines of the talks file; and for whole ASCII lines,
+ * ICU over the whole line against the fast path chunk by chunk (white space is a boundary). */
+static int test_fast_path_real(void) {
+  const char *path = TOPICS_SHARED_DIR "/data/talks-pyvideo.jsonl";
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "skipping the real-text fast path check: %s is absent\n", path);
+    return 0;
+  }
+  char *line = NULL;
+  size_t lcap = 0, bytes = 0;
+  long chunks = 0, bad = 0, lines = 0;
+  ssize_t got;
+  seg_span *x = NULL, *y = NULL;
+  size_t cx = 0, cy = 0;
+  while (bytes < (3u << 20) && (got = getline(&line, &lcap, f)) > 0) {
+    size_t len = (size_t)got;
+    bytes += len;
+    int ascii = 1;
+    for (size_t i = 0; i < len; i++) ascii &= (unsigned char)line[i] < 0x80;
+    size_t nx = 0, ny = 0;
+    if (ascii) {
+      lines++;
+      if (seg_icu_spans(g_seg, line, 0, len, &x, &nx, &cx, 0) != TOPICS_OK) bad++;
+    }
+    for (size_t i = 0; i < len;) {
+      while (i < len && is_ws_byte((unsigned char)line[i])) i++;
+      size_t a = i, hi = 0;
+      while (i < len && !is_ws_byte((unsigned char)line[i])) hi |= (unsigned char)line[i++] >= 0x80;
+      if (i == a || hi) continue;
+      chunks++;
+      if (!same_as_icu(line, a, i) && bad++ < 5)
+        fprintf(stderr, "fast path differs from ICU on \"%.*s\"\n", (int)(i - a), line + a);
+      if (ascii) seg_ascii_spans(line, a, i, &y, &ny, &cy, 0);
+    }
+    if (ascii) {
+      int same = nx == ny;
+      for (size_t i = 0; same && i < nx; i++)
+        same = x[i].start == y[i].start && x[i].len == y[i].len && x[i].kind == y[i].kind;
+      if (!same && bad++ < 5) fprintf(stderr, "whole-line ICU differs on: %.80s\n", line);
+    }
+  }
+  free(line);
+  free(x);
+  free(y);
+  fclose(f);
+  CHECK_MSG(chunks > 100000, "only %ld chunks checked", chunks);
+  CHECK_MSG(bad == 0, "%ld differences in %ld chunks, %ld lines", bad, chunks, lines);
+  printf("fast path = ICU on %ld ASCII chunks and %ld whole ASCII lines of real text\n", chunks,
+         lines);
+  return 1;
+}
+
+/* Generated ASCII text: random words, numbers, separators and punctuation. */
+static void test_fast_path_random(void) {
+  static const char *parts[] = {"the", "Python3", "3.14", "1,000", "a.b", "don't", "_x", "x_",
+                                "@", "#", ":", ";", ".", ",", "'", "-", "/", "(", ")", "\"",
+                                "42", "e.g.", "U.S.", "ICU72", "__init__", "a@b.c", "1'000"};
+  unsigned long r = 12345;
+  char buf[64];
+  long bad = 0;
+  for (int t = 0; t < 100000; t++) {
+    size_t o = 0;
+    int np = 1 + (int)(r % 5);
+    for (int k = 0; k < np; k++) {
+      r = r * 6364136223846793005UL + 1442695040888963407UL;
+      const char *p = parts[(r >> 33) % (sizeof parts / sizeof *parts)];
+      size_t pl = strlen(p);
+      memcpy(buf + o, p, pl);
+      o += pl;
+    }
+    if (!same_as_icu(buf, 0, o) && bad++ < 5)
+      fprintf(stderr, "fast path differs from ICU on \"%.*s\"\n", (int)o, buf);
+  }
+  CHECK_MSG(bad == 0, "%ld generated strings differ", bad);
+}
+
+int main(void) {
+  topics_status st;
+  g_seg = seg_new(&st);
+  CHECK(g_seg != NULL && st == TOPICS_OK);
+  if (!g_seg) return check_done();
+  test_mixed();
+  test_fullwidth();
+  test_numbers_dates();
+  test_punct_runs();
+  test_protected();
+  test_emoji();
+  test_odd_input();
+  test_long_line();
+  test_fast_path_exhaustive();
+  test_fast_path_random();
+  test_fast_path_real();
+  same_as_icu(NULL, 0, 0);
+  free(g_sp);
+  seg_free(g_seg);
+  return check_done();
+}

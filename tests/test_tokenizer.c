@@ -1,0 +1,317 @@
+/* The term stage: what tok_terms keeps and how it keys terms (normalisation, Han fold, stopwords,
+ * stemming), the term cache, user-dictionary merges, and tok_raw's covering of the text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "tokenize/tokenizer.h"
+
+typedef struct strbuf {
+  char *s;
+  size_t len, cap;
+} strbuf;
+
+static void sb_add(strbuf *b, const char *s, size_t len) {
+  if (b->len + len + 1 > b->cap) {
+    b->cap = (b->len + len + 1) * 2;
+    b->s = realloc(b->s, b->cap);
+  }
+  memcpy(b->s + b->len, s, len);
+  b->len += len;
+  b->s[b->len] = '\0';
+}
+
+/* The term keys (surface forms when surf) of text, space separated; caller frees. */
+static char *terms(tok *t, const char *text, int surf) {
+  uint32_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  strbuf b = {NULL, 0, 0};
+  sb_add(&b, "", 0);
+  CHECK(tok_terms(t, text, strlen(text), &ids, &n, &cap) == TOPICS_OK);
+  for (size_t i = 0; i < n; i++) {
+    size_t len;
+    const char *s = surf ? tok_entry_surface(t, ids[i], &len) : tok_entry_term(t, ids[i], &len);
+    if (i) sb_add(&b, "|", 1);
+    sb_add(&b, s, len);
+  }
+  free(ids);
+  return b.s;
+}
+
+static void check_terms(tok *t, const char *text, const char *want) {
+  char *got = terms(t, text, 0);
+  CHECK_MSG(strcmp(got, want) == 0, "terms of \"%s\": got \"%s\", want \"%s\"", text, got, want);
+  free(got);
+}
+
+static void check_surfaces(tok *t, const char *text, const char *want) {
+  char *got = terms(t, text, 1);
+  CHECK_MSG(strcmp(got, want) == 0, "surfaces of \"%s\": got \"%s\", want \"%s\"", text, got, want);
+  free(got);
+}
+
+typedef struct raw_ctx {
+  const char *text;
+  strbuf out;
+  size_t last_end;
+  int ordered;
+} raw_ctx;
+
+static int on_word(void *ud, size_t start, size_t len) {
+  raw_ctx *c = ud;
+  if (start < c->last_end || len == 0) c->ordered = 0;
+  c->last_end = start + len;
+  if (c->out.len) sb_add(&c->out, "|", 1);
+  sb_add(&c->out, c->text + start, len);
+  return 0;
+}
+
+/* The words of tok_raw joined by '|'; also checks that they are in order, do not overlap, and
+ * that everything between them is white space. Caller frees. */
+static char *raw_words(tok *t, const char *text) {
+  raw_ctx c = {text, {NULL, 0, 0}, 0, 1};
+  sb_add(&c.out, "", 0);
+  CHECK(tok_raw(t, text, strlen(text), on_word, &c) == TOPICS_OK);
+  CHECK_MSG(c.ordered, "words of \"%s\" out of order or overlapping", text);
+  return c.out.s;
+}
+
+/* Only spaces, tabs and ideographic spaces (U+3000). */
+static int is_space_text(const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == ' ' || s[i] == '\t') continue;
+    if (i + 3 <= len && memcmp(s + i, "\xE3\x80\x80", 3) == 0) {
+      i += 2;
+      continue;
+    }
+    return 0;
+  }
+  return 1;
+}
+
+typedef struct cover_ctx {
+  const char *text;
+  size_t pos;
+  int ok;
+} cover_ctx;
+
+static int on_cover(void *ud, size_t start, size_t len) {
+  cover_ctx *c = ud;
+  if (start < c->pos || !is_space_text(c->text + c->pos, start - c->pos)) c->ok = 0;
+  c->pos = start + len;
+  return 0;
+}
+
+/* Every non-white-space byte of text lies in exactly one word. */
+static void check_cover(tok *t, const char *text) {
+  cover_ctx c = {text, 0, 1};
+  CHECK(tok_raw(t, text, strlen(text), on_cover, &c) == TOPICS_OK);
+  size_t len = strlen(text);
+  CHECK_MSG(c.ok && c.pos <= len && is_space_text(text + c.pos, len - c.pos),
+            "tok_raw does not cover \"%s\"", text);
+}
+
+static void check_raw(tok *t, const char *text, const char *want) {
+  char *got = raw_words(t, text);
+  CHECK_MSG(strcmp(got, want) == 0, "raw of \"%s\": got \"%s\", want \"%s\"", text, got, want);
+  free(got);
+  check_cover(t, text);
+}
+
+static int stop_after_two(void *ud, size_t start, size_t len) {
+  (void)start;
+  (void)len;
+  return ++*(int *)ud == 2;
+}
+
+static uint32_t first_id(tok *t, const char *text) {
+  uint32_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  uint32_t id = UINT32_MAX;
+  if (tok_terms(t, text, strlen(text), &ids, &n, &cap) == TOPICS_OK && n > 0) id = ids[0];
+  free(ids);
+  return id;
+}
+
+static void test_terms(tok *t) {
+  /* The mixed line from the design: Chinese function words and English stopwords out, stems in. */
+  check_terms(t, "Ansible 是個很美妙的tool both for deployment and management",
+              "ansibl|美妙|tool|deploy|manag");
+  check_surfaces(t, "Ansible 是個很美妙的tool both for deployment and management",
+                 "ansible|美妙|tool|deployment|management");
+  /* Normalisation: full width and case. */
+  check_terms(t, "ＰｙＣｏｎ PYCON PyCon", "pycon|pycon|pycon");
+  /* Stemming: one key, the surface keeps the word. */
+  check_terms(t, "testing tests tested Testing", "test|test|test|test");
+  check_surfaces(t, "testing tests tested Testing", "testing|tests|tested|testing");
+  /* Words with digits or dots are not stemmed. */
+  check_terms(t, "Python3 node.js H200 ICU72 runs", "python3|node.js|h200|icu72|run");
+  /* Content words stay; English and Chinese function words go in both scripts. */
+  check_terms(t, "The system has a data problem", "system|data|problem");
+  check_terms(t, "我們會讓這個系統與資料一起", "系统|资料");
+  check_terms(t, "我们会让这个系统与资料一起", "系统|资料");
+  /* Han fold: 資料 and 资料 are one key; the surface keeps the script. */
+  check_terms(t, "資料 资料", "资料|资料");
+  check_surfaces(t, "資料 资料", "資料|资料");
+  CHECK(strcmp(tok_entry_term(t, first_id(t, "資料"), NULL),
+               tok_entry_term(t, first_id(t, "资料"), NULL)) == 0);
+  /* Left out: punctuation, numbers and dates, URLs, handles, single letters, emoji. */
+  check_terms(t, "[10:00][R1] a talk on 2015年12月 3.14 50% https://github.com/pycon/x "
+                 "@pyconapac #python x y 😀 — Docker",
+              "r1|docker");
+  check_terms(t, "", "");
+  check_terms(t, "   \t  ", "");
+}
+
+static void test_cache(tok *t) {
+  uint32_t before = tok_entry_count(t);
+  uint32_t a = first_id(t, "kubernetes");
+  CHECK(a != UINT32_MAX && tok_entry_count(t) == before + 1);
+  CHECK(first_id(t, "kubernetes") == a);
+  CHECK(tok_entry_count(t) == before + 1);
+  /* A new raw form is a new entry even when the key is the same. */
+  uint32_t b = first_id(t, "Kubernetes");
+  CHECK(b != a && tok_entry_count(t) == before + 2);
+  CHECK_STREQ(tok_entry_term(t, a, NULL), tok_entry_term(t, b, NULL));
+  /* Ids are dense and stable; stopwords and punctuation cost no id to the caller. */
+  size_t len;
+  const char *k = tok_entry_term(t, a, &len);
+  CHECK(len == strlen(k));
+  CHECK(first_id(t, "the and of") == UINT32_MAX);
+  CHECK(first_id(t, "kubernetes") == a);
+  /* Words longer than the front cache holds take the slow road to the same answer. */
+  uint32_t c = first_id(t, "internationalization");
+  CHECK(c != UINT32_MAX && first_id(t, "internationalization") == c);
+  CHECK_STREQ(tok_entry_term(t, c, NULL), "internation");
+}
+
+static void test_raw(tok *t) {
+  check_raw(t, "Ansible 是個很美妙的tool both", "Ansible|是個|很|美妙|的|tool|both");
+  check_raw(t, "[10:00][R1] When (Apua)", "[|10|:|00|]|[|R1|]|When|(|Apua|)");
+  check_raw(t, "see https://pycon.org/2015 now", "see|https://pycon.org/2015|now");
+  check_cover(t, "ＰｙＣｏｎ　ＡＰＡＣ，２０１５年！😀👍🏽 done\t\tok  ");
+  check_cover(t, "  leading and trailing   ");
+  check_cover(t, "");
+  /* Ill-formed bytes are still covered without a crash. */
+  check_cover(t, "bad \xFF\xFE bytes \xC3 end");
+  int calls = 0;
+  CHECK(tok_raw(t, "one two three four", 18, stop_after_two, &calls) == TOPICS_OK && calls == 2);
+}
+
+static void test_dict(void) {
+  topics_status st;
+  lex *lx = lex_new(&st);
+  CHECK(lx != NULL);
+  const char *entries[] = {"machine learning", "machine learning systems", "機器學習", "PyCon APAC",
+                           "C++", "pandas", "深度學習框架"};
+  for (size_t i = 0; i < sizeof entries / sizeof *entries; i++)
+    CHECK(lex_add_dict_entry(lx, entries[i], strlen(entries[i])) == TOPICS_OK);
+  tok_options o = tok_default_options();
+  tok *t = tok_new(lx, &o, &st);
+  CHECK(t != NULL);
+  if (!t) return;
+  /* Longest match wins; across several spaces; case and full width do not matter. */
+  check_terms(t, "Machine   Learning systems for ＰｙＣｏｎ apac",
+              "machine learning systems|pycon apac");
+  check_terms(t, "machine learning for fun", "machine learning|fun");
+  check_surfaces(t, "Machine Learning rocks", "machine learning|rocks");
+  check_terms(t, "machine translation", "machin|translat");
+  check_raw(t, "Machine   Learning systems for ＰｙＣｏｎ apac",
+            "Machine   Learning systems|for|ＰｙＣｏｎ apac");
+  /* In Han, in either script (the fold is on), merged whole. */
+  check_terms(t, "用機器學習做分析", "机器学习|分析");
+  check_terms(t, "用机器学习做分析", "机器学习|分析");
+  check_surfaces(t, "用机器学习做分析", "机器学习|分析");
+  check_raw(t, "用機器學習做分析", "用|機器學習|做|分析");
+  /* Glued punctuation and dictionary single words: kept whole and unstemmed. */
+  check_terms(t, "C++ and pandas", "c++|pandas");
+  check_raw(t, "C++ and pandas", "C++|and|pandas");
+  /* A phrase whose end is missing is no match: its words are terms of their own. */
+  check_terms(t, "深度學習", "深度|学习");
+  tok_free(t);
+
+  /* Without the fold, only the script as written in the dictionary matches. */
+  o.fold_han = 0;
+  t = tok_new(lx, &o, &st);
+  CHECK(t != NULL);
+  if (t) {
+    check_terms(t, "用機器學習做分析", "機器學習|分析");
+    check_terms(t, "资料 資料", "资料|資料");
+    char *a = terms(t, "用机器学习做分析", 0);
+    CHECK(strstr(a, "机器学习") == NULL);
+    free(a);
+  }
+  tok_free(t);
+
+  /* Long texts are worked in windows; results must match those of the short pieces, phrases
+   * across window edges included. */
+  o.fold_han = 1;
+  t = tok_new(lx, &o, &st);
+  if (t) {
+    const char *piece = "machine learning systems and C++ with pandas. ";
+    size_t plen = strlen(piece), reps = 6000;
+    char *big = malloc(plen * reps + 1);
+    for (size_t i = 0; i < reps; i++) memcpy(big + i * plen, piece, plen);
+    big[plen * reps] = '\0';
+    uint32_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    CHECK(tok_terms(t, big, plen * reps, &ids, &n, &cap) == TOPICS_OK);
+    CHECK_MSG(n == 3 * reps, "%zu terms, want %zu", n, 3 * reps);
+    int ok = 1;
+    for (size_t i = 0; i + 2 < n; i += 3)
+      ok &= strcmp(tok_entry_term(t, ids[i], NULL), "machine learning systems") == 0 &&
+            strcmp(tok_entry_term(t, ids[i + 2], NULL), "pandas") == 0;
+    CHECK(ok);
+    free(ids);
+    free(big);
+
+    /* Chinese without white space: windows end after a full stop. */
+    const char *zh = "我們用機器學習做資料分析。";
+    plen = strlen(zh);
+    big = malloc(plen * reps + 1);
+    for (size_t i = 0; i < reps; i++) memcpy(big + i * plen, zh, plen);
+    big[plen * reps] = '\0';
+    ids = NULL;
+    n = cap = 0;
+    CHECK(tok_terms(t, big, plen * reps, &ids, &n, &cap) == TOPICS_OK);
+    CHECK_MSG(n == 3 * reps, "%zu terms, want %zu", n, 3 * reps);
+    free(ids);
+    free(big);
+  }
+  tok_free(t);
+  lex_free(lx);
+}
+
+static void test_no_fold(const lex *lx) {
+  tok_options o = {0};
+  topics_status st;
+  tok *t = tok_new(lx, &o, &st);
+  CHECK(t != NULL);
+  if (!t) return;
+  check_terms(t, "資料 资料", "資料|资料");
+  /* Stopwords still match in either script. */
+  check_terms(t, "我們 我们 什麼 什么 系統", "系統");
+  tok_free(t);
+}
+
+int main(void) {
+  topics_status st;
+  lex *lx = lex_new(&st);
+  CHECK(lx != NULL);
+  if (!lx) return check_done();
+  CHECK(tok_default_options().fold_han == 1);
+  tok_options o = tok_default_options();
+  tok *t = tok_new(lx, &o, &st);
+  CHECK(t != NULL && st == TOPICS_OK);
+  if (t) {
+    test_terms(t);
+    test_cache(t);
+    test_raw(t);
+  }
+  tok_free(t);
+  tok_free(NULL);
+  test_no_fold(lx);
+  test_dict();
+  lex_free(lx);
+  return check_done();
+}

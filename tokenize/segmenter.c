@@ -1,0 +1,284 @@
+/* Word segmentation driver: cuts the text at ASCII white space into chunks, takes protected spans
+ * (URLs, e-mail addresses, @handles, #hashtags) out of them, sends pure-ASCII pieces through the
+ * fast path and the rest through ICU's word break iterator (UText over UTF-8, no UTF-16 copy),
+ * then applies the merges. One segmenter per thread: it owns the break iterator and the UText. */
+#include "tokenize/segmenter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+
+#include "common/mem.h"
+#include "common/utf8.h"
+#include "tokenize/seg_int.h"
+
+/* ubrk works with int32_t offsets, so one ICU call never sees more than this many bytes. */
+#define SEG_ICU_MAX ((size_t)1 << 30)
+
+struct segmenter {
+  UBreakIterator *bi;
+  UText ut; /* reopened over each stretch with utext_openUTF8; never allocates after the first */
+  int ut_open;
+};
+
+segmenter *seg_new(topics_status *st) {
+  segmenter *s = calloc(1, sizeof *s);
+  if (!s) {
+    if (st) *st = TOPICS_ENOMEM;
+    return NULL;
+  }
+  UErrorCode err = U_ZERO_ERROR;
+  s->bi = ubrk_open(UBRK_WORD, "", NULL, 0, &err);
+  if (U_FAILURE(err) || !s->bi) {
+    free(s);
+    if (st) *st = TOPICS_EICU;
+    return NULL;
+  }
+  UText init = UTEXT_INITIALIZER;
+  s->ut = init;
+  if (st) *st = TOPICS_OK;
+  return s;
+}
+
+void seg_free(segmenter *s) {
+  if (!s) return;
+  ubrk_close(s->bi);
+  if (s->ut_open) utext_close(&s->ut);
+  free(s);
+}
+
+static int is_hangul(unsigned cp) {
+  return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) ||
+         (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xAC00 && cp <= 0xD7FF);
+}
+
+static int is_space_cp(unsigned cp) {
+  if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+  return u_isUWhiteSpace((UChar32)cp);
+}
+
+/* A segment ICU marks as "none" (spaces, punctuation, symbols, emoji): its non-space runs. */
+static topics_status push_none(const char *text, size_t a, size_t b, seg_span **spans, size_t *n,
+                               size_t *cap, size_t base) {
+  const unsigned char *p = (const unsigned char *)text;
+  /* Fast case: one byte, an ASCII character or a stray byte of ill-formed UTF-8 (never a
+   * character to decode: 0xA0 alone is not NO-BREAK SPACE). */
+  if (b - a == 1) {
+    if (p[a] < 0x80 && is_space_cp(p[a])) return TOPICS_OK;
+    return seg_push(spans, n, cap, base, a, 1, SEG_PUNCT);
+  }
+  size_t i = a, run = a;
+  int in_run = 0;
+  while (i < b) {
+    unsigned cp;
+    size_t k = utf8_decode(p + i, b - i, &cp);
+    int sp = is_space_cp(cp);
+    if (sp && in_run) {
+      topics_status st = seg_push(spans, n, cap, base, run, i - run, SEG_PUNCT);
+      if (st != TOPICS_OK) return st;
+      in_run = 0;
+    } else if (!sp && !in_run) {
+      run = i;
+      in_run = 1;
+    }
+    i += k;
+  }
+  if (in_run) return seg_push(spans, n, cap, base, run, b - run, SEG_PUNCT);
+  return TOPICS_OK;
+}
+
+/* ICU's status for a word segment is that of the last rule matched ("Python3" gets "number"), so
+ * kinds are worked out from the content: a letter makes a word, else a digit a number, else
+ * ('_', '@') punctuation. Non-ASCII letters in a number segment are rare; they are decoded. */
+static int word_kind(const char *text, size_t a, size_t b, int kind) {
+  const unsigned char *p = (const unsigned char *)text;
+  int digit = 0, hi = 0;
+  for (size_t i = a; i < b; i++) {
+    if (((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z')) return SEG_WORD;
+    digit |= p[i] >= '0' && p[i] <= '9';
+    hi |= p[i] >= 0x80;
+  }
+  if (hi) {
+    if (kind == SEG_WORD) return SEG_WORD;
+    for (size_t i = a; i < b;) {
+      unsigned cp;
+      i += utf8_decode(p + i, b - i, &cp);
+      if (u_isalpha((UChar32)cp)) return SEG_WORD;
+    }
+    return SEG_NUMBER;
+  }
+  return digit ? SEG_NUMBER : SEG_PUNCT;
+}
+
+static int kind_of_status(int32_t rs) {
+  if (rs >= UBRK_WORD_IDEO && rs < UBRK_WORD_IDEO_LIMIT) return SEG_IDEO;
+  if (rs >= UBRK_WORD_KANA && rs < UBRK_WORD_KANA_LIMIT) return SEG_IDEO;
+  if (rs >= UBRK_WORD_LETTER && rs < UBRK_WORD_LETTER_LIMIT) return SEG_WORD;
+  if (rs >= UBRK_WORD_NUMBER && rs < UBRK_WORD_NUMBER_LIMIT) return SEG_NUMBER;
+  return SEG_PUNCT;
+}
+
+topics_status seg_icu_spans(segmenter *s, const char *text, size_t start, size_t end,
+                            seg_span **spans, size_t *n, size_t *cap, size_t base) {
+  while (start < end) {
+    size_t stop = end;
+    if (stop - start > SEG_ICU_MAX) {
+      /* Cut a giant stretch at a character boundary; it only happens for > 1 GB without spaces. */
+      stop = start + SEG_ICU_MAX;
+      while (stop > start && ((unsigned char)text[stop] & 0xC0) == 0x80) stop--;
+    }
+    UErrorCode err = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(&s->ut, text + start, (int64_t)(stop - start), &err);
+    if (U_FAILURE(err)) return TOPICS_EICU;
+    s->ut_open = 1;
+    ubrk_setUText(s->bi, ut, &err);
+    if (U_FAILURE(err)) return TOPICS_EICU;
+    int32_t a = ubrk_first(s->bi);
+    for (int32_t b = ubrk_next(s->bi); b != UBRK_DONE; a = b, b = ubrk_next(s->bi)) {
+      int kind = kind_of_status(ubrk_getRuleStatus(s->bi));
+      size_t sa = start + (size_t)a, sb = start + (size_t)b;
+      topics_status st;
+      if (kind == SEG_PUNCT) {
+        st = push_none(text, sa, sb, spans, n, cap, base);
+      } else {
+        if (kind == SEG_NUMBER || (kind == SEG_WORD && (unsigned char)text[sa] < 0x80))
+          kind = word_kind(text, sa, sb, kind);
+        if (kind == SEG_WORD && (unsigned char)text[sa] >= 0xE1) {
+          unsigned cp;
+          utf8_decode((const unsigned char *)text + sa, sb - sa, &cp);
+          if (is_hangul(cp)) kind = SEG_IDEO;
+        }
+        st = seg_push(spans, n, cap, base, sa, sb - sa, kind);
+      }
+      if (st != TOPICS_OK) return st;
+    }
+    start = stop;
+  }
+  return TOPICS_OK;
+}
+
+/* Byte classes for the chunk scan: white space, non-ASCII, characters that may start or mark a
+ * protected span. */
+enum { C_WS = 1, C_HI = 2, C_TRIG = 4, C_DOT = 8 };
+
+static const unsigned char chunk_class[256] = {
+    ['\t'] = C_WS, ['\n'] = C_WS, ['\v'] = C_WS, ['\f'] = C_WS, ['\r'] = C_WS, [' '] = C_WS,
+    ['@'] = C_TRIG, ['#'] = C_TRIG, [':'] = C_TRIG, ['.'] = C_DOT,
+    [0x80] = C_HI, [0x81] = C_HI, [0x82] = C_HI, [0x83] = C_HI, [0x84] = C_HI, [0x85] = C_HI,
+    [0x86] = C_HI, [0x87] = C_HI, [0x88] = C_HI, [0x89] = C_HI, [0x8A] = C_HI, [0x8B] = C_HI,
+    [0x8C] = C_HI, [0x8D] = C_HI, [0x8E] = C_HI, [0x8F] = C_HI, [0x90] = C_HI, [0x91] = C_HI,
+    [0x92] = C_HI, [0x93] = C_HI, [0x94] = C_HI, [0x95] = C_HI, [0x96] = C_HI, [0x97] = C_HI,
+    [0x98] = C_HI, [0x99] = C_HI, [0x9A] = C_HI, [0x9B] = C_HI, [0x9C] = C_HI, [0x9D] = C_HI,
+    [0x9E] = C_HI, [0x9F] = C_HI, [0xA0] = C_HI, [0xA1] = C_HI, [0xA2] = C_HI, [0xA3] = C_HI,
+    [0xA4] = C_HI, [0xA5] = C_HI, [0xA6] = C_HI, [0xA7] = C_HI, [0xA8] = C_HI, [0xA9] = C_HI,
+    [0xAA] = C_HI, [0xAB] = C_HI, [0xAC] = C_HI, [0xAD] = C_HI, [0xAE] = C_HI, [0xAF] = C_HI,
+    [0xB0] = C_HI, [0xB1] = C_HI, [0xB2] = C_HI, [0xB3] = C_HI, [0xB4] = C_HI, [0xB5] = C_HI,
+    [0xB6] = C_HI, [0xB7] = C_HI, [0xB8] = C_HI, [0xB9] = C_HI, [0xBA] = C_HI, [0xBB] = C_HI,
+    [0xBC] = C_HI, [0xBD] = C_HI, [0xBE] = C_HI, [0xBF] = C_HI, [0xC0] = C_HI, [0xC1] = C_HI,
+    [0xC2] = C_HI, [0xC3] = C_HI, [0xC4] = C_HI, [0xC5] = C_HI, [0xC6] = C_HI, [0xC7] = C_HI,
+    [0xC8] = C_HI, [0xC9] = C_HI, [0xCA] = C_HI, [0xCB] = C_HI, [0xCC] = C_HI, [0xCD] = C_HI,
+    [0xCE] = C_HI, [0xCF] = C_HI, [0xD0] = C_HI, [0xD1] = C_HI, [0xD2] = C_HI, [0xD3] = C_HI,
+    [0xD4] = C_HI, [0xD5] = C_HI, [0xD6] = C_HI, [0xD7] = C_HI, [0xD8] = C_HI, [0xD9] = C_HI,
+    [0xDA] = C_HI, [0xDB] = C_HI, [0xDC] = C_HI, [0xDD] = C_HI, [0xDE] = C_HI, [0xDF] = C_HI,
+    [0xE0] = C_HI, [0xE1] = C_HI, [0xE2] = C_HI, [0xE3] = C_HI, [0xE4] = C_HI, [0xE5] = C_HI,
+    [0xE6] = C_HI, [0xE7] = C_HI, [0xE8] = C_HI, [0xE9] = C_HI, [0xEA] = C_HI, [0xEB] = C_HI,
+    [0xEC] = C_HI, [0xED] = C_HI, [0xEE] = C_HI, [0xEF] = C_HI, [0xF0] = C_HI, [0xF1] = C_HI,
+    [0xF2] = C_HI, [0xF3] = C_HI, [0xF4] = C_HI, [0xF5] = C_HI, [0xF6] = C_HI, [0xF7] = C_HI,
+    [0xF8] = C_HI, [0xF9] = C_HI, [0xFA] = C_HI, [0xFB] = C_HI, [0xFC] = C_HI, [0xFD] = C_HI,
+    [0xFE] = C_HI, [0xFF] = C_HI,
+};
+
+/* State of one seg_run: the output array and the pending ICU stretch. Non-ASCII pieces separated
+ * only by white space are sent to ICU together, which saves the per-call set-up. */
+typedef struct run_state {
+  segmenter *s;
+  const char *text;
+  seg_span **spans;
+  size_t *n, *cap, base;
+  size_t ra, rb; /* pending ICU stretch text[ra..rb); empty when ra == rb */
+} run_state;
+
+static topics_status flush_icu(run_state *r) {
+  if (r->ra == r->rb) return TOPICS_OK;
+  topics_status st = seg_icu_spans(r->s, r->text, r->ra, r->rb, r->spans, r->n, r->cap, r->base);
+  r->ra = r->rb = 0;
+  return st;
+}
+
+/* One piece: no ASCII white space, no protected span inside. */
+static topics_status do_piece(run_state *r, size_t a, size_t b, int ascii) {
+  if (a >= b) return TOPICS_OK;
+  if (ascii) {
+    topics_status st = flush_icu(r);
+    if (st != TOPICS_OK) return st;
+    return seg_ascii_spans(r->text, a, b, r->spans, r->n, r->cap, r->base);
+  }
+  if (r->ra != r->rb && b - r->ra <= SEG_ICU_MAX) {
+    r->rb = b;
+    return TOPICS_OK;
+  }
+  topics_status st = flush_icu(r);
+  r->ra = a;
+  r->rb = b;
+  return st;
+}
+
+static int all_ascii(const char *text, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if ((unsigned char)text[i] >= 0x80) return 0;
+  return 1;
+}
+
+static int has_www(const char *text, size_t a, size_t b) {
+  for (size_t i = a; i + 4 <= b; i++)
+    if ((text[i] | 0x20) == 'w' && (text[i + 1] | 0x20) == 'w' && (text[i + 2] | 0x20) == 'w' &&
+        text[i + 3] == '.')
+      return 1;
+  return 0;
+}
+
+/* A chunk holding a trigger: protected spans are cut out and emitted whole. */
+static topics_status do_chunk_protect(run_state *r, size_t a, size_t b, int ascii) {
+  size_t p = a, ps, pe;
+  while (p < b && seg_protect_find(r->text, p, b, &ps, &pe)) {
+    topics_status st =
+        do_piece(r, p, ps, ascii || all_ascii(r->text, p, ps));
+    if (st == TOPICS_OK) st = flush_icu(r);
+    if (st == TOPICS_OK) st = seg_push(r->spans, r->n, r->cap, r->base, ps, pe - ps, SEG_PROTECTED);
+    if (st != TOPICS_OK) return st;
+    p = pe;
+  }
+  return do_piece(r, p, b, ascii || all_ascii(r->text, p, b));
+}
+
+topics_status seg_run(segmenter *s, const char *text, size_t len, seg_span **spans, size_t *n,
+                      size_t *cap) {
+  if (!s || !spans || !n || !cap || (!text && len)) return TOPICS_EINVAL;
+  run_state r = {s, text, spans, n, cap, *n, 0, 0};
+  const unsigned char *p = (const unsigned char *)text;
+  size_t i = 0;
+  topics_status st = TOPICS_OK;
+  while (i < len) {
+    while (i < len && chunk_class[p[i]] == C_WS) i++;
+    if (i >= len) break;
+    size_t a = i;
+    unsigned flags = 0, c;
+    while (i < len && (c = chunk_class[p[i]]) != C_WS) {
+      flags |= c;
+      i++;
+    }
+    int ascii = !(flags & C_HI);
+    if ((flags & C_TRIG) || ((flags & C_DOT) && i - a >= 5 && has_www(text, a, i)))
+      st = do_chunk_protect(&r, a, i, ascii);
+    else
+      st = do_piece(&r, a, i, ascii);
+    if (st != TOPICS_OK) return st;
+  }
+  st = flush_icu(&r);
+  if (st != TOPICS_OK) return st;
+  seg_merge(text, len, *spans, r.base, n);
+  return TOPICS_OK;
+}
