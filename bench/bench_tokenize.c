@@ -3,8 +3,10 @@
  * law texts, the pyvideo talks, and the mixed Chinese/English talks of the pycon-tw and pycon-apac
  * events -- next to raw ICU word breaking (ubrk over utext_openUTF8, counting word segments) on
  * the same text in the same run; and the F1 of the segmentation and of raw ICU on the UD GSD test
- * set. Usage: bench_tokenize SHARED_DIR [MIXED_OUT]; MIXED_OUT receives the mixed text (one talk a
- * line) so that bench/tokenize.sh can give jieba the same text. */
+ * set. Columns: wall-clock MB/s and tokens/s of the full stage and of raw ICU, their ratio, seg_run
+ * alone (MB/s), and the full-stage/ICU ratio measured in CPU time ("cpu t/I"), steadier when other
+ * processes share the machine. Usage: bench_tokenize SHARED_DIR [MIXED_OUT]; MIXED_OUT receives
+ * the mixed text (one talk a line) so that bench/tokenize.sh can give jieba the same text. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -200,11 +202,19 @@ typedef struct job {
   UBreakIterator *bi; /* raw ICU, or */
   segmenter *seg;     /* segmentation alone */
   uint64_t tokens;
+  double cpu; /* CPU seconds this thread used */
   int failed;
 } job;
 
+static double thread_cpu(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static void *run_tok(void *arg) {
   job *j = arg;
+  double c0 = thread_cpu();
   uint32_t *ids = NULL;
   size_t cap = 0;
   for (size_t d = j->from; d < j->to; d++) {
@@ -214,11 +224,13 @@ static void *run_tok(void *arg) {
     j->tokens += n;
   }
   free(ids);
+  j->cpu = thread_cpu() - c0;
   return NULL;
 }
 
 static void *run_seg(void *arg) {
   job *j = arg;
+  double c0 = thread_cpu();
   seg_span *sp = NULL;
   size_t cap = 0;
   for (size_t d = j->from; d < j->to; d++) {
@@ -228,11 +240,13 @@ static void *run_seg(void *arg) {
     j->tokens += n;
   }
   free(sp);
+  j->cpu = thread_cpu() - c0;
   return NULL;
 }
 
 static void *run_icu(void *arg) {
   job *j = arg;
+  double c0 = thread_cpu();
   UText ut = UTEXT_INITIALIZER;
   for (size_t d = j->from; d < j->to; d++) {
     UErrorCode err = U_ZERO_ERROR;
@@ -247,12 +261,13 @@ static void *run_icu(void *arg) {
       if (ubrk_getRuleStatus(j->bi) >= UBRK_WORD_NONE_LIMIT) j->tokens++;
   }
   utext_close(&ut);
+  j->cpu = thread_cpu() - c0;
   return NULL;
 }
 
 /* One timed pass over the corpus with nt threads: raw 0 the full stage (fresh toks, so empty term
  * caches, every pass), 1 raw ICU, 2 seg_run alone. */
-static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *secs,
+static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *secs, double *cpu,
                     uint64_t *tokens) {
   job jobs[2];
   pthread_t th[2];
@@ -261,7 +276,7 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
     /* Contiguous shares of about equal bytes. */
     size_t from = d, bytes = 0;
     while (d < c->ndocs && (k == nt - 1 || bytes < per)) bytes += c->dlen[d++];
-    jobs[k] = (job){c, from, d, NULL, NULL, NULL, 0, 0};
+    jobs[k] = (job){c, from, d, NULL, NULL, NULL, 0, 0.0, 0};
     topics_status st = TOPICS_OK;
     if (raw == 2) {
       jobs[k].seg = seg_new(&st);
@@ -281,10 +296,12 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
     if (pthread_create(&th[k], NULL, raw == 2 ? run_seg : raw ? run_icu : run_tok, &jobs[k]))
       return -1;
   *tokens = 0;
+  *cpu = 0;
   int failed = 0;
   for (int k = 0; k < nt; k++) {
     pthread_join(th[k], NULL);
     *tokens += jobs[k].tokens;
+    *cpu += jobs[k].cpu;
     failed |= jobs[k].failed;
   }
   *secs = now() - t0;
@@ -298,21 +315,25 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
 
 /* The full stage, raw ICU and seg_run alone, passes interleaved so that a change in the
  * machine's load hits all three alike; best of at least 3 passes each (more, up to 1 s in all,
- * for small texts). mbs[m] and tps[m] get MB/s and tokens/s of mode m. */
-static int measure(const corpus *c, const lex *lx, int nt, double mbs[3], double tps[3]) {
-  double best[3] = {1e30, 1e30, 1e30}, total = 0;
+ * for small texts). mbs[m] and tps[m] get wall-clock MB/s and tokens/s of mode m, cpu_mbs[m]
+ * MB per CPU second (summed over threads), which other processes on the machine disturb less. */
+static int measure(const corpus *c, const lex *lx, int nt, double mbs[3], double tps[3],
+                   double cpu_mbs[3]) {
+  double best[3] = {1e30, 1e30, 1e30}, best_cpu[3] = {1e30, 1e30, 1e30}, total = 0;
   uint64_t tokens[3] = {0, 0, 0};
   for (int pass = 0; pass < 3 || (total < 1.0 && pass < 50); pass++) {
     for (int m = 0; m < 3; m++) {
-      double s;
-      if (one_pass(c, lx, m, nt, &s, &tokens[m])) return -1;
+      double s, cpu;
+      if (one_pass(c, lx, m, nt, &s, &cpu, &tokens[m])) return -1;
       total += s;
       if (s < best[m]) best[m] = s;
+      if (cpu < best_cpu[m]) best_cpu[m] = cpu;
     }
   }
   for (int m = 0; m < 3; m++) {
     mbs[m] = (double)c->len / 1e6 / best[m];
     tps[m] = (double)tokens[m] / best[m];
+    cpu_mbs[m] = (double)c->len / 1e6 / best_cpu[m];
   }
   return 0;
 }
@@ -337,8 +358,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_tokenize: lex_new: %s\n", topics_strerror(st));
     return 1;
   }
-  printf("%-14s %6s %3s %9s %12s %9s %12s %7s %9s\n", "text", "MB", "thr", "tok MB/s",
-         "tok tokens/s", "ICU MB/s", "ICU tokens/s", "tok/ICU", "seg MB/s");
+  printf("%-14s %6s %3s %9s %12s %9s %12s %7s %9s %8s\n", "text", "MB", "thr", "tok MB/s",
+         "tok tokens/s", "ICU MB/s", "ICU tokens/s", "tok/ICU", "seg MB/s", "cpu t/I");
   double one[3] = {0, 0, 0};
   for (int i = 0; i < 3; i++) {
     snprintf(path, sizeof path, "%s/data/%s", argv[1], texts[i].file);
@@ -360,15 +381,15 @@ int main(int argc, char **argv) {
       if (o) fclose(o);
     }
     for (int nt = 1; nt <= 2; nt++) {
-      double mbs[3], tps[3];
-      if (measure(c, lx, nt, mbs, tps)) {
+      double mbs[3], tps[3], cpu[3];
+      if (measure(c, lx, nt, mbs, tps, cpu)) {
         printf("%-14s failed\n", texts[i].name);
         continue;
       }
       double tm = mbs[0], tt = tps[0], im = mbs[1], it = tps[1], sm = mbs[2];
       if (nt == 1) one[i] = tm;
-      printf("%-14s %6.1f %3d %9.1f %12.0f %9.1f %12.0f %6.2fx %9.1f", texts[i].name,
-             (double)c->len / 1e6, nt, tm, tt, im, it, tm / im, sm);
+      printf("%-14s %6.1f %3d %9.1f %12.0f %9.1f %12.0f %6.2fx %9.1f %7.2fx", texts[i].name,
+             (double)c->len / 1e6, nt, tm, tt, im, it, tm / im, sm, cpu[0] / cpu[1]);
       if (nt == 2 && one[i] > 0) printf("  (2 threads / 1 thread: %.2fx)", tm / one[i]);
       printf("\n");
     }

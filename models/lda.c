@@ -194,6 +194,8 @@ lda *lda_new(const dtm *m, const lda_options *opt, topics_status *st) {
     if (!w->rng || !w->cnt || !w->dnk || !w->buf || !w->nz || !w->aother || !w->small ||
         !w->large || !w->wts || !w->aprob || !w->seen)
       goto fail;
+    /* The sampler turns raw 32-bit outputs into uniforms (lda_sampler.c). */
+    assert(gsl_rng_min(w->rng) == 0 && gsl_rng_max(w->rng) == 0xffffffffUL);
     /* Each worker's stream depends only on (seed, worker index). */
     gsl_rng_set(w->rng, (unsigned long)(splitmix64(o.seed ^ splitmix64(i + 1)) & 0xffffffffu));
     /* Random start, drawn by the worker that owns the documents; no proposal pending. */

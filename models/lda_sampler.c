@@ -26,6 +26,11 @@
 #define ZMASK 0xffffu
 #define MAX_REDRAWS 64
 
+/* A uniform double in [0, 1). The generator is taus2, whose outputs span exactly [0, 2^32 - 1]
+ * (lda_new checks), so this equals gsl_rng_uniform bit for bit; the scaling is simply done here,
+ * inline, instead of behind a second function pointer in the library. */
+static inline double unif(gsl_rng *r) { return (double)gsl_rng_get(r) * 0x1p-32; }
+
 void lda_doc_phase_(lda_worker *wk) {
   struct lda *md = wk->model;
   const uint32_t K = md->k;
@@ -62,7 +67,7 @@ void lda_doc_phase_(lda_worker *wk) {
       if (t == s) continue;
       const double num = (cnt[t] + alpha[t]) * (nk[s] - 1 + vbeta) * nkq[t];
       const double den = (cnt[s] - 1 + alpha[s]) * (nk[t] + vbeta) * nkq[s];
-      if (num >= den || gsl_rng_uniform(r) * den < num) {
+      if (num >= den || unif(r) * den < num) {
         cnt[s]--, cnt[t]++;
         dnk[s]--, dnk[t]++;
         buf[j] = t;
@@ -71,7 +76,7 @@ void lda_doc_phase_(lda_worker *wk) {
     /* Draw document proposals from the other tokens' updated topics. */
     const double mass = (len - 1) + asum;
     for (uint32_t j = 0; j < len; j++) {
-      double u = gsl_rng_uniform(r) * mass;
+      double u = unif(r) * mass;
       uint32_t t;
       if (u < len - 1) {
         uint32_t o = (uint32_t)u;
@@ -135,7 +140,7 @@ void lda_word_phase_(lda_worker *wk) {
       if (t == s) continue;
       const double num = (cnt[t] + beta) * (nk[s] - 1 + vbeta);
       const double den = (cnt[s] - 1 + beta) * (nk[t] + vbeta);
-      if (num >= den || gsl_rng_uniform(r) * den < num) {
+      if (num >= den || unif(r) * den < num) {
         cnt[s]--, cnt[t]++;
         dnk[s]--, dnk[t]++;
         tok[j] = t;
@@ -158,21 +163,29 @@ void lda_word_phase_(lda_worker *wk) {
       const uint32_t s = tok[j] & ZMASK;
       uint32_t t = s;
       /* Draw from q with the token itself included, and remove it by rejection: a draw of s is
-       * kept with probability (n_ws - 1 + β) / (n_ws + β). */
+       * kept with probability (n_ws - 1 + β) / (n_ws + β). The keep test needs no new random
+       * number: given the outcome, the alias draw's leftover fraction is itself uniform. */
       for (int tries = 0; tries < MAX_REDRAWS; tries++) {
-        double u = gsl_rng_uniform(r) * mass;
+        double u = unif(r) * mass, f, p;
+        uint32_t a;
         if (u < amass) {
           double v = u * zscale;
-          uint32_t a = (uint32_t)v;
+          a = (uint32_t)v;
           if (a >= nnz) a = nnz - 1;
-          t = nz[(v - a) < aprob[a] ? a : aother[a]];
+          f = v - a, p = aprob[a];
+          const uint32_t alt = aother[a]; /* loaded either way, so the choice compiles to a cmov */
+          t = nz[f < p ? a : alt];
         } else {
           double v = (u - amass) * bscale;
-          uint32_t a = (uint32_t)v;
+          a = (uint32_t)v;
           if (a >= K) a = K - 1;
-          t = (v - a) < bprob[a] ? a : bother[a];
+          f = v - a, p = bprob[a];
+          const uint32_t alt = bother[a];
+          t = f < p ? a : alt;
         }
-        if (t != s || gsl_rng_uniform(r) * (cnt[s] + beta) < cnt[s] - 1 + beta) break;
+        if (t != s) break;
+        double rest = f < p ? f / p : (f - p) / (1.0 - p);
+        if (rest * (cnt[s] + beta) < cnt[s] - 1 + beta) break;
       }
       tok[j] = (tok[j] & ZMASK) | t << 16;
     }

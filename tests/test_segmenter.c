@@ -309,6 +309,66 @@ static int test_fast_path_real(void) {
   return 1;
 }
 
+/* The reference route for seg_run: every white-space-delimited chunk through ICU alone, protected
+ * spans cut out first, then the merges. seg_run (fast path, grouping of ICU calls) must agree. */
+static topics_status reference_run(const char *text, size_t len, seg_span **sp, size_t *n,
+                                   size_t *cap) {
+  *n = 0;
+  topics_status st = TOPICS_OK;
+  for (size_t i = 0; i < len && st == TOPICS_OK;) {
+    while (i < len && is_ws_byte((unsigned char)text[i])) i++;
+    size_t a = i;
+    while (i < len && !is_ws_byte((unsigned char)text[i])) i++;
+    size_t p = a, ps, pe;
+    while (st == TOPICS_OK && p < i && seg_protect_find(text, p, i, &ps, &pe)) {
+      if (ps > p) st = seg_icu_spans(g_seg, text, p, ps, sp, n, cap, 0);
+      if (st == TOPICS_OK) st = seg_push(sp, n, cap, 0, ps, pe - ps, SEG_PROTECTED);
+      p = pe;
+    }
+    if (st == TOPICS_OK && p < i) st = seg_icu_spans(g_seg, text, p, i, sp, n, cap, 0);
+  }
+  if (st == TOPICS_OK) seg_merge(text, len, *sp, 0, n);
+  return st;
+}
+
+/* seg_run against the reference route on the first lines of a file of real text (only lines that
+ * hold must_contain, when not NULL). */
+static void compare_with_reference(const char *path, size_t max_bytes, const char *must_contain) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "skipping the seg_run/reference check on %s: absent\n", path);
+    return;
+  }
+  char *line = NULL;
+  size_t lcap = 0, bytes = 0, nx = 0, ny = 0, cx = 0, cy = 0;
+  seg_span *x = NULL, *y = NULL;
+  long lines = 0, bad = 0;
+  ssize_t got;
+  while (bytes < max_bytes && (got = getline(&line, &lcap, f)) > 0) {
+    size_t len = (size_t)got;
+    if (must_contain && !strstr(line, must_contain)) continue;
+    bytes += len;
+    lines++;
+    nx = ny = 0;
+    if (seg_run(g_seg, line, len, &x, &nx, &cx) != TOPICS_OK ||
+        reference_run(line, len, &y, &ny, &cy) != TOPICS_OK) {
+      bad++;
+      continue;
+    }
+    int same = nx == ny;
+    for (size_t i = 0; same && i < nx; i++)
+      same = x[i].start == y[i].start && x[i].len == y[i].len && x[i].kind == y[i].kind &&
+             x[i].glued == y[i].glued;
+    if (!same && bad++ < 5) fprintf(stderr, "seg_run differs from the reference on: %.100s\n", line);
+  }
+  free(line);
+  free(x);
+  free(y);
+  fclose(f);
+  CHECK_MSG(bad == 0, "%ld of %ld lines of %s differ", bad, lines, path);
+  printf("seg_run = reference route on %ld lines of %s\n", lines, path);
+}
+
 /* Generated ASCII text: random words, numbers, separators and punctuation. */
 static void test_fast_path_random(void) {
   static const char *parts[] = {"the", "Python3", "3.14", "1,000", "a.b", "don't", "_x", "x_",
@@ -349,6 +409,12 @@ int main(void) {
   test_fast_path_exhaustive();
   test_fast_path_random();
   test_fast_path_real();
+  compare_with_reference(TOPICS_SHARED_DIR "/data/talks-pyvideo.jsonl", 2u << 20, NULL);
+  compare_with_reference(TOPICS_SHARED_DIR "/data/talks-pyvideo.jsonl", 1u << 20, "\"pycon-tw");
+  compare_with_reference(TOPICS_SHARED_DIR "/data/zh-law-texts.jsonl", 1u << 20, NULL);
+  compare_with_reference(TOPICS_SOURCE_DIR "/tests/fuzz/corpus_segmenter/protected.txt", 4096, NULL);
+  compare_with_reference(TOPICS_SOURCE_DIR "/tests/fuzz/corpus_segmenter/numbers.txt", 4096, NULL);
+  compare_with_reference(TOPICS_SOURCE_DIR "/tests/fuzz/corpus_segmenter/mixed.txt", 4096, NULL);
   same_as_icu(NULL, 0, 0);
   free(g_sp);
   seg_free(g_seg);

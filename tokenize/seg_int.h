@@ -31,10 +31,16 @@ static inline topics_status seg_push(seg_span **spans, size_t *n, size_t *cap, s
 topics_status seg_icu_spans(segmenter *s, const char *text, size_t start, size_t end,
                             seg_span **spans, size_t *n, size_t *cap, size_t base);
 
-/* The ASCII fast path over text[start..end), which must be pure ASCII without white space: the
+/* The ASCII fast path over text[start..end), which must be pure ASCII (white space allowed): the
  * same spans and kinds ICU gives for that stretch. */
 topics_status seg_ascii_spans(const char *text, size_t start, size_t end, seg_span **spans,
                               size_t *n, size_t *cap, size_t base);
+
+/* The fast path as seg_run uses it: from text[start] on, up to the first white-space-delimited
+ * chunk that is not plain ASCII or may hold a protected span; that chunk's spans are taken back
+ * and *stop gets its start (len when all was done). */
+topics_status seg_ascii_scan(const char *text, size_t start, size_t len, seg_span **spans,
+                             size_t *n, size_t *cap, size_t base, size_t *stop);
 
 /* Finds the first protected span (URL, e-mail address, @handle, #hashtag) in text[start..end), a
  * stretch without ASCII white space. Returns 1 and sets *ps, *pe (its bounds), or 0 when none. */

@@ -264,6 +264,15 @@ topics_status seg_run(segmenter *s, const char *text, size_t len, seg_span **spa
   while (i < len) {
     while (i < len && chunk_class[p[i]] == C_WS) i++;
     if (i >= len) break;
+    if (p[i] < 0x80) {
+      /* The fast path runs on until a chunk needs the general route below. */
+      size_t stop;
+      st = flush_icu(&r);
+      if (st == TOPICS_OK) st = seg_ascii_scan(text, i, len, spans, n, cap, r.base, &stop);
+      if (st != TOPICS_OK) return st;
+      i = stop;
+      if (i >= len) break;
+    }
     size_t a = i;
     unsigned flags = 0, c;
     while (i < len && (c = chunk_class[p[i]]) != C_WS) {

@@ -248,9 +248,10 @@ static topics_status work_out(tok *t, const char *n, size_t nlen, uint32_t nid) 
     }
   }
   flags |= form_flags(t, form, formlen);
-  uint32_t sid_term, sid_form = nid;
-  st = strmap_intern(t->strs, term, tlen, &sid_term, NULL);
-  if (st == TOPICS_OK && form != n) st = strmap_intern(t->strs, form, formlen, &sid_form, NULL);
+  uint32_t sid_term = nid, sid_form = nid;
+  if (form != n) st = strmap_intern(t->strs, form, formlen, &sid_form, NULL);
+  if (st == TOPICS_OK && term != form) st = strmap_intern(t->strs, term, tlen, &sid_term, NULL);
+  else sid_term = sid_form; /* not stemmed: the key is the form */
   if (st == TOPICS_OK) st = grow_known(t);
   if (st != TOPICS_OK) return st;
   t->n_term[nid] = sid_term;
