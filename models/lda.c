@@ -66,6 +66,7 @@ void lda_free(lda *md) {
     free(w->buf);
     free(w->nz), free(w->aother), free(w->small), free(w->large);
     free(w->wts), free(w->aprob), free(w->seen);
+    free(w->rnd);
   }
   free(md->workers);
   free(md->zp);
@@ -76,6 +77,7 @@ void lda_free(lda *md) {
   free(md->alpha);
   lda_alias_free(&md->alpha_alias);
   lda_alias_free(&md->beta_alias);
+  free(md->ft), free(md->fs), free(md->inq);
   free(md->nkq), free(md->tmpw), free(md->tmp_small), free(md->tmp_large);
   free(md);
 }
@@ -168,7 +170,11 @@ lda *lda_new(const dtm *m, const lda_options *opt, topics_status *st) {
   md->tmpw = malloc((size_t)md->k * sizeof *md->tmpw);
   md->tmp_small = malloc((size_t)md->k * sizeof *md->tmp_small);
   md->tmp_large = malloc((size_t)md->k * sizeof *md->tmp_large);
-  if (!md->nkq || !md->tmpw || !md->tmp_small || !md->tmp_large) goto fail;
+  md->ft = malloc((size_t)md->k * sizeof *md->ft);
+  md->fs = malloc((size_t)md->k * sizeof *md->fs);
+  md->inq = malloc((size_t)md->k * sizeof *md->inq);
+  if (!md->nkq || !md->tmpw || !md->tmp_small || !md->tmp_large || !md->ft || !md->fs || !md->inq)
+    goto fail;
   /* The β part of the word proposal gets its table at each word phase; allocate it once here. */
   if (lda_alias_build(&md->beta_alias, md->alpha, md->k) != TOPICS_OK) goto fail;
   if (build_index(md) != TOPICS_OK) goto fail;
@@ -191,7 +197,9 @@ lda *lda_new(const dtm *m, const lda_options *opt, topics_status *st) {
     w->wts = malloc((size_t)md->k * sizeof *w->wts);
     w->aprob = malloc((size_t)md->k * sizeof *w->aprob);
     w->seen = calloc(md->k, 1);
-    if (!w->rng || !w->cnt || !w->dnk || !w->buf || !w->nz || !w->aother || !w->small ||
+    w->rnd = malloc(LDA_RND_N * sizeof *w->rnd);
+    w->rnd_at = LDA_RND_N; /* empty: the first draw refills it */
+    if (!w->rnd || !w->rng || !w->cnt || !w->dnk || !w->buf || !w->nz || !w->aother || !w->small ||
         !w->large || !w->wts || !w->aprob || !w->seen)
       goto fail;
     /* The sampler turns raw 32-bit outputs into uniforms (lda_sampler.c). */
@@ -235,17 +243,29 @@ static void *phase_main(void *p) {
  * and the worker count, never on scheduling. */
 static topics_status run_phase(lda *md, int word) {
   uint32_t nw = md->nworkers;
+  const double vb = md->v * md->beta;
   if (word) {
-    /* Freeze the totals the word proposals will use; build the β part's alias table. */
-    double vb = md->v * md->beta, mass = 0;
+    /* Freeze the totals the word proposals will use; build the β part's alias table. The
+     * acceptance factors: ft = n_t + Vβ, fs = n_s - 1 + Vβ (lda_sampler.c). */
+    double mass = 0;
     for (uint32_t t = 0; t < md->k; t++) {
       md->nkq[t] = md->nk[t] + vb;
-      md->tmpw[t] = md->beta / md->nkq[t];
+      md->inq[t] = 1.0 / md->nkq[t];
+      md->tmpw[t] = md->beta * md->inq[t];
+      md->ft[t] = md->nkq[t];
+      md->fs[t] = md->nk[t] - 1 + vb;
       mass += md->tmpw[t];
     }
     md->beta_mass = mass;
     lda_alias_fill(md->beta_alias.prob, md->beta_alias.other, md->tmpw, md->k, md->tmp_small,
                    md->tmp_large);
+  } else {
+    /* Document phase: ft = nkq_t / (n_t + Vβ), fs = (n_s - 1 + Vβ) / nkq_s, where nkq are the
+     * totals the word proposals were drawn with. */
+    for (uint32_t t = 0; t < md->k; t++) {
+      md->ft[t] = md->nkq[t] / (md->nk[t] + vb);
+      md->fs[t] = (md->nk[t] - 1 + vb) / md->nkq[t];
+    }
   }
   phase_arg args[256] = {{0}};
   pthread_t th[256];

@@ -39,8 +39,15 @@ typedef struct lda_worker {
   uint32_t *nz, *aother, *small, *large;
   double *wts, *aprob;
   uint8_t *seen;
+  /* Raw 32-bit GSL outputs drawn LDA_RND_N at a time: one tight refill loop instead of a call
+   * per number, and a sampler that takes a number only when it needs one (rnd_at += need) without
+   * branching on it. */
+  uint32_t *rnd;
+  uint32_t rnd_at;
   int stopped;      /* set when opt.stop fired during its phase */
 } lda_worker;
+
+#define LDA_RND_N 1024u
 
 /* Tokens live in word-major order (each term's occurrences contiguous) as zp = z | proposal << 16;
  * documents reach their tokens through dpos. The topic-word matrix is never needed while
@@ -62,6 +69,10 @@ struct lda {
   /* Frozen at the start of each word phase and used by the proposals it draws: n_k + Vβ, and the
    * alias table of β / (n_k + Vβ) with its total mass. */
   double *nkq, beta_mass;
+  /* Per-phase factors of the acceptance ratio, computed from the frozen totals before each phase
+   * so the inner loops only multiply (see lda_sampler.c): ft for the proposed topic, fs for the
+   * current one, and inq = 1 / nkq for the word proposal's weights. */
+  double *ft, *fs, *inq;
   lda_alias beta_alias;
   double *tmpw;            /* K scratch for building it */
   uint32_t *tmp_small, *tmp_large;

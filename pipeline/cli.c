@@ -110,7 +110,7 @@ static topics_status apply(cli_options *o, const opt_def *d, const char *name, c
                 (unsigned long long)(lo), (unsigned long long)(hi));                             \
   o->field = (uint32_t)u;                                                                        \
   return TOPICS_OK
-  case OPT_K: UINT_OPT(k, 1, 100000);
+  case OPT_K: UINT_OPT(k, 1, 65535); /* the sampler packs topics in 16 bits */
   case OPT_ITER: UINT_OPT(iterations, 1, 1000000);
   case OPT_THREADS: UINT_OPT(threads, 1, 256);
   case OPT_TOPWORDS: UINT_OPT(top_words, 1, 1000);

@@ -101,7 +101,9 @@ case_one_gigabyte() {
 }
 case_many_tiny_files() {
   mkdir many
-  yes 'docker testing notes 容器' | head -n 100000 | (cd many && split -l 1 -a 5 -d --additional-suffix=.txt - f)
+  # Each file one short note; the varying word keeps terms under the default max-df of one half.
+  seq 1 100000 | awk '{ print "notes on docker and testing, topic word" ($1 % 40) " 容器" }' |
+    (cd many && split -l 1 -a 5 -d --additional-suffix=.txt - f)
   expect 0 "" tags many -q -f json
   grep -Eq '"documents": *100000' "$W/.out" || fail "not 100000 documents"
 }

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char err[256];
   cli_command cmd = (size && (data[0] & 1)) ? CLI_TAGS : CLI_TOPICS;
   if (cli_parse(argc, argv, cmd, &o, err, sizeof err) == TOPICS_OK && o.cmd == cmd) {
-    if (o.k < 1 || o.k > 100000 || o.threads > 256 || o.top_words < 1 || o.npaths == 0) abort();
+    if (o.k < 1 || o.k > 65535 || o.threads > 256 || o.top_words < 1 || o.npaths == 0) abort();
     for (size_t i = 0; i < o.npaths; i++)
       if (!o.paths[i]) abort();
   } else if (o.cmd != CLI_HELP && o.cmd != CLI_VERSION && err[0] == '\0') {
