@@ -1,15 +1,18 @@
 /* LDA sampling throughput and topic quality on the pyvideo talks.
  *
  *   bench_lda [--data FILE.jsonl] [--iters N] [--uci DIR] [--score FILE] [--quality-k K]
- *             [--quality-iters N] [--only-k K] [--ascii]
+ *             [--quality-iters N] [--only-k K [--threads N]] [--ascii] [--ids F] [--save-ids F]
  *
  * Reads the "text" field of every JSON line, turns it into terms with the project tokenizer
- * (tokenize/tokenizer.h; --ascii uses a plain lower-case ASCII word splitter instead), builds a dtm (min_df 2, default max_df rule) and prints, for K = 10, 50, 200 on 1 thread and
+ * (tokenize/tokenizer.h; --ascii uses a plain lower-case ASCII word splitter instead), builds a
+ * dtm (min_df 2, default max_df rule) and prints, for K = 10, 50, 200 on 1 thread and
  * K = 50 on 2 threads, tokens x iterations / sampling seconds, plus the K=200/K=50 cost ratio.
  * --uci DIR writes vocab.txt and docword.txt (UCI bag of words) for bench/gensim_baseline.py;
  * --score FILE reads topics as lines of 0-based term ids and prints their mean NPMI, so both
  * models are scored by the same code (coh_npmi). Without --score it trains a quality model at
- * --quality-k topics and prints its NPMI. */
+ * --quality-k topics and prints its NPMI. --save-ids F writes the corpus as term ids and --ids F
+ * reads such a file instead of --data (the same corpus for every run of a comparison, and no
+ * tokenizer start-up under valgrind); --only-k K times a single configuration. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -228,6 +231,67 @@ static dtm *load(const char *path, int ascii, double *secs) {
   return m;
 }
 
+/* --save-ids / --ids: the documents as lines of term ids in text order, so runs before and after
+ * a sampler change (or under valgrind) see exactly the same corpus without tokenizing again. */
+static int save_ids(const dtm *m, const char *path) {
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  fprintf(f, "%u\n", dtm_nterms(m));
+  for (uint32_t d = 0; d < dtm_ndocs(m); d++) {
+    uint32_t len;
+    const uint32_t *ids = dtm_doc(m, d, &len);
+    for (uint32_t i = 0; i < len; i++) fprintf(f, i ? " %u" : "%u", ids[i]);
+    fputc('\n', f);
+  }
+  return fclose(f) == 0 ? 0 : -1;
+}
+
+static dtm *load_ids(const char *path, double *secs) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "bench_lda: %s: %s\n", path, strerror(errno));
+    return NULL;
+  }
+  double t0 = now_s();
+  char *line = NULL;
+  size_t lcap = 0, dcap = 0, nd = 0;
+  uint32_t **docs = NULL, *lens = NULL, nterms = 0;
+  size_t lencap = 0;
+  int ok = getline(&line, &lcap, f) > 0;
+  if (ok) nterms = (uint32_t)strtoul(line, NULL, 10);
+  while (ok && getline(&line, &lcap, f) > 0) {
+    if (MEM_RESERVE(docs, dcap, nd + 1) != TOPICS_OK || MEM_RESERVE(lens, lencap, nd + 1) != TOPICS_OK) {
+      ok = 0;
+      break;
+    }
+    uint32_t *ids = NULL;
+    size_t icap = 0, n = 0;
+    char *p = line, *e;
+    for (;;) {
+      unsigned long v = strtoul(p, &e, 10);
+      if (e == p) break;
+      if (v >= nterms || MEM_RESERVE(ids, icap, n + 1) != TOPICS_OK) {
+        ok = 0;
+        break;
+      }
+      ids[n++] = (uint32_t)v;
+      p = e;
+    }
+    docs[nd] = ids;
+    lens[nd++] = (uint32_t)n;
+  }
+  fclose(f);
+  free(line);
+  dtm *m = NULL;
+  if (ok && dtm_from_ids((uint32_t)nd, (const uint32_t *const *)docs, lens, nterms, NULL, &m) != TOPICS_OK)
+    m = NULL;
+  for (size_t d = 0; d < nd; d++) free(docs[d]);
+  free(docs);
+  free(lens);
+  *secs = now_s() - t0;
+  return m;
+}
+
 static int write_uci(const dtm *m, const char *dir) {
   char p[4096];
   snprintf(p, sizeof p, "%s/vocab.txt", dir);
@@ -327,7 +391,8 @@ static double score_file(const dtm *m, const char *path, uint32_t *ntopics) {
 
 int main(int argc, char **argv) {
   const char *data = "../shared/data/talks-pyvideo.jsonl", *uci = NULL, *score = NULL;
-  uint32_t iters = 50, qk = 50, qiters = 500, only_k = 0;
+  const char *ids_in = NULL, *ids_out = NULL;
+  uint32_t iters = 50, qk = 50, qiters = 500, only_k = 0, only_threads = 1;
   int ascii = 0;
   setvbuf(stdout, NULL, _IOLBF, 0); /* rows appear as they are measured, also through a pipe */
   for (int i = 1; i < argc; i++) {
@@ -337,8 +402,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--ascii")) ascii = 1;
     else if (!strcmp(a, "--uci") && i + 1 < argc) uci = argv[++i];
     else if (!strcmp(a, "--score") && i + 1 < argc) score = argv[++i];
+    else if (!strcmp(a, "--ids") && i + 1 < argc) ids_in = argv[++i];
+    else if (!strcmp(a, "--save-ids") && i + 1 < argc) ids_out = argv[++i];
     else if ((!strcmp(a, "--iters") || !strcmp(a, "--quality-k") || !strcmp(a, "--quality-iters") ||
-              !strcmp(a, "--only-k")) &&
+              !strcmp(a, "--only-k") || !strcmp(a, "--threads")) &&
              i + 1 < argc) {
       long v = strtol(argv[++i], &e, 10);
       if (*e || v <= 0 || v > 100000) {
@@ -348,17 +415,20 @@ int main(int argc, char **argv) {
       if (!strcmp(a, "--iters")) iters = (uint32_t)v;
       else if (!strcmp(a, "--quality-k")) qk = (uint32_t)v;
       else if (!strcmp(a, "--only-k")) only_k = (uint32_t)v;
+      else if (!strcmp(a, "--threads")) only_threads = (uint32_t)v;
       else qiters = (uint32_t)v;
     } else {
       fprintf(stderr,
               "usage: bench_lda [--data FILE] [--iters N] [--uci DIR] [--score FILE]"
-              " [--quality-k K] [--quality-iters N] [--only-k K] [--ascii]\n");
+              " [--quality-k K] [--quality-iters N] [--only-k K] [--threads N] [--ascii]"
+              " [--ids FILE] [--save-ids FILE]\n");
       return 2;
     }
   }
   double load_s;
-  dtm *m = load(data, ascii, &load_s);
+  dtm *m = ids_in ? load_ids(ids_in, &load_s) : load(data, ascii, &load_s);
   if (!m) return 1;
+  if (ids_out && save_ids(m, ids_out) != 0) fprintf(stderr, "bench_lda: cannot write %s\n", ids_out);
   if (score) {
     uint32_t nt = 0;
     double s = score_file(m, score, &nt);
@@ -371,9 +441,11 @@ int main(int argc, char **argv) {
   if (uci && write_uci(m, uci) != 0) fprintf(stderr, "bench_lda: cannot write %s\n", uci);
   printf("%-28s %10s %12s %16s\n", "LDA sampling", "iterations", "M tokens/s", "M tokens/CPU-s");
   double c;
-  if (only_k) { /* one configuration, 1 thread (for profiling) */
-    double r = throughput(m, only_k, 1, iters, 0, NULL, &c);
-    printf("K=%-26u %10u %12.2f %16.2f\n", only_k, iters, r / 1e6, c / 1e6);
+  if (only_k) { /* one configuration (for profiling), --threads N [1] */
+    double r = throughput(m, only_k, only_threads, iters, 0, NULL, &c);
+    char name[64];
+    snprintf(name, sizeof name, "K=%u, %u thread%s", only_k, only_threads, only_threads > 1 ? "s" : "");
+    printf("%-28s %10u %12.2f %16.2f\n", name, iters, r / 1e6, c / 1e6);
     dtm_free(m);
     return 0;
   }

@@ -1,7 +1,6 @@
 /* The LDA model's life cycle: defaults, set-up (word-major index, worker blocks, random start),
  * the training loop with its deterministic multi-threaded sweeps, and the read-out functions. */
 #include <assert.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,8 +55,70 @@ static uint64_t splitmix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+/* Pool threads: wait for a new generation, run their worker's half of the phase, report done. */
+static void run_worker(lda_worker *w, int word) {
+  if (word) lda_word_phase_(w);
+  else lda_doc_phase_(w);
+}
+
+static void *pool_main(void *p) {
+  lda_worker *w = p;
+  lda *md = w->model;
+  uint64_t gen = 0;
+  pthread_mutex_lock(&md->mu);
+  for (;;) {
+    while (md->generation == gen && !md->quit) pthread_cond_wait(&md->go, &md->mu);
+    if (md->quit) break;
+    gen = md->generation;
+    const int word = md->phase_word;
+    pthread_mutex_unlock(&md->mu);
+    run_worker(w, word);
+    pthread_mutex_lock(&md->mu);
+    if (--md->pending == 0) pthread_cond_signal(&md->done);
+  }
+  pthread_mutex_unlock(&md->mu);
+  return NULL;
+}
+
+/* Starts threads for workers 1 .. nworkers - 1; those it cannot start run on the caller. */
+static void pool_start(lda *md) {
+  if (md->nworkers < 2) return;
+  md->threads = malloc((size_t)(md->nworkers - 1) * sizeof *md->threads);
+  if (!md->threads) return;
+  if (pthread_mutex_init(&md->mu, NULL) != 0) return;
+  if (pthread_cond_init(&md->go, NULL) != 0) {
+    pthread_mutex_destroy(&md->mu);
+    return;
+  }
+  if (pthread_cond_init(&md->done, NULL) != 0) {
+    pthread_cond_destroy(&md->go);
+    pthread_mutex_destroy(&md->mu);
+    return;
+  }
+  md->pool_ready = 1;
+  while (md->nthreads + 1 < md->nworkers &&
+         pthread_create(&md->threads[md->nthreads], NULL, pool_main,
+                        &md->workers[md->nthreads + 1]) == 0)
+    md->nthreads++;
+}
+
+static void pool_stop(lda *md) {
+  if (!md->pool_ready) return;
+  pthread_mutex_lock(&md->mu);
+  md->quit = 1;
+  pthread_cond_broadcast(&md->go);
+  pthread_mutex_unlock(&md->mu);
+  for (uint32_t i = 0; i < md->nthreads; i++) pthread_join(md->threads[i], NULL);
+  pthread_cond_destroy(&md->done);
+  pthread_cond_destroy(&md->go);
+  pthread_mutex_destroy(&md->mu);
+  md->pool_ready = 0;
+}
+
 void lda_free(lda *md) {
   if (!md) return;
+  pool_stop(md);
+  free(md->threads);
   for (uint32_t i = 0; md->workers && i < md->nworkers; i++) {
     lda_worker *w = &md->workers[i];
     gsl_rng_free(w->rng);
@@ -65,8 +126,8 @@ void lda_free(lda *md) {
     free(w->dnk);
     free(w->buf);
     free(w->nz), free(w->aother), free(w->small), free(w->large);
-    free(w->wts), free(w->aprob), free(w->seen);
-    free(w->rnd);
+    free(w->wts), free(w->aprob), free(w->slots), free(w->seen);
+    free(w->rnd), free(w->ubuf);
   }
   free(md->workers);
   free(md->zp);
@@ -76,9 +137,10 @@ void lda_free(lda *md) {
   free(md->nwk);
   free(md->alpha);
   lda_alias_free(&md->alpha_alias);
-  lda_alias_free(&md->beta_alias);
+  free(md->beta_slots);
   free(md->ft), free(md->fs), free(md->inq);
-  free(md->nkq), free(md->tmpw), free(md->tmp_small), free(md->tmp_large);
+  free(md->nkq), free(md->tmpw), free(md->tmp_prob);
+  free(md->tmp_small), free(md->tmp_large), free(md->tmp_other);
   free(md);
 }
 
@@ -97,6 +159,10 @@ static topics_status build_index(lda *md) {
   memcpy(fill, md->w_off, ((size_t)md->v + 1) * sizeof *fill);
   for (uint64_t i = 0; i < md->n; i++) md->dpos[i] = (uint32_t)fill[ids[i]]++;
   free(fill);
+  for (uint32_t w = 0; w < md->v; w++) {
+    uint64_t cw = md->w_off[w + 1] - md->w_off[w];
+    if (cw > md->maxcw) md->maxcw = (uint32_t)cw;
+  }
   return TOPICS_OK;
 }
 
@@ -128,6 +194,58 @@ static void rebuild_nwk(lda *md) {
       md->nwk[(size_t)w * md->k + (md->zp[i] & 0xffffu)]++;
 }
 
+/* Threads pay for themselves only with enough tokens per phase: a phase costs about 50 ns per
+ * token, and handing it to a thread and waiting for it costs some 10-50 µs (more on a busy
+ * machine). So the model uses at most one worker per LDA_MIN_WORKER_TOKENS tokens: small corpora
+ * run on one worker whatever --threads says. The choice depends only on the corpus and the
+ * thread count, so results stay deterministic for a given seed and thread count. */
+#define LDA_MIN_WORKER_TOKENS 8192
+
+static uint32_t worker_count(uint32_t threads, uint64_t ntokens) {
+  uint64_t cap = ntokens / LDA_MIN_WORKER_TOKENS;
+  if (cap < 1) cap = 1;
+  return threads < cap ? threads : (uint32_t)cap;
+}
+
+static topics_status init_worker(lda *md, uint32_t i) {
+  const size_t k = md->k, k1 = k + 1;
+  const size_t ulen = (size_t)(md->maxlen > md->maxcw ? md->maxlen : md->maxcw) + 1;
+  lda_worker *w = &md->workers[i];
+  w->model = md;
+  w->rng = gsl_rng_alloc(gsl_rng_taus2);
+  w->cnt = calloc(k, sizeof *w->cnt);
+  w->dnk = calloc(k, sizeof *w->dnk);
+  w->buf = malloc((md->maxlen ? md->maxlen : 1) * sizeof *w->buf);
+  /* K + 1: the word's topics plus the β bucket (nz also takes a store past its end). */
+  w->nz = malloc(k1 * sizeof *w->nz);
+  w->aother = malloc(k1 * sizeof *w->aother);
+  w->small = malloc(k1 * sizeof *w->small);
+  w->large = malloc(k1 * sizeof *w->large);
+  w->wts = malloc(k1 * sizeof *w->wts);
+  w->aprob = malloc(k1 * sizeof *w->aprob);
+  w->slots = malloc(k1 * sizeof *w->slots);
+  w->seen = calloc(k, 1);
+  w->rnd = malloc(LDA_RND_N * sizeof *w->rnd);
+  w->ubuf = malloc(ulen * sizeof *w->ubuf);
+  w->rnd_at = LDA_RND_N; /* empty: the first draw refills it */
+  if (!w->rng || !w->cnt || !w->dnk || !w->buf || !w->nz || !w->aother || !w->small ||
+      !w->large || !w->wts || !w->aprob || !w->slots || !w->seen || !w->rnd || !w->ubuf)
+    return TOPICS_ENOMEM;
+  /* The sampler takes raw outputs as 32-bit uniforms (lda_sampler.c). */
+  if (gsl_rng_min(w->rng) != 0 || gsl_rng_max(w->rng) != 0xffffffffUL) return TOPICS_EINVAL;
+  /* Each worker's stream depends only on (seed, worker index). */
+  gsl_rng_set(w->rng, (unsigned long)(splitmix64(md->opt.seed ^ splitmix64(i + 1)) & 0xffffffffu));
+  /* Random start, drawn by the worker that owns the documents; no proposal pending. */
+  for (uint32_t d = w->d0; d < w->d1; d++) {
+    for (uint64_t j = md->doc_off[d]; j < md->doc_off[d + 1]; j++) {
+      uint32_t t = (uint32_t)gsl_rng_uniform_int(w->rng, md->k);
+      md->zp[md->dpos[j]] = t | t << 16;
+      md->nk[t]++;
+    }
+  }
+  return TOPICS_OK;
+}
+
 lda *lda_new(const dtm *m, const lda_options *opt, topics_status *st) {
   lda_options o = opt ? *opt : lda_default_options();
   *st = TOPICS_EINVAL;
@@ -157,68 +275,47 @@ lda *lda_new(const dtm *m, const lda_options *opt, topics_status *st) {
   }
 
   size_t vk;
+  const size_t k = md->k;
   if (mem_mul(md->v ? md->v : 1, md->k, &vk) != TOPICS_OK) goto fail;
   md->nwk = calloc(vk, sizeof *md->nwk);
-  md->nk = calloc(md->k, sizeof *md->nk);
-  md->alpha = malloc((size_t)md->k * sizeof *md->alpha);
+  md->nk = calloc(k, sizeof *md->nk);
+  md->alpha = malloc(k * sizeof *md->alpha);
   md->zp = malloc((md->n ? (size_t)md->n : 1) * sizeof *md->zp);
   if (!md->nwk || !md->nk || !md->alpha || !md->zp) goto fail;
   for (uint32_t t = 0; t < md->k; t++) md->alpha[t] = o.alpha;
   md->alpha_sum = o.alpha * md->k;
   if (lda_alias_build(&md->alpha_alias, md->alpha, md->k) != TOPICS_OK) goto fail;
-  md->nkq = malloc((size_t)md->k * sizeof *md->nkq);
-  md->tmpw = malloc((size_t)md->k * sizeof *md->tmpw);
-  md->tmp_small = malloc((size_t)md->k * sizeof *md->tmp_small);
-  md->tmp_large = malloc((size_t)md->k * sizeof *md->tmp_large);
-  md->ft = malloc((size_t)md->k * sizeof *md->ft);
-  md->fs = malloc((size_t)md->k * sizeof *md->fs);
-  md->inq = malloc((size_t)md->k * sizeof *md->inq);
-  if (!md->nkq || !md->tmpw || !md->tmp_small || !md->tmp_large || !md->ft || !md->fs || !md->inq)
+  md->nkq = malloc(k * sizeof *md->nkq);
+  md->ft = malloc(k * sizeof *md->ft);
+  md->fs = malloc(k * sizeof *md->fs);
+  md->inq = malloc(k * sizeof *md->inq);
+  md->beta_slots = malloc(k * sizeof *md->beta_slots);
+  md->tmpw = malloc(k * sizeof *md->tmpw);
+  md->tmp_prob = malloc(k * sizeof *md->tmp_prob);
+  md->tmp_small = malloc(k * sizeof *md->tmp_small);
+  md->tmp_large = malloc(k * sizeof *md->tmp_large);
+  md->tmp_other = malloc(k * sizeof *md->tmp_other);
+  if (!md->nkq || !md->ft || !md->fs || !md->inq || !md->beta_slots || !md->tmpw ||
+      !md->tmp_prob || !md->tmp_small || !md->tmp_large || !md->tmp_other)
     goto fail;
-  /* The β part of the word proposal gets its table at each word phase; allocate it once here. */
-  if (lda_alias_build(&md->beta_alias, md->alpha, md->k) != TOPICS_OK) goto fail;
   if (build_index(md) != TOPICS_OK) goto fail;
 
-  md->nworkers = o.threads;
+  md->nworkers = worker_count(o.threads, md->n);
   md->workers = calloc(md->nworkers, sizeof *md->workers);
   if (!md->workers) goto fail;
   split_blocks(md);
   for (uint32_t i = 0; i < md->nworkers; i++) {
-    lda_worker *w = &md->workers[i];
-    w->model = md;
-    w->rng = gsl_rng_alloc(gsl_rng_taus2);
-    w->cnt = calloc(md->k, sizeof *w->cnt);
-    w->dnk = calloc(md->k, sizeof *w->dnk);
-    w->buf = malloc((md->maxlen ? md->maxlen : 1) * sizeof *w->buf);
-    w->nz = malloc((size_t)md->k * sizeof *w->nz);
-    w->aother = malloc((size_t)md->k * sizeof *w->aother);
-    w->small = malloc((size_t)md->k * sizeof *w->small);
-    w->large = malloc((size_t)md->k * sizeof *w->large);
-    w->wts = malloc((size_t)md->k * sizeof *w->wts);
-    w->aprob = malloc((size_t)md->k * sizeof *w->aprob);
-    w->seen = calloc(md->k, 1);
-    w->rnd = malloc(LDA_RND_N * sizeof *w->rnd);
-    w->rnd_at = LDA_RND_N; /* empty: the first draw refills it */
-    if (!w->rnd || !w->rng || !w->cnt || !w->dnk || !w->buf || !w->nz || !w->aother || !w->small ||
-        !w->large || !w->wts || !w->aprob || !w->seen)
+    topics_status ws = init_worker(md, i);
+    if (ws != TOPICS_OK) {
+      *st = ws;
       goto fail;
-    /* The sampler turns raw 32-bit outputs into uniforms (lda_sampler.c). */
-    assert(gsl_rng_min(w->rng) == 0 && gsl_rng_max(w->rng) == 0xffffffffUL);
-    /* Each worker's stream depends only on (seed, worker index). */
-    gsl_rng_set(w->rng, (unsigned long)(splitmix64(o.seed ^ splitmix64(i + 1)) & 0xffffffffu));
-    /* Random start, drawn by the worker that owns the documents; no proposal pending. */
-    for (uint32_t d = w->d0; d < w->d1; d++) {
-      for (uint64_t j = md->doc_off[d]; j < md->doc_off[d + 1]; j++) {
-        uint32_t t = (uint32_t)gsl_rng_uniform_int(w->rng, md->k);
-        md->zp[md->dpos[j]] = t | t << 16;
-        md->nk[t]++;
-      }
     }
   }
   rebuild_nwk(md);
   /* No proposal is pending yet (proposal == topic), but nkq must be defined for the first
    * document phase. */
   for (uint32_t t = 0; t < md->k; t++) md->nkq[t] = md->nk[t] + md->v * md->beta;
+  pool_start(md);
   *st = TOPICS_OK;
   return md;
 fail:
@@ -226,59 +323,54 @@ fail:
   return NULL;
 }
 
-typedef struct phase_arg {
-  lda_worker *w;
-  int word; /* 1: word phase, 0: document phase */
-} phase_arg;
-
-static void *phase_main(void *p) {
-  phase_arg *a = p;
-  if (a->word) lda_word_phase_(a->w);
-  else lda_doc_phase_(a->w);
-  return NULL;
+/* Freezes the totals a phase reads: the acceptance factors (lda_sampler.c) and, for the word
+ * phase, the totals its proposals use and the β part's slots. */
+static void prepare_phase(lda *md, int word) {
+  const double vb = md->v * md->beta;
+  if (word) {
+    double mass = 0;
+    for (uint32_t t = 0; t < md->k; t++) {
+      md->nkq[t] = md->nk[t] + vb;
+      md->inq[t] = 1.0 / md->nkq[t];
+      md->tmpw[t] = md->beta * md->inq[t];
+      md->ft[t] = md->nkq[t];          /* n_t + Vβ */
+      md->fs[t] = md->nk[t] - 1 + vb;  /* n_s - 1 + Vβ */
+      mass += md->tmpw[t];
+    }
+    md->beta_mass = mass;
+    lda_alias_slots(md->beta_slots, md->tmpw, NULL, md->k, md->tmp_prob, md->tmp_other,
+                    md->tmp_small, md->tmp_large);
+  } else {
+    /* nkq are the totals the pending word proposals were drawn with. */
+    for (uint32_t t = 0; t < md->k; t++) {
+      md->ft[t] = md->nkq[t] / (md->nk[t] + vb);
+      md->fs[t] = (md->nk[t] - 1 + vb) / md->nkq[t];
+    }
+  }
 }
 
 /* Runs one phase on every worker, then folds their topic-total changes into nk. Each worker
  * writes only its own tokens and reads the frozen totals, so the result depends only on the seed
  * and the worker count, never on scheduling. */
 static topics_status run_phase(lda *md, int word) {
-  uint32_t nw = md->nworkers;
-  const double vb = md->v * md->beta;
-  if (word) {
-    /* Freeze the totals the word proposals will use; build the β part's alias table. The
-     * acceptance factors: ft = n_t + Vβ, fs = n_s - 1 + Vβ (lda_sampler.c). */
-    double mass = 0;
-    for (uint32_t t = 0; t < md->k; t++) {
-      md->nkq[t] = md->nk[t] + vb;
-      md->inq[t] = 1.0 / md->nkq[t];
-      md->tmpw[t] = md->beta * md->inq[t];
-      md->ft[t] = md->nkq[t];
-      md->fs[t] = md->nk[t] - 1 + vb;
-      mass += md->tmpw[t];
-    }
-    md->beta_mass = mass;
-    lda_alias_fill(md->beta_alias.prob, md->beta_alias.other, md->tmpw, md->k, md->tmp_small,
-                   md->tmp_large);
-  } else {
-    /* Document phase: ft = nkq_t / (n_t + Vβ), fs = (n_s - 1 + Vβ) / nkq_s, where nkq are the
-     * totals the word proposals were drawn with. */
-    for (uint32_t t = 0; t < md->k; t++) {
-      md->ft[t] = md->nkq[t] / (md->nk[t] + vb);
-      md->fs[t] = (md->nk[t] - 1 + vb) / md->nkq[t];
-    }
+  const uint32_t nw = md->nworkers;
+  prepare_phase(md, word);
+  if (md->nthreads) {
+    pthread_mutex_lock(&md->mu);
+    md->phase_word = word;
+    md->pending = md->nthreads;
+    md->generation++;
+    pthread_cond_broadcast(&md->go);
+    pthread_mutex_unlock(&md->mu);
   }
-  phase_arg args[256] = {{0}};
-  pthread_t th[256];
-  uint32_t started = 1;
-  for (uint32_t i = 0; i < nw; i++) args[i] = (phase_arg){&md->workers[i], word};
-  for (uint32_t i = 1; i < nw; i++) {
-    if (pthread_create(&th[i], NULL, phase_main, &args[i]) != 0) break;
-    started++;
-  }
-  phase_main(&args[0]);
+  run_worker(&md->workers[0], word);
   /* Workers that could not get a thread run here: same result, just slower. */
-  for (uint32_t i = started; i < nw; i++) phase_main(&args[i]);
-  for (uint32_t i = 1; i < started; i++) pthread_join(th[i], NULL);
+  for (uint32_t i = md->nthreads + 1; i < nw; i++) run_worker(&md->workers[i], word);
+  if (md->nthreads) {
+    pthread_mutex_lock(&md->mu);
+    while (md->pending) pthread_cond_wait(&md->done, &md->mu);
+    pthread_mutex_unlock(&md->mu);
+  }
   for (uint32_t i = 0; i < nw; i++) {
     int64_t *dnk = md->workers[i].dnk;
     for (uint32_t t = 0; t < md->k; t++) {
@@ -286,13 +378,12 @@ static topics_status run_phase(lda *md, int word) {
       dnk[t] = 0;
     }
   }
+  topics_status st = TOPICS_OK;
   for (uint32_t i = 0; i < nw; i++) {
-    if (md->workers[i].stopped) {
-      md->workers[i].stopped = 0;
-      return TOPICS_EINTR;
-    }
+    if (md->workers[i].stopped) st = TOPICS_EINTR;
+    md->workers[i].stopped = 0;
   }
-  return TOPICS_OK;
+  return st;
 }
 
 static double now_s(void) {

@@ -1,5 +1,6 @@
 /* Walker's alias method (Vose's construction): O(n) to build, O(1) per draw. The sampler uses it
- * for alpha, for the smoothing part of the word proposal and, per term, for its topic counts. */
+ * for alpha, for the smoothing part of the word proposal and, per term, for its topic counts
+ * (the last two as integer slots, lda_int.h). */
 #include <stdlib.h>
 
 #include "models/lda_int.h"
@@ -16,9 +17,10 @@ void lda_alias_fill(double *prob, uint32_t *other, const double *w, uint32_t n, 
                     uint32_t *large) {
   double sum = 0;
   for (uint32_t i = 0; i < n; i++) sum += w[i];
+  const double scale = sum > 0 ? n / sum : 0;
   uint32_t ns = 0, nl = 0;
   for (uint32_t i = 0; i < n; i++) {
-    prob[i] = sum > 0 ? w[i] * n / sum : 1.0; /* scaled weight until the slot is settled */
+    prob[i] = sum > 0 ? w[i] * scale : 1.0; /* scaled weight until the slot is settled */
     other[i] = i;
     if (prob[i] < 1.0) small[ns++] = i;
     else large[nl++] = i;
@@ -35,6 +37,18 @@ void lda_alias_fill(double *prob, uint32_t *other, const double *w, uint32_t n, 
   /* Leftovers are 1 up to rounding. */
   while (nl) prob[large[--nl]] = 1.0;
   while (ns) prob[small[--ns]] = 1.0;
+}
+
+void lda_alias_slots(lda_slot *tab, const double *w, const uint32_t *ids, uint32_t n,
+                     double *prob, uint32_t *other, uint32_t *small, uint32_t *large) {
+  lda_alias_fill(prob, other, w, n, small, large);
+  for (uint32_t i = 0; i < n; i++) {
+    /* prob < 1 scales to below 2^32; a settled slot (prob 1) keeps lo for every fraction but
+     * the largest, and other[i] == i there, so hi is the same outcome. */
+    tab[i].thr = prob[i] < 1.0 ? (uint32_t)(prob[i] * 0x1p32) : UINT32_MAX;
+    tab[i].lo = (uint16_t)(ids ? ids[i] : i);
+    tab[i].hi = (uint16_t)(ids ? ids[other[i]] : other[i]);
+  }
 }
 
 topics_status lda_alias_build(lda_alias *a, const double *w, uint32_t n) {

@@ -5,6 +5,7 @@
 #define TOPICS_LDA_INT_H
 
 #include <gsl/gsl_rng.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "models/lda.h"
@@ -17,13 +18,29 @@ typedef struct lda_alias {
   uint32_t *other; /* the alternative of slot j */
 } lda_alias;
 
+/* The same table in integer form for the hot loops, one 8-byte slot each, holding the outcomes
+ * themselves. A 32-bit uniform r draws: m = r * n (64-bit), slot a = m >> 32, and with the
+ * fraction f = m mod 2^32 the outcome is f < thr ? lo : hi. Outcomes are topics (< 65535), so
+ * they fit 16 bits; 0xffff can mark a special outcome. */
+typedef struct lda_slot {
+  uint32_t thr;
+  uint16_t lo, hi;
+} lda_slot;
+
 /* Replaces a's table with one for w[0..n); TOPICS_ENOMEM leaves a unchanged. */
 topics_status lda_alias_build(lda_alias *a, const double *w, uint32_t n);
 /* The same into caller-owned arrays of n entries (small and large are scratch). */
 void lda_alias_fill(double *prob, uint32_t *other, const double *w, uint32_t n, uint32_t *small,
                     uint32_t *large);
+/* Integer slots for w[0..n) with outcome ids[i] for weight i (ids NULL: i itself); prob, other,
+ * small and large are scratch of n entries. */
+void lda_alias_slots(lda_slot *tab, const double *w, const uint32_t *ids, uint32_t n,
+                     double *prob, uint32_t *other, uint32_t *small, uint32_t *large);
 /* Frees a's arrays (a itself belongs to the caller). */
 void lda_alias_free(lda_alias *a);
+
+/* Raw 32-bit generator outputs are drawn this many at a time (see lda_worker.rnd). */
+#define LDA_RND_N 1024u
 
 /* One worker: a fixed block of documents and a fixed block of words (each about n / workers
  * tokens), its generator and scratch counts. Workers write only their own tokens. */
@@ -35,19 +52,21 @@ typedef struct lda_worker {
   uint32_t *cnt;    /* dense K scratch (document or word counts), all zero between uses */
   int64_t *dnk;     /* change of the topic totals during the current phase */
   uint32_t *buf;    /* a document's tokens, gathered */
-  /* Word phase scratch, K entries each: the term's topics in use, their weights and alias table. */
+  /* Word phase scratch, K + 1 entries each: the term's topics in use (and the β bucket), their
+   * weights, the alias construction's scratch and the resulting slots. */
   uint32_t *nz, *aother, *small, *large;
   double *wts, *aprob;
-  uint8_t *seen;
-  /* Raw 32-bit GSL outputs drawn LDA_RND_N at a time: one tight refill loop instead of a call
-   * per number, and a sampler that takes a number only when it needs one (rnd_at += need) without
-   * branching on it. */
+  lda_slot *slots;
+  uint8_t *seen;    /* K flags: topic already listed in nz */
+  /* Raw 32-bit GSL outputs, refilled LDA_RND_N at a time by one tight loop instead of a call
+   * per number at each use; rnd_at is the next unused one. */
   uint32_t *rnd;
   uint32_t rnd_at;
+  /* The 32-bit uniform each token's proposal will use, left over from its acceptance test
+   * (lda_sampler.c); max(longest document, most frequent term) entries. */
+  uint32_t *ubuf;
   int stopped;      /* set when opt.stop fired during its phase */
 } lda_worker;
-
-#define LDA_RND_N 1024u
 
 /* Tokens live in word-major order (each term's occurrences contiguous) as zp = z | proposal << 16;
  * documents reach their tokens through dpos. The topic-word matrix is never needed while
@@ -64,21 +83,33 @@ struct lda {
   uint32_t *nk;            /* tokens per topic */
   uint32_t *nwk;           /* v x k counts, rebuilt after training (read-out only) */
   uint32_t maxlen;         /* longest document */
+  uint32_t maxcw;          /* most frequent term's count */
   double *alpha, alpha_sum, beta;
   lda_alias alpha_alias;
   /* Frozen at the start of each word phase and used by the proposals it draws: n_k + Vβ, and the
-   * alias table of β / (n_k + Vβ) with its total mass. */
+   * alias slots of β / (n_k + Vβ) with their total mass. */
   double *nkq, beta_mass;
+  lda_slot *beta_slots;
   /* Per-phase factors of the acceptance ratio, computed from the frozen totals before each phase
-   * so the inner loops only multiply (see lda_sampler.c): ft for the proposed topic, fs for the
-   * current one, and inq = 1 / nkq for the word proposal's weights. */
+   * so that the inner loops only multiply (see lda_sampler.c): ft for the proposed topic, fs for
+   * the current one; inq = 1 / nkq for the word proposal's weights. */
   double *ft, *fs, *inq;
-  lda_alias beta_alias;
-  double *tmpw;            /* K scratch for building it */
-  uint32_t *tmp_small, *tmp_large;
+  double *tmpw, *tmp_prob; /* K scratch for building the β slots */
+  uint32_t *tmp_small, *tmp_large, *tmp_other;
   uint32_t nworkers;
   lda_worker *workers;
   uint32_t sweeps_done;
+  /* Workers 1 .. nworkers - 1 run on threads that live as long as the model (worker 0 runs on
+   * the caller, as does any worker whose thread could not be started). A phase is one round of
+   * go (generation + 1, broadcast) and done (pending reaches 0). */
+  pthread_t *threads;
+  uint32_t nthreads;       /* threads started: they serve workers 1 .. nthreads */
+  int pool_ready;          /* mu and the conditions are initialised */
+  pthread_mutex_t mu;
+  pthread_cond_t go, done;
+  uint64_t generation;
+  uint32_t pending;
+  int phase_word, quit;
 };
 
 /* The two halves of a sweep over the worker's block (see lda_sampler.c). */

@@ -6,9 +6,9 @@
  *   - The word phase visits each term's tokens (contiguous in memory) with the term's counts in a
  *     dense K array. It accepts or rejects the document proposals, then draws a word proposal for
  *     each token from q(k) ∝ (n_wk¬i + β) / (n_k + Vβ): an alias table over the topics the term
- *     uses (built in O(its tokens)) plus a shared alias table for the β part. The 1/(n_k + Vβ)
- *     factor matters: without it, small topics are hardly ever proposed and merged topics never
- *     split again.
+ *     uses (built in O(its tokens)) plus one bucket that stands for the β part, which has its own
+ *     shared table. The 1/(n_k + Vβ) factor matters: without it, small topics are hardly ever
+ *     proposed and merged topics never split again.
  *   - The document phase gathers a document's tokens, accepts or rejects their word proposals,
  *     then draws document proposals q(k) ∝ n_dk¬i + α_k: the topic of a random *other* token of
  *     the document, or a draw from alpha's alias table.
@@ -17,10 +17,12 @@
  * WarpLDA (so workers can run in parallel and deterministically). Every step is O(1) per token:
  * the cost does not grow with K, and no V x K matrix is touched.
  *
- * Speed notes: random numbers come from the worker's buffer of raw GSL outputs (lda_int.h); the
- * ratios of frozen totals are folded into per-topic factors before each phase (lda.c), so the
- * acceptance tests only multiply; loops whose outcome is a coin flip (topic seen yet? proposal
- * equals the current topic?) compute their result with selects instead of branches. */
+ * Cost per token: random numbers are the largest single cost, so a token takes one generator
+ * output per phase: its acceptance test leaves a uniform that is independent of the test's
+ * outcome, and that uniform draws the token's next proposal (see accept). Outputs come from a
+ * buffer refilled in a tight loop. The ratios of frozen totals are folded into per-topic factors
+ * before each phase (lda.c), so the tests only multiply, and the word proposal draws from integer
+ * alias slots that hold the topics themselves. */
 #include <assert.h>
 #include <gsl/gsl_rng.h>
 
@@ -28,19 +30,50 @@
 
 #define ZMASK 0xffffu
 #define MAX_REDRAWS 64
-/* A raw output r in [0, 2^32) times this is a uniform in [0, 1), exactly gsl_rng_uniform for a
- * generator whose range is [0, 2^32 - 1] (lda_new checks). */
+#define BUCKET 0xffffu /* the word proposal's β part (topics are below 65535) */
+/* A raw output r in [0, 2^32) times this is a uniform in [0, 1): exactly gsl_rng_uniform for a
+ * generator whose outputs span [0, 2^32 - 1] (lda_new checks). */
 #define U32 0x1p-32
 
 /* Refills the worker's buffer of raw outputs; returns the new read position (0). The function
- * pointer is loaded once, so the loop is a plain call per number with no other overhead. */
+ * pointer is loaded once, so the loop is one plain call per number. */
 static uint32_t rnd_refill(lda_worker *wk) {
-  const gsl_rng_type *type = wk->rng->type;
-  unsigned long (*get)(void *) = type->get;
+  unsigned long (*get)(void *) = wk->rng->type->get;
   void *state = wk->rng->state;
   uint32_t *rnd = wk->rnd;
   for (uint32_t i = 0; i < LDA_RND_N; i++) rnd[i] = (uint32_t)get(state);
   return 0;
+}
+
+static inline uint32_t rnd_next(lda_worker *wk, uint32_t *rp) {
+  if (*rp == LDA_RND_N) *rp = rnd_refill(wk);
+  return wk->rnd[(*rp)++];
+}
+
+/* The MH test for moving a token to another topic (moving) with acceptance ratio num / den (both
+ * > 0); returns 1 to accept. It takes one raw number u. When the test needs it (moving and
+ * num < den), the outcome leaves u uniform within the accepted part [0, num/den) or within the
+ * rejected part, and rescaling that part to [0, 1) gives a uniform independent of the outcome;
+ * otherwise u itself is unused. Either way *next receives it for the token's proposal, so a token
+ * costs one generator output per phase. A part too narrow to leave 24 bits of resolution (under
+ * 1/256 of the range, so rare) is replaced by a fresh output. */
+static inline uint32_t accept(lda_worker *wk, uint32_t *rp, int moving, double num, double den,
+                              uint32_t *next) {
+  const uint32_t r = rnd_next(wk, rp);
+  if (!moving || num >= den) {
+    *next = r;
+    return (uint32_t)moving;
+  }
+  const double x = r * U32 * den;
+  const uint32_t acc = x < num;
+  const double lo = acc ? x : x - num, width = acc ? num : den - num;
+  if (width < den * 0x1p-8) {
+    *next = rnd_next(wk, rp);
+  } else {
+    const double v = lo / width * 0x1p32; /* in [0, 2^32] (the end only by rounding) */
+    *next = v < 0x1p32 ? (uint32_t)v : UINT32_MAX;
+  }
+  return acc;
 }
 
 void lda_doc_phase_(lda_worker *wk) {
@@ -50,9 +83,8 @@ void lda_doc_phase_(lda_worker *wk) {
   const double *alpha = md->alpha, *aprob = md->alpha_alias.prob, *ft = md->ft, *fs = md->fs;
   const uint32_t *aother = md->alpha_alias.other, *dpos = md->dpos;
   const uint64_t *doc_off = md->doc_off;
-  uint32_t *zp = md->zp, *cnt = wk->cnt, *buf = wk->buf;
+  uint32_t *zp = md->zp, *cnt = wk->cnt, *buf = wk->buf, *ubuf = wk->ubuf;
   int64_t *dnk = wk->dnk;
-  const uint32_t *rnd = wk->rnd;
   uint32_t rp = wk->rnd_at;
   volatile sig_atomic_t *stop = md->opt.stop;
 
@@ -78,21 +110,18 @@ void lda_doc_phase_(lda_worker *wk) {
      *   ratio = (n_dt + α_t) / (n_ds - 1 + α_s) · ft[t] · fs[s]. */
     for (uint32_t j = 0; j < len; j++) {
       const uint32_t s = buf[j] & ZMASK, t = buf[j] >> 16;
-      if (t == s) continue;
-      if (rp == LDA_RND_N) rp = rnd_refill(wk);
       const double num = (cnt[t] + alpha[t]) * ft[t] * fs[s];
       const double den = cnt[s] - 1 + alpha[s];
-      if (num >= den || rnd[rp++] * U32 * den < num) {
+      if (accept(wk, &rp, t != s, num, den, &ubuf[j])) {
         cnt[s]--, cnt[t]++;
         dnk[s]--, dnk[t]++;
         buf[j] = t;
       }
     }
     /* Draw document proposals from the other tokens' updated topics. */
-    const double mass = (len - 1) + asum, umass = mass * U32;
+    const double umass = ((len - 1) + asum) * U32;
     for (uint32_t j = 0; j < len; j++) {
-      if (rp == LDA_RND_N) rp = rnd_refill(wk);
-      const double u = rnd[rp++] * umass;
+      const double u = ubuf[j] * umass;
       uint32_t t;
       if (u < len - 1) {
         uint32_t o = (uint32_t)u;
@@ -118,19 +147,29 @@ void lda_doc_phase_(lda_worker *wk) {
   wk->rnd_at = rp;
 }
 
+/* One draw from integer slots with the 32-bit uniform r; *f and *thr are what the keep test in
+ * lda_word_phase_ needs. */
+static inline uint32_t slot_draw(const lda_slot *tab, uint32_t n, uint32_t r, uint32_t *f,
+                                 uint32_t *thr) {
+  const uint64_t m = (uint64_t)r * n;
+  const lda_slot e = tab[m >> 32];
+  *f = (uint32_t)m;
+  *thr = e.thr;
+  return *f < e.thr ? e.lo : e.hi;
+}
+
 void lda_word_phase_(lda_worker *wk) {
   struct lda *md = wk->model;
   const uint32_t K = md->k;
   const double beta = md->beta, bmass = md->beta_mass;
-  const double bscale = K / bmass;
-  const double *ft = md->ft, *fs = md->fs, *inq = md->inq, *bprob = md->beta_alias.prob;
-  const uint32_t *bother = md->beta_alias.other;
+  const double *ft = md->ft, *fs = md->fs, *inq = md->inq;
+  const lda_slot *bslots = md->beta_slots;
   const uint64_t *w_off = md->w_off;
-  uint32_t *zp = md->zp, *cnt = wk->cnt, *nz = wk->nz, *aother = wk->aother;
-  double *wts = wk->wts, *aprob = wk->aprob;
+  uint32_t *zp = md->zp, *cnt = wk->cnt, *nz = wk->nz, *ubuf = wk->ubuf;
+  double *wts = wk->wts;
+  lda_slot *slots = wk->slots;
   uint8_t *seen = wk->seen;
   int64_t *dnk = wk->dnk;
-  const uint32_t *rnd = wk->rnd;
   uint32_t rp = wk->rnd_at;
   volatile sig_atomic_t *stop = md->opt.stop;
 
@@ -142,7 +181,8 @@ void lda_word_phase_(lda_worker *wk) {
     uint32_t *tok = zp + w_off[w];
     const uint32_t cw = (uint32_t)(w_off[w + 1] - w_off[w]);
     if (cw == 0) continue;
-    /* Count, and list the topics in use (nz, marked in seen) for the proposal table below. */
+    /* Count, and list the topics in use (nz, marked in seen) for the proposal table below; nz
+     * has room for the store past its end. */
     uint32_t nnz = 0;
     for (uint32_t j = 0; j < cw; j++) {
       const uint32_t k = tok[j] & ZMASK;
@@ -155,11 +195,9 @@ void lda_word_phase_(lda_worker *wk) {
      *   ratio = (n_wt + β) / (n_ws - 1 + β) · (n_s - 1 + Vβ) / (n_t + Vβ) = ... · fs[s] / ft[t]. */
     for (uint32_t j = 0; j < cw; j++) {
       const uint32_t s = tok[j] & ZMASK, t = tok[j] >> 16;
-      if (t == s) continue;
-      if (rp == LDA_RND_N) rp = rnd_refill(wk);
       const double num = (cnt[t] + beta) * fs[s];
       const double den = (cnt[s] - 1 + beta) * ft[t];
-      if (num >= den || rnd[rp++] * U32 * den < num) {
+      if (accept(wk, &rp, t != s, num, den, &ubuf[j])) {
         cnt[s]--, cnt[t]++;
         dnk[s]--, dnk[t]++;
         tok[j] = t;
@@ -168,46 +206,36 @@ void lda_word_phase_(lda_worker *wk) {
         seen[t] = 1;
       }
     }
-    /* The term's proposal: alias table over the topics it uses, weights n_wk / (n_k + Vβ)
-     * (a topic emptied by the step above just gets weight 0). */
-    double amass = 0;
-    for (uint32_t i = 0; i < nnz; i++) {
-      wts[i] = cnt[nz[i]] * inq[nz[i]];
-      amass += wts[i];
-    }
-    lda_alias_fill(aprob, aother, wts, nnz, wk->small, wk->large);
-    const double umass = (amass + bmass) * U32, zscale = nnz / amass;
+    /* The term's proposal: slots over the topics it uses, weights n_wk / (n_k + Vβ) (a topic
+     * emptied by the step above just gets weight 0), plus the β bucket with the β part's mass. */
+    for (uint32_t i = 0; i < nnz; i++) wts[i] = cnt[nz[i]] * inq[nz[i]];
+    wts[nnz] = bmass;
+    nz[nnz] = BUCKET;
+    const uint32_t nslots = nnz + 1;
+    lda_alias_slots(slots, wts, nz, nslots, wk->aprob, wk->aother, wk->small, wk->large);
     for (uint32_t j = 0; j < cw; j++) {
       const uint32_t s = tok[j] & ZMASK;
-      uint32_t t = s;
+      uint32_t r = ubuf[j], t = s, f, thr;
       /* Draw from q with the token itself included, and remove it by rejection: a draw of s is
        * kept with probability (n_ws - 1 + β) / (n_ws + β). The keep test needs no new random
-       * number: given the outcome, the alias draw's leftover fraction is itself uniform, namely
-       * f / p below the threshold p and (f - p) / (1 - p) above it; the test is written without
-       * the division. */
+       * number: given the outcome, the draw's leftover fraction is itself uniform, namely
+       * f / thr below the threshold and (f - thr) / (2^32 - thr) above it; the test is written
+       * without the division. The β bucket draws again from the shared slots with its own
+       * leftover, rescaled the same way (or a fresh output if that leaves under 24 bits). */
       for (int tries = 0; tries < MAX_REDRAWS; tries++) {
-        if (rp == LDA_RND_N) rp = rnd_refill(wk);
-        const double u = rnd[rp++] * umass;
-        double f, p;
-        if (u < amass) {
-          const double v = u * zscale;
-          uint32_t a = (uint32_t)v;
-          if (a >= nnz) a = nnz - 1;
-          f = v - a, p = aprob[a];
-          const uint32_t alt = aother[a]; /* loaded either way, so the choice compiles to a cmov */
-          t = nz[f < p ? a : alt];
-        } else {
-          const double v = (u - amass) * bscale;
-          uint32_t a = (uint32_t)v;
-          if (a >= K) a = K - 1;
-          f = v - a, p = bprob[a];
-          const uint32_t alt = bother[a];
-          t = f < p ? a : alt;
+        if (tries) r = rnd_next(wk, &rp);
+        t = slot_draw(slots, nslots, r, &f, &thr);
+        if (t == BUCKET) {
+          const double lo = f < thr ? f : (double)f - thr, width = f < thr ? thr : 0x1p32 - thr;
+          const double v = lo / width * 0x1p32;
+          r = width < 0x1p24 ? rnd_next(wk, &rp) : v < 0x1p32 ? (uint32_t)v : UINT32_MAX;
+          t = slot_draw(bslots, K, r, &f, &thr);
         }
+        if (t != s) break;
         const double c = cnt[s];
-        const int below = f < p;
-        const double rest = below ? f : f - p, span = below ? p : 1.0 - p;
-        if ((t != s) | (rest * (c + beta) < (c - 1 + beta) * span)) break;
+        const int below = f < thr;
+        const double rest = below ? f : (double)f - thr, span = below ? thr : 0x1p32 - thr;
+        if (rest * (c + beta) < (c - 1 + beta) * span) break;
       }
       tok[j] = (tok[j] & ZMASK) | t << 16;
     }

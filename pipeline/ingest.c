@@ -261,6 +261,11 @@ topics_status ingest_finish(ingest *g) {
 
 const dtm_builder *ingest_builder(const ingest *g) { return g->b; }
 
+void ingest_drop_builder(ingest *g) {
+  dtm_builder_free(g->b);
+  g->b = NULL;
+}
+
 const out_doc_meta *ingest_docs(const ingest *g, uint32_t *ndocs) {
   *ndocs = (uint32_t)g->ndocs;
   return g->docs;

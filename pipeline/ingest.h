@@ -34,6 +34,10 @@ topics_status ingest_finish(ingest *g);
 /* The builder holding every talk read (one document per talk, in order). */
 const dtm_builder *ingest_builder(const ingest *g);
 
+/* Frees the builder (every token read, as surface ids) once the term matrix is built from it, so
+ * the model does not train with a second copy of the corpus in memory. */
+void ingest_drop_builder(ingest *g);
+
 /* Talk metadata, one per document; valid until ingest_free. */
 const out_doc_meta *ingest_docs(const ingest *g, uint32_t *ndocs);
 

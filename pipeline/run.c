@@ -149,6 +149,7 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   dopt.max_df = o->max_df;
   st = dtm_build(ingest_builder(s->g), &dopt, &s->m);
   if (st != TOPICS_OK) return report(st, "building the term matrix");
+  ingest_drop_builder(s->g);
   if (dtm_ntokens(s->m) == 0) {
     diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0,
                "no usable text: %u talk(s) but no terms left after removing stopwords, numbers, "

@@ -61,6 +61,27 @@ topics_status norm_text(const char *s, size_t len, char **out, size_t *outlen) {
   return TOPICS_OK;
 }
 
+int norm_text_simple(const char *s, size_t len, char *out) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      out[i++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+      continue;
+    }
+    /* U+3400..U+9FFF: lead byte E3 (second byte >= 0x90) to E9, two continuation bytes. */
+    if (c < 0xE3 || c > 0xE9 || i + 2 >= len || (p[i + 1] & 0xC0) != 0x80 ||
+        (p[i + 2] & 0xC0) != 0x80 || (c == 0xE3 && p[i + 1] < 0x90))
+      return 0;
+    out[i] = (char)c;
+    out[i + 1] = (char)p[i + 1];
+    out[i + 2] = (char)p[i + 2];
+    i += 3;
+  }
+  return 1;
+}
+
 static int is_han(unsigned cp) {
   return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
          (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF) || cp == 0x3007;

@@ -14,6 +14,13 @@
  * *outlen its length; TOPICS_ENOMEM on failure (then *out is NULL). */
 topics_status norm_text(const char *s, size_t len, char **out, size_t *outlen);
 
+/* norm_text for the common case, without allocating: when s[0..len) holds only ASCII and Han
+ * ideographs U+3400..U+9FFF (which NFKC, case folding and the removal of ignorables all leave
+ * unchanged), writes its normalised form -- the same bytes with ASCII letters lowercased, len
+ * bytes, no NUL -- to out and returns 1. Otherwise returns 0 (out then holds garbage) and the
+ * caller uses norm_text. */
+int norm_text_simple(const char *s, size_t len, char *out);
+
 /* 1 when s[0..len) holds at least one Han ideograph (the only text the Han fold changes). */
 int norm_has_han(const char *s, size_t len);
 

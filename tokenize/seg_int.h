@@ -26,6 +26,67 @@ static inline topics_status seg_push(seg_span **spans, size_t *n, size_t *cap, s
   return TOPICS_OK;
 }
 
+/* The text a segmentation belongs to. The mainland merges depend on whether the whole text looks
+ * Traditional, so a caller that segments it in parts (seg_run_part) passes the same context to
+ * every part; trad is -1 until a merge first needs it, then 0 or 1. */
+typedef struct seg_ctx {
+  const char *text;
+  size_t len;
+  int trad;
+} seg_ctx;
+
+/* seg_run over the chunks text[a..b) of ctx->text only: a and b must be chunk boundaries (0, len,
+ * or next to ASCII white space). The spans appended are exactly those seg_run over the whole text
+ * gives for these chunks. */
+topics_status seg_run_part(segmenter *s, seg_ctx *ctx, size_t a, size_t b, seg_span **spans,
+                           size_t *n, size_t *cap);
+
+/* Byte classes of the ASCII fast path (seg_ascii.c). SEG_B_AL (ALetter, '@' included), SEG_B_NUM
+ * and SEG_B_ENL ('_') hold a word together; SEG_B_LETTER marks real letters (for the kind);
+ * SEG_B_MIDLET joins letter to letter ('.' '\''), SEG_B_MIDNUM digit to digit ('.' '\'' ',' ';');
+ * SEG_B_STOP: the fast path hands the chunk back (non-ASCII, or a protected span may start). */
+enum {
+  SEG_B_AL = 1, SEG_B_NUM = 2, SEG_B_ENL = 4, SEG_B_LETTER = 8, SEG_B_MIDLET = 16,
+  SEG_B_MIDNUM = 32, SEG_B_WS = 64, SEG_B_STOP = 128
+};
+#define SEG_B_WORD (SEG_B_AL | SEG_B_NUM | SEG_B_ENL)
+extern const unsigned char seg_ascii_class[256];
+
+/* The end of the ASCII word segment that starts at p[i] (whose class holds SEG_B_WORD), scanning
+ * no further than end; *acc gets the union of the classes of its bytes. Inline: it is the inner
+ * loop of the fast path and of the tokenizer's fused ASCII path. */
+static inline size_t seg_ascii_word(const unsigned char *p, size_t i, size_t end, unsigned *acc) {
+  const unsigned char *cls = seg_ascii_class;
+  unsigned a = cls[p[i]];
+  size_t j = i + 1;
+  for (;;) {
+    unsigned d;
+    while (j < end && ((d = cls[p[j]]) & SEG_B_WORD)) {
+      a |= d;
+      j++;
+    }
+    if (j + 1 < end) {
+      unsigned mid = cls[p[j]], prev = cls[p[j - 1]], nx = cls[p[j + 1]];
+      if (((mid & SEG_B_MIDLET) && (prev & SEG_B_AL) && (nx & SEG_B_AL)) ||
+          ((mid & SEG_B_MIDNUM) && (prev & SEG_B_NUM) && (nx & SEG_B_NUM))) {
+        a |= nx;
+        j += 2;
+        continue;
+      }
+    }
+    break;
+  }
+  *acc = a;
+  return j;
+}
+
+/* 1 when an ASCII word segment at p[i] (i + 3 < end) starts with "www." in any case: the chunk may
+ * hold a URL. */
+static inline int seg_ascii_www(const unsigned char *p, size_t i, size_t end) {
+  return (p[i] | 0x20) == 'w' && i + 3 < end && (p[i + 1] | 0x20) == 'w' &&
+         (p[i + 2] | 0x20) == 'w' && p[i + 3] == '.';
+}
+
 /* ICU's segmentation (UBRK_WORD over UTF-8) of text[start..end), no protected spans, no merges:
  * word segments by rule status, everything else as SEG_PUNCT spans with white space left out. */
 topics_status seg_icu_spans(segmenter *s, const char *text, size_t start, size_t end,
@@ -49,6 +110,9 @@ int seg_protect_find(const char *text, size_t start, size_t end, size_t *ps, siz
 /* Applies the merges (numerals with units, ordinals, percentages, letters glued to digits, runs
  * of the same punctuation) to spans[base..*n) in place; *n shrinks accordingly. */
 void seg_merge(const char *text, size_t len, seg_span *spans, size_t base, size_t *n);
+
+/* seg_merge with an explicit context (the text and its script, shared by the parts of a text). */
+void seg_merge_ctx(seg_ctx *ctx, seg_span *spans, size_t base, size_t *n);
 
 /* 1 when text[0..len) looks written in Traditional Chinese: it holds more characters found only
  * in Traditional script than characters found only in Simplified script (among common ones). */

@@ -106,12 +106,8 @@ static int ascii_digits(const char *text, const seg_span *sp) {
   return 1;
 }
 
-/* Lazily computed per seg_merge call: is the text Traditional Chinese? -1 until known. */
-typedef struct merge_ctx {
-  const char *text;
-  size_t len;
-  int trad;
-} merge_ctx;
+/* Whether the text is Traditional Chinese is worked out lazily, once per context (seg_ctx). */
+typedef seg_ctx merge_ctx;
 
 static int mainland(merge_ctx *m) {
   if (m->trad < 0) m->trad = seg_looks_traditional(m->text, m->len);
@@ -185,7 +181,13 @@ static size_t number_group(merge_ctx *m, const seg_span *sp, size_t i, size_t n)
 }
 
 void seg_merge(const char *text, size_t len, seg_span *sp, size_t base, size_t *n) {
-  merge_ctx m = {text, len, -1};
+  seg_ctx m = {text, len, -1};
+  seg_merge_ctx(&m, sp, base, n);
+}
+
+void seg_merge_ctx(seg_ctx *ctx, seg_span *sp, size_t base, size_t *n) {
+  merge_ctx *m = ctx;
+  const char *text = m->text;
   size_t w = base, i = base, end = *n;
   while (i < end) {
     size_t take = 1;
@@ -195,7 +197,7 @@ void seg_merge(const char *text, size_t len, seg_span *sp, size_t base, size_t *
       switch (sp[i].kind) {
         case SEG_NUMBER:
         case SEG_IDEO:
-          take = number_group(&m, sp, i, end);
+          take = number_group(m, sp, i, end);
           if (take > 1) kind = SEG_NUMBER;
           if (take <= 1 && sp[i].kind == SEG_NUMBER && sp[i + 1].kind == SEG_WORD &&
               ascii_digits(text, &sp[i]) && ascii_letters(text, &sp[i + 1])) {

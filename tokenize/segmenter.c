@@ -254,12 +254,12 @@ static topics_status do_chunk_protect(run_state *r, size_t a, size_t b, int asci
   return do_piece(r, p, b, ascii || all_ascii(r->text, p, b));
 }
 
-topics_status seg_run(segmenter *s, const char *text, size_t len, seg_span **spans, size_t *n,
-                      size_t *cap) {
-  if (!s || !spans || !n || !cap || (!text && len)) return TOPICS_EINVAL;
+topics_status seg_run_part(segmenter *s, seg_ctx *ctx, size_t a, size_t b, seg_span **spans,
+                           size_t *n, size_t *cap) {
+  const char *text = ctx->text;
   run_state r = {s, text, spans, n, cap, *n, 0, 0};
   const unsigned char *p = (const unsigned char *)text;
-  size_t i = 0;
+  size_t i = a, len = b;
   topics_status st = TOPICS_OK;
   while (i < len) {
     while (i < len && chunk_class[p[i]] == C_WS) i++;
@@ -273,21 +273,28 @@ topics_status seg_run(segmenter *s, const char *text, size_t len, seg_span **spa
       i = stop;
       if (i >= len) break;
     }
-    size_t a = i;
+    size_t c0 = i;
     unsigned flags = 0, c;
     while (i < len && (c = chunk_class[p[i]]) != C_WS) {
       flags |= c;
       i++;
     }
     int ascii = !(flags & C_HI);
-    if ((flags & C_TRIG) || ((flags & C_DOT) && i - a >= 5 && has_www(text, a, i)))
-      st = do_chunk_protect(&r, a, i, ascii);
+    if ((flags & C_TRIG) || ((flags & C_DOT) && i - c0 >= 5 && has_www(text, c0, i)))
+      st = do_chunk_protect(&r, c0, i, ascii);
     else
-      st = do_piece(&r, a, i, ascii);
+      st = do_piece(&r, c0, i, ascii);
     if (st != TOPICS_OK) return st;
   }
   st = flush_icu(&r);
   if (st != TOPICS_OK) return st;
-  seg_merge(text, len, *spans, r.base, n);
+  seg_merge_ctx(ctx, *spans, r.base, n);
   return TOPICS_OK;
+}
+
+topics_status seg_run(segmenter *s, const char *text, size_t len, seg_span **spans, size_t *n,
+                      size_t *cap) {
+  if (!s || !spans || !n || !cap || (!text && len)) return TOPICS_EINVAL;
+  seg_ctx ctx = {text, len, -1};
+  return seg_run_part(s, &ctx, 0, len, spans, n, cap);
 }

@@ -15,6 +15,7 @@
 #include "common/utf8.h"
 #include "tokenize/lexicon_int.h"
 #include "tokenize/normalize.h"
+#include "tokenize/seg_int.h"
 #include "tokenize/segmenter.h"
 #include "tokenize/stem.h"
 
@@ -456,24 +457,6 @@ static topics_status do_spans(tok *t, const char *text, size_t base, size_t wtle
   size_t n = t->nspans;
   size_t i = 0;
   topics_status st = TOPICS_OK;
-  if (!t->has_dict && !w->fn) {
-    /* The hot path: one lookup per word span, nothing else. */
-    for (; i < limit; i++) {
-      const seg_span *sp = &t->spans[i];
-      if (i + PREFETCH < limit) {
-        const seg_span *ahead = sp + PREFETCH;
-        front_prefetch(t, wt + ahead->start, ahead->len, wtlen - ahead->start);
-      }
-      if (sp->kind > SEG_IDEO) continue;
-      uint32_t id;
-      uint8_t fl;
-      if ((st = lookup_fast(t, wt + sp->start, sp->len, wtlen - sp->start, &id, &fl)) != TOPICS_OK)
-        return st;
-      if ((fl & F_KEEP) && (st = put_id(w, id)) != TOPICS_OK) return st;
-    }
-    *next = i;
-    return TOPICS_OK;
-  }
   while (i < limit) {
     const seg_span *sp = &t->spans[i];
     size_t wstart = sp->start, wlen = sp->len;
@@ -511,11 +494,120 @@ static topics_status do_spans(tok *t, const char *text, size_t base, size_t wtle
   return TOPICS_OK;
 }
 
+/* The words of one chunk, held back by the fused ASCII path until the chunk is known to need no
+ * general route: only then may first sightings create entries (ids follow first-sighting order). */
+#define PEND_MAX 32
+
+/* The fused ASCII path of tok_terms: segments ASCII text from wt[i] on exactly as the segmenter's
+ * fast path does, looking each word up as its chunk ends instead of building spans. Numbers and
+ * punctuation are never terms and no merge touches an ASCII word, so only the words are kept.
+ * Stops at the first chunk that needs the general route (see seg_ascii_scan); *stop gets its start
+ * (wlen when the window is done). avail: bytes readable from wt. */
+static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, size_t avail,
+                                 walk *w, size_t *stop) {
+  const unsigned char *p = (const unsigned char *)wt;
+  uint32_t ps[PEND_MAX], pl[PEND_MAX];
+  size_t np = 0, chunk = i;
+  topics_status st;
+  for (;;) {
+    if (i >= wlen || (seg_ascii_class[p[i]] & SEG_B_WS)) {
+      for (size_t k = 0; k < np; k++) { /* the chunk is done: its words are final */
+        uint32_t id;
+        uint8_t fl;
+        if ((st = lookup_fast(t, wt + ps[k], pl[k], avail - ps[k], &id, &fl)) != TOPICS_OK)
+          return st;
+        if ((fl & F_KEEP) && (st = put_id(w, id)) != TOPICS_OK) return st;
+      }
+      np = 0;
+      if (i >= wlen) break;
+      i++;
+      chunk = i;
+      continue;
+    }
+    unsigned c = seg_ascii_class[p[i]];
+    if (c & SEG_B_STOP) {
+      if (p[i] != ':' || (i + 2 < wlen && p[i + 1] == '/' && p[i + 2] == '/')) goto bail;
+      i++; /* a plain colon */
+      continue;
+    }
+    if (!(c & SEG_B_WORD)) { /* punctuation */
+      i++;
+      continue;
+    }
+    unsigned acc;
+    size_t j = seg_ascii_word(p, i, wlen, &acc);
+    if ((acc & SEG_B_STOP) || seg_ascii_www(p, i, wlen)) goto bail;
+    if (acc & SEG_B_LETTER) { /* a word; numbers are no terms */
+      if (np == PEND_MAX) goto bail; /* a long run of words: the general route takes it */
+      ps[np] = (uint32_t)i;
+      pl[np] = (uint32_t)(j - i);
+      front_prefetch(t, wt + i, j - i, avail - i);
+      np++;
+    }
+    i = j;
+  }
+  *stop = wlen;
+  return TOPICS_OK;
+bail:
+  *stop = chunk;
+  return TOPICS_OK;
+}
+
+/* tok_terms without a dictionary, on the window wt[0..wlen) (avail bytes readable from wt): ASCII
+ * chunks take the fused path; every other stretch -- a chunk the fast path hands back, then the
+ * chunks after it that start with a non-ASCII byte, as seg_run would batch them -- is segmented by
+ * seg_run_part with the window as context, which gives exactly the spans seg_run gives there. */
+static topics_status terms_window(tok *t, const char *wt, size_t wlen, size_t avail, walk *w) {
+  const unsigned char *p = (const unsigned char *)wt;
+  seg_ctx ctx = {wt, wlen, -1};
+  size_t i = 0;
+  topics_status st;
+  while (i < wlen) {
+    while (i < wlen && (seg_ascii_class[p[i]] & SEG_B_WS)) i++;
+    if (i >= wlen) break;
+    if (p[i] < 0x80) {
+      if ((st = ascii_terms(t, wt, i, wlen, avail, w, &i)) != TOPICS_OK) return st;
+      if (i >= wlen) break;
+    }
+    size_t a = i, e;
+    for (;;) { /* this chunk, and the next ones while they start with a non-ASCII byte */
+      while (i < wlen && !(seg_ascii_class[p[i]] & SEG_B_WS)) i++;
+      e = i;
+      while (i < wlen && (seg_ascii_class[p[i]] & SEG_B_WS)) i++;
+      if (i >= wlen || p[i] < 0x80) break;
+    }
+    t->nspans = 0;
+    if ((st = seg_run_part(t->seg, &ctx, a, e, &t->spans, &t->nspans, &t->scap)) != TOPICS_OK)
+      return st;
+    size_t n = t->nspans;
+    for (size_t k = 0; k < n; k++) {
+      const seg_span *sp = &t->spans[k];
+      if (k + PREFETCH < n) {
+        const seg_span *ahead = sp + PREFETCH;
+        front_prefetch(t, wt + ahead->start, ahead->len, avail - ahead->start);
+      }
+      if (sp->kind > SEG_IDEO) continue;
+      uint32_t id;
+      uint8_t fl;
+      if ((st = lookup_fast(t, wt + sp->start, sp->len, avail - sp->start, &id, &fl)) != TOPICS_OK)
+        return st;
+      if ((fl & F_KEEP) && (st = put_id(w, id)) != TOPICS_OK) return st;
+    }
+  }
+  return TOPICS_OK;
+}
+
 static topics_status walk_text(tok *t, const char *text, size_t len, walk *w) {
   size_t pos = 0;
   int stop = 0;
   while (pos < len && !stop) {
     size_t end = window_end(text, pos, len);
+    if (!t->has_dict && !w->fn) {
+      topics_status st = terms_window(t, text + pos, end - pos, len - pos, w);
+      if (st != TOPICS_OK) return st;
+      pos = end;
+      continue;
+    }
     t->nspans = 0;
     topics_status st = seg_run(t->seg, text + pos, end - pos, &t->spans, &t->nspans, &t->scap);
     if (st != TOPICS_OK) return st;
