@@ -1,10 +1,11 @@
 /* LDA sampling throughput and topic quality on the pyvideo talks.
  *
  *   bench_lda [--data FILE.jsonl] [--iters N] [--uci DIR] [--score FILE] [--quality-k K]
- *             [--quality-iters N] [--only-k K [--threads N]] [--ascii] [--ids F] [--save-ids F]
+ *             [--quality-iters N] [--only-k K [--threads N]] [--ids F] [--save-ids F]
+ *             [--seed N] [--quality-only]
  *
- * Reads the "text" field of every JSON line, turns it into terms with the project tokenizer
- * (tokenize/tokenizer.h; --ascii uses a plain lower-case ASCII word splitter instead), builds a
+ * Reads every talk of the JSON Lines file through the project's reader (bench/bench_load.h),
+ * turns it into terms with the project tokenizer (tokenize/tokenizer.h), builds a
  * dtm (min_df 2, default max_df rule) and prints, for K = 10, 50, 200 on 1 thread and
  * K = 50 on 2 threads, tokens x iterations / sampling seconds, plus the K=200/K=50 cost ratio.
  * --uci DIR writes vocab.txt and docword.txt (UCI bag of words) for bench/gensim_baseline.py;
@@ -12,8 +13,8 @@
  * models are scored by the same code (coh_npmi). Without --score it trains a quality model at
  * --quality-k topics and prints its NPMI. --save-ids F writes the corpus as term ids and --ids F
  * reads such a file instead of --data (the same corpus for every run of a comparison, and no
- * tokenizer start-up under valgrind); --only-k K times a single configuration. */
-#include <ctype.h>
+ * tokenizer start-up under valgrind); --only-k K times a single configuration; --seed N [1]
+ * seeds every model; --quality-only skips the throughput table. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +22,12 @@
 #include <time.h>
 
 #include "common/mem.h"
-#include "common/strmap.h"
 #include "models/coherence.h"
 #include "models/dtm.h"
 #include "models/lda.h"
 #include "tokenize/lexicon.h"
 #include "tokenize/tokenizer.h"
+#include "bench/bench_load.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -38,104 +39,6 @@ static double cpu_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int hexval(int c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-static size_t put_utf8(char *o, unsigned long cp) {
-  if (cp < 0x80) { o[0] = (char)cp; return 1; }
-  if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-static long read_hex4(const char *p, const char *end) {
-  if (end - p < 4) return -1;
-  long v = 0;
-  for (int i = 0; i < 4; i++) {
-    int h = hexval((unsigned char)p[i]);
-    if (h < 0) return -1;
-    v = v * 16 + h;
-  }
-  return v;
-}
-
-/* Decodes the JSON string starting after its opening quote into out (at least as long as the
- * input); returns the decoded length, or -1 when it is malformed. */
-static long json_string(const char *p, const char *end, char *out) {
-  size_t n = 0;
-  while (p < end && *p != '"') {
-    if (*p != '\\') { out[n++] = *p++; continue; }
-    if (++p >= end) return -1;
-    char c = *p++;
-    switch (c) {
-      case 'n': out[n++] = '\n'; break;
-      case 't': out[n++] = '\t'; break;
-      case 'r': out[n++] = '\r'; break;
-      case 'b': out[n++] = '\b'; break;
-      case 'f': out[n++] = '\f'; break;
-      case 'u': {
-        long cp = read_hex4(p, end);
-        if (cp < 0) return -1;
-        p += 4;
-        if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
-          long lo = read_hex4(p + 2, end);
-          if (lo >= 0xDC00 && lo < 0xE000) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            p += 6;
-          }
-        }
-        if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;
-        n += put_utf8(out + n, (unsigned long)cp);
-        break;
-      }
-      default: out[n++] = c; break; /* \" \\ \/ */
-    }
-  }
-  return p < end ? (long)n : -1;
-}
-
-/* The value of the top-level "text" key of one JSON line (good enough for this data set). */
-static long line_text(const char *line, size_t len, char *out) {
-  const char *end = line + len, *p = line;
-  for (; end - p >= 6; p++) {
-    if (memcmp(p, "\"text\"", 6) != 0) continue;
-    const char *q = p + 6;
-    while (q < end && (*q == ' ' || *q == '\t')) q++;
-    if (q < end && *q == ':') {
-      q++;
-      while (q < end && (*q == ' ' || *q == '\t')) q++;
-      if (q < end && *q == '"') return json_string(q + 1, end, out);
-    }
-  }
-  return -1;
-}
-
-/* A small English stopword list for the stand-in tokenizer. */
-static const char *const stop_words[] = {
-    "the", "and", "for", "with", "this", "that", "you", "are", "from", "will", "how", "can", "your",
-    "what", "have", "not", "but", "all", "our", "was", "use", "using", "about", "into", "they",
-    "their", "also", "more", "which", "these", "has", "its", "some", "when", "one", "out", "other",
-    "them", "there", "then", "than", "been", "many", "such", "who", "why", "way", "were", "any",
-    "each", "only", "most", "would", "should", "could", "just", "like", "get", "make", "talk",
-    "we", "it", "in", "of", "to", "is", "a", "an", "on", "be", "as", "or", "by", "at", "if", "do",
-    "so", "he", "she", "his", "her", "my", "me", "us", "no", "up", "i", "http", "https", "www",
-    "com", "will", "new", "very", "over", "both", "well", "where", "here", "does", "did", "been"};
-
-static int is_stop(const strmap *stops, const char *w, size_t n) {
-  uint32_t id;
-  return strmap_find(stops, w, n, &id);
 }
 
 /* The project tokenizer's terms of text as surface ids; ent_sid caches entry -> sid + 1. */
@@ -160,72 +63,36 @@ static int add_terms(tok *tk, dtm_builder *b, const char *text, size_t len, uint
   return dtm_builder_add(b, *ids, n) == TOPICS_OK ? 0 : -1;
 }
 
-static dtm *load(const char *path, int ascii, double *secs) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "bench_lda: %s: %s\n", path, strerror(errno));
+static dtm *load(const char *path, double *secs) {
+  double t0 = now_s();
+  corpus c;
+  memset(&c, 0, sizeof c);
+  if (load_jsonl(path, NULL, &c)) {
+    fprintf(stderr, "bench_lda: %s: cannot read talks\n", path);
+    corpus_free(&c);
     return NULL;
   }
-  double t0 = now_s();
-  dtm_builder *b = dtm_builder_new();
-  strmap *stops = strmap_new();
   topics_status st = TOPICS_OK;
-  lex *lx = ascii ? NULL : lex_new(&st);
+  dtm_builder *b = dtm_builder_new();
+  lex *lx = lex_new(&st);
   tok_options to = tok_default_options();
   tok *tk = lx ? tok_new(lx, &to, &st) : NULL;
   uint32_t *tids = NULL, *ent_sid = NULL;
   size_t tidcap = 0, ecap = 0;
-  if (!ascii && !tk) {
-    fprintf(stderr, "bench_lda: tokenizer: %s\n", topics_strerror(st));
-    dtm_builder_free(b);
-    b = NULL;
+  int ok = b && tk;
+  if (!tk) fprintf(stderr, "bench_lda: tokenizer: %s\n", topics_strerror(st));
+  for (size_t d = 0; ok && d < c.ndocs; d++) {
+    ok = dtm_builder_begin_doc(b) == TOPICS_OK &&
+         add_terms(tk, b, c.buf + c.off[d], c.dlen[d], &tids, &tidcap, &ent_sid, &ecap) == 0;
   }
-  for (size_t i = 0; stops && i < sizeof stop_words / sizeof *stop_words; i++)
-    strmap_intern(stops, stop_words[i], strlen(stop_words[i]), &(uint32_t){0}, NULL);
-  char *line = NULL, *text = NULL;
-  size_t cap = 0, tcap = 0;
-  uint32_t *sids = NULL;
-  size_t scap = 0;
-  ssize_t got;
-  while (b && stops && (got = getline(&line, &cap, f)) > 0) {
-    if (MEM_RESERVE(text, tcap, (size_t)got + 1) != TOPICS_OK) break;
-    long tl = line_text(line, (size_t)got, text);
-    if (tl < 0) continue;
-    dtm_builder_begin_doc(b);
-    if (!ascii) {
-      if (add_terms(tk, b, text, (size_t)tl, &tids, &tidcap, &ent_sid, &ecap) != 0) break;
-      continue;
-    }
-    size_t ns = 0;
-    for (long i = 0; i < tl;) {
-      if (!isalpha((unsigned char)text[i])) { i++; continue; }
-      long j = i;
-      while (j < tl && (isalnum((unsigned char)text[j]))) {
-        text[j] = (char)tolower((unsigned char)text[j]);
-        j++;
-      }
-      if (j - i >= 2 && !is_stop(stops, text + i, (size_t)(j - i))) {
-        uint32_t sid;
-        if (MEM_RESERVE(sids, scap, ns + 1) != TOPICS_OK) break;
-        dtm_builder_surface(b, text + i, (size_t)(j - i), text + i, (size_t)(j - i), &sid);
-        sids[ns++] = sid;
-      }
-      i = j;
-    }
-    dtm_builder_add(b, sids, ns);
-  }
-  fclose(f);
   tok_free(tk);
   lex_free(lx);
   free(tids);
   free(ent_sid);
-  strmap_free(stops);
-  free(line);
-  free(text);
-  free(sids);
+  corpus_free(&c);
   dtm *m = NULL;
   dtm_options o = dtm_default_options();
-  if (b) dtm_build(b, &o, &m);
+  if (ok) dtm_build(b, &o, &m);
   dtm_builder_free(b);
   *secs = now_s() - t0;
   return m;
@@ -311,11 +178,14 @@ static int write_uci(const dtm *m, const char *dir) {
   return 0;
 }
 
+static uint64_t bench_seed = 1; /* --seed */
+
 /* Trains and returns tokens x iterations / wall seconds (and, in *per_cpu, / CPU seconds of the
  * whole process, which a busy machine disturbs less); *out keeps the model when non-NULL. */
 static double throughput(const dtm *m, uint32_t k, uint32_t threads, uint32_t iters, int optimize,
                          lda **out, double *per_cpu) {
   lda_options o = lda_default_options();
+  o.seed = bench_seed;
   o.k = k;
   o.threads = threads;
   o.iterations = iters;
@@ -393,19 +263,19 @@ int main(int argc, char **argv) {
   const char *data = "../shared/data/talks-pyvideo.jsonl", *uci = NULL, *score = NULL;
   const char *ids_in = NULL, *ids_out = NULL;
   uint32_t iters = 50, qk = 50, qiters = 500, only_k = 0, only_threads = 1;
-  int ascii = 0;
+  int quality_only = 0;
   setvbuf(stdout, NULL, _IOLBF, 0); /* rows appear as they are measured, also through a pipe */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     char *e;
     if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
-    else if (!strcmp(a, "--ascii")) ascii = 1;
+    else if (!strcmp(a, "--quality-only")) quality_only = 1;
     else if (!strcmp(a, "--uci") && i + 1 < argc) uci = argv[++i];
     else if (!strcmp(a, "--score") && i + 1 < argc) score = argv[++i];
     else if (!strcmp(a, "--ids") && i + 1 < argc) ids_in = argv[++i];
     else if (!strcmp(a, "--save-ids") && i + 1 < argc) ids_out = argv[++i];
     else if ((!strcmp(a, "--iters") || !strcmp(a, "--quality-k") || !strcmp(a, "--quality-iters") ||
-              !strcmp(a, "--only-k") || !strcmp(a, "--threads")) &&
+              !strcmp(a, "--only-k") || !strcmp(a, "--threads") || !strcmp(a, "--seed")) &&
              i + 1 < argc) {
       long v = strtol(argv[++i], &e, 10);
       if (*e || v <= 0 || v > 100000) {
@@ -416,17 +286,18 @@ int main(int argc, char **argv) {
       else if (!strcmp(a, "--quality-k")) qk = (uint32_t)v;
       else if (!strcmp(a, "--only-k")) only_k = (uint32_t)v;
       else if (!strcmp(a, "--threads")) only_threads = (uint32_t)v;
+      else if (!strcmp(a, "--seed")) bench_seed = (uint64_t)v;
       else qiters = (uint32_t)v;
     } else {
       fprintf(stderr,
               "usage: bench_lda [--data FILE] [--iters N] [--uci DIR] [--score FILE]"
-              " [--quality-k K] [--quality-iters N] [--only-k K] [--threads N] [--ascii]"
-              " [--ids FILE] [--save-ids FILE]\n");
+              " [--quality-k K] [--quality-iters N] [--only-k K] [--threads N]"
+              " [--ids FILE] [--save-ids FILE] [--seed N] [--quality-only]\n");
       return 2;
     }
   }
   double load_s;
-  dtm *m = ids_in ? load_ids(ids_in, &load_s) : load(data, ascii, &load_s);
+  dtm *m = ids_in ? load_ids(ids_in, &load_s) : load(data, &load_s);
   if (!m) return 1;
   if (ids_out && save_ids(m, ids_out) != 0) fprintf(stderr, "bench_lda: cannot write %s\n", ids_out);
   if (score) {
@@ -451,7 +322,7 @@ int main(int argc, char **argv) {
   }
   static const struct { uint32_t k, threads; } runs[] = {{10, 1}, {50, 1}, {200, 1}, {50, 2}};
   double r50 = 0, r200 = 0, c50 = 0, c200 = 0;
-  for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+  for (size_t i = 0; !quality_only && i < sizeof runs / sizeof *runs; i++) {
     double r = throughput(m, runs[i].k, runs[i].threads, iters, 0, NULL, &c);
     char name[64];
     snprintf(name, sizeof name, "K=%u, %u thread%s", runs[i].k, runs[i].threads,
@@ -460,7 +331,8 @@ int main(int argc, char **argv) {
     if (runs[i].threads == 1 && runs[i].k == 50) r50 = r, c50 = c;
     if (runs[i].threads == 1 && runs[i].k == 200) r200 = r, c200 = c;
   }
-  printf("cost per token K=200 / K=50: %.2fx wall, %.2fx CPU\n", r200 > 0 ? r50 / r200 : 0,
+  if (!quality_only)
+    printf("cost per token K=200 / K=50: %.2fx wall, %.2fx CPU\n", r200 > 0 ? r50 / r200 : 0,
          c200 > 0 ? c50 / c200 : 0);
   lda *q = NULL;
   double rq = throughput(m, qk, 1, qiters, 1, &q, &c);

@@ -1,6 +1,8 @@
 /* The LDA model's life cycle: defaults, set-up (word-major index, worker blocks, random start),
- * the training loop with its deterministic multi-threaded sweeps, and the read-out functions. */
+ * the training loop with its deterministic multi-threaded sweeps (on worker threads that live as
+ * long as the model), and the read-out functions. */
 #include <assert.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,22 +63,51 @@ static void run_worker(lda_worker *w, int word) {
   else lda_doc_phase_(w);
 }
 
+/* A waiter polls before it sleeps: a few pauses, then yields of the core (cheap when nothing else
+ * wants it, and it lets our other thread run when both share one core on a busy machine). Sleeping
+ * and waking through the kernel costs tens of µs on a virtual machine, which matters when a phase
+ * on a small corpus takes a fraction of a millisecond. */
+#define POOL_PAUSES 64
+#define POOL_YIELDS 200
+
+/* Polls until (*x == v) == equal, or quit; returns whether that happened. */
+static int pool_poll(lda *md, _Atomic uint64_t *x, uint64_t v, int equal) {
+  for (int i = 0; i < POOL_PAUSES + POOL_YIELDS; i++) {
+    if ((atomic_load_explicit(x, memory_order_acquire) == v) == equal) return 1;
+    if (atomic_load(&md->quit)) return 0;
+#if defined(__x86_64__) || defined(__i386__)
+    if (i < POOL_PAUSES) __builtin_ia32_pause();
+    else
+#endif
+      sched_yield();
+  }
+  return (atomic_load_explicit(x, memory_order_acquire) == v) == equal;
+}
+
 static void *pool_main(void *p) {
   lda_worker *w = p;
   lda *md = w->model;
-  uint64_t gen = 0;
-  pthread_mutex_lock(&md->mu);
+  uint64_t seen = 0;
   for (;;) {
-    while (md->generation == gen && !md->quit) pthread_cond_wait(&md->go, &md->mu);
-    if (md->quit) break;
-    gen = md->generation;
-    const int word = md->phase_word;
-    pthread_mutex_unlock(&md->mu);
-    run_worker(w, word);
-    pthread_mutex_lock(&md->mu);
-    if (--md->pending == 0) pthread_cond_signal(&md->done);
+    uint64_t gen;
+    if (pool_poll(md, &md->generation, seen, 0)) {
+      gen = atomic_load(&md->generation);
+    } else {
+      pthread_mutex_lock(&md->mu);
+      while ((gen = atomic_load(&md->generation)) == seen && !atomic_load(&md->quit))
+        pthread_cond_wait(&md->go, &md->mu);
+      pthread_mutex_unlock(&md->mu);
+    }
+    if (atomic_load(&md->quit)) break;
+    seen = gen;
+    run_worker(w, atomic_load(&md->phase_word));
+    if (atomic_fetch_sub(&md->pending, 1) == 1) {
+      /* Last one: wake the caller in case it already sleeps (it checks pending under mu). */
+      pthread_mutex_lock(&md->mu);
+      pthread_cond_signal(&md->done);
+      pthread_mutex_unlock(&md->mu);
+    }
   }
-  pthread_mutex_unlock(&md->mu);
   return NULL;
 }
 
@@ -105,7 +136,7 @@ static void pool_start(lda *md) {
 static void pool_stop(lda *md) {
   if (!md->pool_ready) return;
   pthread_mutex_lock(&md->mu);
-  md->quit = 1;
+  atomic_store(&md->quit, 1);
   pthread_cond_broadcast(&md->go);
   pthread_mutex_unlock(&md->mu);
   for (uint32_t i = 0; i < md->nthreads; i++) pthread_join(md->threads[i], NULL);
@@ -113,6 +144,24 @@ static void pool_stop(lda *md) {
   pthread_cond_destroy(&md->go);
   pthread_mutex_destroy(&md->mu);
   md->pool_ready = 0;
+}
+
+/* Hands the phase to the pool threads (the caller then runs worker 0 itself). */
+static void pool_go(lda *md, int word) {
+  atomic_store(&md->phase_word, word);
+  atomic_store(&md->pending, md->nthreads);
+  pthread_mutex_lock(&md->mu);
+  atomic_fetch_add_explicit(&md->generation, 1, memory_order_release);
+  pthread_cond_broadcast(&md->go);
+  pthread_mutex_unlock(&md->mu);
+}
+
+/* Waits until every pool thread has finished the phase. */
+static void pool_wait(lda *md) {
+  if (pool_poll(md, &md->pending, 0, 1)) return;
+  pthread_mutex_lock(&md->mu);
+  while (atomic_load(&md->pending)) pthread_cond_wait(&md->done, &md->mu);
+  pthread_mutex_unlock(&md->mu);
 }
 
 void lda_free(lda *md) {
@@ -123,7 +172,7 @@ void lda_free(lda *md) {
     lda_worker *w = &md->workers[i];
     gsl_rng_free(w->rng);
     free(w->cnt);
-    free(w->dnk);
+    free(w->tot);
     free(w->buf);
     free(w->nz), free(w->aother), free(w->small), free(w->large);
     free(w->wts), free(w->aprob), free(w->slots), free(w->seen);
@@ -195,11 +244,15 @@ static void rebuild_nwk(lda *md) {
 }
 
 /* Threads pay for themselves only with enough tokens per phase: a phase costs about 50 ns per
- * token, and handing it to a thread and waiting for it costs some 10-50 µs (more on a busy
- * machine). So the model uses at most one worker per LDA_MIN_WORKER_TOKENS tokens: small corpora
- * run on one worker whatever --threads says. The choice depends only on the corpus and the
- * thread count, so results stay deterministic for a given seed and thread count. */
+ * token, while handing it to a thread and collecting the result costs a few µs when the thread
+ * is still polling and tens of µs when it has to be woken (more on a busy machine). Measured on
+ * the 2-core development machine, two threads only started to win above roughly 15-20k tokens.
+ * So the model uses at most one worker per LDA_MIN_WORKER_TOKENS tokens: the sample corpus (4k
+ * tokens) runs on one worker whatever --threads says. The choice depends only on the corpus and
+ * the thread count, so results stay deterministic for a given seed and thread count. */
+#ifndef LDA_MIN_WORKER_TOKENS /* (overridable for measuring) */
 #define LDA_MIN_WORKER_TOKENS 8192
+#endif
 
 static uint32_t worker_count(uint32_t threads, uint64_t ntokens) {
   uint64_t cap = ntokens / LDA_MIN_WORKER_TOKENS;
@@ -214,7 +267,7 @@ static topics_status init_worker(lda *md, uint32_t i) {
   w->model = md;
   w->rng = gsl_rng_alloc(gsl_rng_taus2);
   w->cnt = calloc(k, sizeof *w->cnt);
-  w->dnk = calloc(k, sizeof *w->dnk);
+  w->tot = calloc(k, sizeof *w->tot);
   w->buf = malloc((md->maxlen ? md->maxlen : 1) * sizeof *w->buf);
   /* K + 1: the word's topics plus the β bucket (nz also takes a store past its end). */
   w->nz = malloc(k1 * sizeof *w->nz);
@@ -228,7 +281,7 @@ static topics_status init_worker(lda *md, uint32_t i) {
   w->rnd = malloc(LDA_RND_N * sizeof *w->rnd);
   w->ubuf = malloc(ulen * sizeof *w->ubuf);
   w->rnd_at = LDA_RND_N; /* empty: the first draw refills it */
-  if (!w->rng || !w->cnt || !w->dnk || !w->buf || !w->nz || !w->aother || !w->small ||
+  if (!w->rng || !w->cnt || !w->tot || !w->buf || !w->nz || !w->aother || !w->small ||
       !w->large || !w->wts || !w->aprob || !w->slots || !w->seen || !w->rnd || !w->ubuf)
     return TOPICS_ENOMEM;
   /* The sampler takes raw outputs as 32-bit uniforms (lda_sampler.c). */
@@ -355,34 +408,26 @@ static void prepare_phase(lda *md, int word) {
 static topics_status run_phase(lda *md, int word) {
   const uint32_t nw = md->nworkers;
   prepare_phase(md, word);
-  if (md->nthreads) {
-    pthread_mutex_lock(&md->mu);
-    md->phase_word = word;
-    md->pending = md->nthreads;
-    md->generation++;
-    pthread_cond_broadcast(&md->go);
-    pthread_mutex_unlock(&md->mu);
-  }
+  if (md->nthreads) pool_go(md, word);
   run_worker(&md->workers[0], word);
   /* Workers that could not get a thread run here: same result, just slower. */
   for (uint32_t i = md->nthreads + 1; i < nw; i++) run_worker(&md->workers[i], word);
-  if (md->nthreads) {
-    pthread_mutex_lock(&md->mu);
-    while (md->pending) pthread_cond_wait(&md->done, &md->mu);
-    pthread_mutex_unlock(&md->mu);
-  }
-  for (uint32_t i = 0; i < nw; i++) {
-    int64_t *dnk = md->workers[i].dnk;
-    for (uint32_t t = 0; t < md->k; t++) {
-      md->nk[t] = (uint32_t)((int64_t)md->nk[t] + dnk[t]);
-      dnk[t] = 0;
-    }
-  }
+  if (md->nthreads) pool_wait(md);
   topics_status st = TOPICS_OK;
   for (uint32_t i = 0; i < nw; i++) {
     if (md->workers[i].stopped) st = TOPICS_EINTR;
     md->workers[i].stopped = 0;
   }
+  /* Every token lies in exactly one worker's documents and in one worker's terms, so a complete
+   * phase's totals are the sum of the workers'. An interrupted phase skipped some: count again. */
+  memset(md->nk, 0, md->k * sizeof *md->nk);
+  if (st == TOPICS_OK) {
+    for (uint32_t i = 0; i < nw; i++)
+      for (uint32_t t = 0; t < md->k; t++) md->nk[t] += md->workers[i].tot[t];
+  } else {
+    for (uint64_t i = 0; i < md->n; i++) md->nk[md->zp[i] & 0xffffu]++;
+  }
+  for (uint32_t i = 0; i < nw; i++) memset(md->workers[i].tot, 0, md->k * sizeof *md->workers[i].tot);
   return st;
 }
 

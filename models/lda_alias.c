@@ -41,6 +41,20 @@ void lda_alias_fill(double *prob, uint32_t *other, const double *w, uint32_t n, 
 
 void lda_alias_slots(lda_slot *tab, const double *w, const uint32_t *ids, uint32_t n,
                      double *prob, uint32_t *other, uint32_t *small, uint32_t *large) {
+  if (n == 2 && w[0] + w[1] > 0) {
+    /* The common case of a term whose tokens share one topic (plus the β bucket), without the
+     * general construction's branches: the lighter outcome's slot keeps it below its scaled
+     * weight and gives the rest to the heavier one, whose slot is settled. */
+    const uint32_t light = w[1] < w[0], heavy = 1 - light;
+    const double p = 2 * w[light] / (w[0] + w[1]); /* <= 1 */
+    const uint16_t idl = (uint16_t)(ids ? ids[light] : light), idh = (uint16_t)(ids ? ids[heavy] : heavy);
+    tab[light].thr = p < 1.0 ? (uint32_t)(p * 0x1p32) : UINT32_MAX;
+    tab[light].lo = idl;
+    tab[light].hi = idh;
+    tab[heavy].thr = UINT32_MAX;
+    tab[heavy].lo = tab[heavy].hi = idh;
+    return;
+  }
   lda_alias_fill(prob, other, w, n, small, large);
   for (uint32_t i = 0; i < n; i++) {
     /* prob < 1 scales to below 2^32; a settled slot (prob 1) keeps lo for every fraction but

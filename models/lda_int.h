@@ -6,6 +6,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "models/lda.h"
@@ -50,7 +51,9 @@ typedef struct lda_worker {
   uint32_t w0, w1;  /* terms [w0, w1) */
   gsl_rng *rng;
   uint32_t *cnt;    /* dense K scratch (document or word counts), all zero between uses */
-  int64_t *dnk;     /* change of the topic totals during the current phase */
+  /* Topic totals over the worker's documents or terms, summed as the phase visits them; lda.c
+   * adds up the workers' into nk after the phase and zeroes them. */
+  uint32_t *tot;
   uint32_t *buf;    /* a document's tokens, gathered */
   /* Word phase scratch, K + 1 entries each: the term's topics in use (and the β bucket), their
    * weights, the alias construction's scratch and the resulting slots. */
@@ -100,16 +103,18 @@ struct lda {
   lda_worker *workers;
   uint32_t sweeps_done;
   /* Workers 1 .. nworkers - 1 run on threads that live as long as the model (worker 0 runs on
-   * the caller, as does any worker whose thread could not be started). A phase is one round of
-   * go (generation + 1, broadcast) and done (pending reaches 0). */
+   * the caller, as does any worker whose thread could not be started). A phase: the caller sets
+   * phase_word and pending, then bumps generation; each thread runs its worker and decrements
+   * pending. Waiters spin briefly on these atomics (a phase on a small corpus takes well under a
+   * millisecond) and then sleep on go / done under mu. */
   pthread_t *threads;
   uint32_t nthreads;       /* threads started: they serve workers 1 .. nthreads */
   int pool_ready;          /* mu and the conditions are initialised */
   pthread_mutex_t mu;
   pthread_cond_t go, done;
-  uint64_t generation;
-  uint32_t pending;
-  int phase_word, quit;
+  _Atomic uint64_t generation;
+  _Atomic uint64_t pending;
+  _Atomic int phase_word, quit;
 };
 
 /* The two halves of a sweep over the worker's block (see lda_sampler.c). */

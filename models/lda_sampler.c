@@ -37,7 +37,7 @@
 
 /* Refills the worker's buffer of raw outputs; returns the new read position (0). The function
  * pointer is loaded once, so the loop is one plain call per number. */
-static uint32_t rnd_refill(lda_worker *wk) {
+__attribute__((noinline, cold)) static uint32_t rnd_refill(lda_worker *wk) {
   unsigned long (*get)(void *) = wk->rng->type->get;
   void *state = wk->rng->state;
   uint32_t *rnd = wk->rnd;
@@ -84,7 +84,7 @@ void lda_doc_phase_(lda_worker *wk) {
   const uint32_t *aother = md->alpha_alias.other, *dpos = md->dpos;
   const uint64_t *doc_off = md->doc_off;
   uint32_t *zp = md->zp, *cnt = wk->cnt, *buf = wk->buf, *ubuf = wk->ubuf;
-  int64_t *dnk = wk->dnk;
+  uint32_t *tot = wk->tot;
   uint32_t rp = wk->rnd_at;
   volatile sig_atomic_t *stop = md->opt.stop;
 
@@ -114,7 +114,6 @@ void lda_doc_phase_(lda_worker *wk) {
       const double den = cnt[s] - 1 + alpha[s];
       if (accept(wk, &rp, t != s, num, den, &ubuf[j])) {
         cnt[s]--, cnt[t]++;
-        dnk[s]--, dnk[t]++;
         buf[j] = t;
       }
     }
@@ -134,12 +133,15 @@ void lda_doc_phase_(lda_worker *wk) {
       }
       buf[j] = (buf[j] & ZMASK) | t << 16;
     }
-    /* Write back, and clear the counts in O(len); debug builds check they summed to len. */
+    /* Write back; add the counts to the worker's topic totals and clear them in O(len) (a topic
+     * is added at its first token and is zero after); debug builds check they summed to len. */
     uint64_t total = 0;
     for (uint32_t j = 0; j < len; j++) {
+      const uint32_t k = buf[j] & ZMASK;
       zp[pos[j]] = buf[j];
-      total += cnt[buf[j] & ZMASK];
-      cnt[buf[j] & ZMASK] = 0;
+      tot[k] += cnt[k];
+      total += cnt[k];
+      cnt[k] = 0;
     }
     assert(total == len);
     (void)total;
@@ -155,7 +157,9 @@ static inline uint32_t slot_draw(const lda_slot *tab, uint32_t n, uint32_t r, ui
   const lda_slot e = tab[m >> 32];
   *f = (uint32_t)m;
   *thr = e.thr;
-  return *f < e.thr ? e.lo : e.hi;
+  /* A select, not a branch: which side wins is a coin flip. */
+  const uint32_t below = -(uint32_t)(*f < e.thr);
+  return e.hi ^ ((e.lo ^ e.hi) & below);
 }
 
 void lda_word_phase_(lda_worker *wk) {
@@ -169,7 +173,7 @@ void lda_word_phase_(lda_worker *wk) {
   double *wts = wk->wts;
   lda_slot *slots = wk->slots;
   uint8_t *seen = wk->seen;
-  int64_t *dnk = wk->dnk;
+  uint32_t *tot = wk->tot;
   uint32_t rp = wk->rnd_at;
   volatile sig_atomic_t *stop = md->opt.stop;
 
@@ -199,7 +203,6 @@ void lda_word_phase_(lda_worker *wk) {
       const double den = (cnt[s] - 1 + beta) * ft[t];
       if (accept(wk, &rp, t != s, num, den, &ubuf[j])) {
         cnt[s]--, cnt[t]++;
-        dnk[s]--, dnk[t]++;
         tok[j] = t;
         nz[nnz] = t;
         nnz += !seen[t];
@@ -241,9 +244,11 @@ void lda_word_phase_(lda_worker *wk) {
     }
     uint64_t total = 0;
     for (uint32_t i = 0; i < nnz; i++) {
-      total += cnt[nz[i]];
-      cnt[nz[i]] = 0;
-      seen[nz[i]] = 0;
+      const uint32_t k = nz[i];
+      tot[k] += cnt[k];
+      total += cnt[k];
+      cnt[k] = 0;
+      seen[k] = 0;
     }
     assert(total == cw);
     (void)total;

@@ -1,6 +1,7 @@
 /* LDA: planted-topic recovery on a corpus drawn from a known LDA, log-likelihood improvement,
- * alpha optimisation towards a planted asymmetric alpha, determinism for 1 and 2 threads,
- * interruption, and degenerate corpora (K = 1, K > V, empty documents, one token, no tokens). */
+ * alpha optimisation towards a planted asymmetric alpha, determinism for 1 and 2 threads (and
+ * one worker for a corpus too small for threads), interruption, and degenerate corpora (K = 1,
+ * K > V, empty documents, one token, no tokens, more workers than documents). */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -129,12 +130,17 @@ static void test_recovery(void) {
     int match[PK];
     double worst = match_topics(&p, md, match);
     CHECK_MSG(worst >= 0.9, "threads %u: worst planted-topic cosine %.3f", threads, worst);
-    /* Alpha optimisation: the common planted topic (alpha 0.3 against 0.1) gets the largest
-     * alpha, clearly above the others, and the total stays near the planted 0.8. */
+    /* Alpha optimisation: the common planted topic (alpha 0.3 against 0.1) gets an alpha clearly
+     * above those of the topics matched to the other planted ones, and the total stays near the
+     * planted 0.8. The spares are left out: one of them may hold a share of the common topic
+     * (on 12 seeds the ratio to the spares fell below 2 on about a fifth of the runs, with the
+     * original sampler as with this one, while the ratio to the matched topics stayed above 1.8). */
     const double *a = lda_alpha(md);
     uint32_t big = (uint32_t)match[0];
-    for (uint32_t t = 0; t < LK; t++)
-      if (t != big) CHECK_MSG(a[big] > 2 * a[t], "alpha[%u]=%f vs alpha[%u]=%f", big, a[big], t, a[t]);
+    for (int q = 1; q < PK; q++) {
+      uint32_t t = (uint32_t)match[q];
+      CHECK_MSG(a[big] > 1.6 * a[t], "alpha[%u]=%f vs alpha[%u]=%f", big, a[big], t, a[t]);
+    }
     double asum = 0;
     for (uint32_t t = 0; t < LK; t++) asum += a[t];
     CHECK_MSG(asum > 0.5 && asum < 1.5, "alpha sum %f", asum);
@@ -200,6 +206,41 @@ static void test_determinism(void) {
     }
     free(a), free(b), free(c);
   }
+  dtm_free(p.m);
+}
+
+/* A corpus too small for threads to pay off runs on one worker whatever the thread count, so
+ * --threads 2 gives exactly the --threads 1 result there; this planted corpus is large enough
+ * for two workers, which must then give a different (but reproducible, see above) result. */
+static void test_small_corpus_threads(void) {
+  enum { SD = 40 };
+  uint32_t *docs[SD], lens[SD];
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 5);
+  for (int d = 0; d < SD; d++) {
+    lens[d] = 20 + (uint32_t)gsl_rng_uniform_int(r, 40);
+    docs[d] = malloc(lens[d] * sizeof(uint32_t));
+    /* Two themes: even documents use terms 0-49, odd ones 50-99. */
+    for (uint32_t i = 0; i < lens[d]; i++) docs[d][i] = (uint32_t)(d % 2 * 50 + gsl_rng_uniform_int(r, 50));
+  }
+  gsl_rng_free(r);
+  dtm *m;
+  CHECK(dtm_from_ids(SD, (const uint32_t *const *)docs, lens, 100, NULL, &m) == TOPICS_OK);
+  for (int d = 0; d < SD; d++) free(docs[d]);
+  size_t n1 = 0, n2 = 0;
+  double *a = run_dump(m, 4, 1, 9, &n1), *b = run_dump(m, 4, 2, 9, &n2);
+  CHECK(a && b && n1 == n2);
+  if (a && b) CHECK_MSG(memcmp(a, b, n1 * sizeof *a) == 0, "small corpus: 2 threads differ from 1");
+  free(a), free(b);
+  dtm_free(m);
+
+  static planted p;
+  const double alpha[PK] = {0.2, 0.2, 0.2, 0.2, 0.2, 0.2};
+  plant(&p, alpha, 8);
+  a = run_dump(p.m, 8, 1, 9, &n1), b = run_dump(p.m, 8, 2, 9, &n2);
+  CHECK(a && b && n1 == n2);
+  if (a && b) CHECK_MSG(memcmp(a, b, n1 * sizeof *a) != 0, "planted corpus: 2 threads ran as 1");
+  free(a), free(b);
   dtm_free(p.m);
 }
 
@@ -276,8 +317,19 @@ static void test_degenerate(void) {
   check_model(m, 1, 1);   /* K = 1 */
   check_model(m, 20, 1);  /* K larger than the vocabulary */
   check_model(m, 3, 2);   /* more threads than most documents hold */
-  check_model(m, 3, 9);   /* more threads than documents */
+  check_model(m, 3, 9);   /* more threads than documents (runs on one worker: too small) */
   dtm_free(m);
+
+  /* Two long documents: enough tokens for several workers, but more workers than documents, so
+   * some get no documents (and one of the terms never occurs). */
+  uint32_t *ld0 = malloc(20000 * sizeof *ld0), *ld1 = malloc(20000 * sizeof *ld1);
+  for (uint32_t i = 0; i < 20000; i++) ld0[i] = i % 7, ld1[i] = 7 + i % 5 + (i % 3 == 0);
+  const uint32_t *ldocs[] = {ld0, NULL, ld1};
+  uint32_t llens[] = {20000, 0, 20000};
+  CHECK(dtm_from_ids(3, ldocs, llens, 14, NULL, &m) == TOPICS_OK);
+  check_model(m, 3, 9);
+  dtm_free(m);
+  free(ld0), free(ld1);
 
   uint32_t one[] = {0};
   const uint32_t *d1tok[] = {one};
@@ -307,6 +359,7 @@ static void test_degenerate(void) {
 int main(void) {
   test_recovery();
   test_determinism();
+  test_small_corpus_threads();
   test_stop();
   test_degenerate();
   return check_done();

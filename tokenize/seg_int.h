@@ -37,9 +37,11 @@ typedef struct seg_ctx {
 
 /* seg_run over the chunks text[a..b) of ctx->text only: a and b must be chunk boundaries (0, len,
  * or next to ASCII white space). The spans appended are exactly those seg_run over the whole text
- * gives for these chunks. */
+ * gives for these chunks. With stop not NULL, the chunk at a is one the fast path hands back (or
+ * one that starts with a non-ASCII byte), and the call ends before the first later chunk that
+ * starts with an ASCII byte; *stop gets that chunk's start (b when there is none). */
 topics_status seg_run_part(segmenter *s, seg_ctx *ctx, size_t a, size_t b, seg_span **spans,
-                           size_t *n, size_t *cap);
+                           size_t *n, size_t *cap, size_t *stop);
 
 /* Byte classes of the ASCII fast path (seg_ascii.c). SEG_B_AL (ALetter, '@' included), SEG_B_NUM
  * and SEG_B_ENL ('_') hold a word together; SEG_B_LETTER marks real letters (for the kind);

@@ -255,7 +255,7 @@ static topics_status do_chunk_protect(run_state *r, size_t a, size_t b, int asci
 }
 
 topics_status seg_run_part(segmenter *s, seg_ctx *ctx, size_t a, size_t b, seg_span **spans,
-                           size_t *n, size_t *cap) {
+                           size_t *n, size_t *cap, size_t *stop) {
   const char *text = ctx->text;
   run_state r = {s, text, spans, n, cap, *n, 0, 0};
   const unsigned char *p = (const unsigned char *)text;
@@ -264,13 +264,17 @@ topics_status seg_run_part(segmenter *s, seg_ctx *ctx, size_t a, size_t b, seg_s
   while (i < len) {
     while (i < len && chunk_class[p[i]] == C_WS) i++;
     if (i >= len) break;
-    if (p[i] < 0x80) {
+    if (stop && i > a && p[i] < 0x80) { /* the caller takes it from here */
+      len = i;
+      break;
+    }
+    if (p[i] < 0x80 && !stop) {
       /* The fast path runs on until a chunk needs the general route below. */
-      size_t stop;
+      size_t handed_back;
       st = flush_icu(&r);
-      if (st == TOPICS_OK) st = seg_ascii_scan(text, i, len, spans, n, cap, r.base, &stop);
+      if (st == TOPICS_OK) st = seg_ascii_scan(text, i, len, spans, n, cap, r.base, &handed_back);
       if (st != TOPICS_OK) return st;
-      i = stop;
+      i = handed_back;
       if (i >= len) break;
     }
     size_t c0 = i;
@@ -289,6 +293,7 @@ topics_status seg_run_part(segmenter *s, seg_ctx *ctx, size_t a, size_t b, seg_s
   st = flush_icu(&r);
   if (st != TOPICS_OK) return st;
   seg_merge_ctx(ctx, *spans, r.base, n);
+  if (stop) *stop = len;
   return TOPICS_OK;
 }
 
@@ -296,5 +301,5 @@ topics_status seg_run(segmenter *s, const char *text, size_t len, seg_span **spa
                       size_t *cap) {
   if (!s || !spans || !n || !cap || (!text && len)) return TOPICS_EINVAL;
   seg_ctx ctx = {text, len, -1};
-  return seg_run_part(s, &ctx, 0, len, spans, n, cap);
+  return seg_run_part(s, &ctx, 0, len, spans, n, cap, NULL);
 }
