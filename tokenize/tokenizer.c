@@ -352,13 +352,20 @@ static const char *entry_form(const tok *t, uint32_t id, size_t *len) {
 
 /* ---- entries and normalised forms ---- */
 
-/* One code point of a Latin (or other alphabetic, non-CJK) script: "a", "x", "é". */
+/* A word of one code point: a Latin letter ("a", "é"), or one Han character, kana or hangul
+ * syllable. ICU's dictionary leaves single characters mostly where it could not find a word (講 者,
+ * 非 同步, 我 哋): fragments and particles that would crowd real words out of topics, as the common
+ * practice of dropping one-character Chinese tokens after jieba also says. A --dict entry keeps
+ * any word the user wants. */
 static int single_letter(const char *s, size_t len) {
   if (len == 0) return 0;
   unsigned cp;
   if (utf8_decode((const unsigned char *)s, len, &cp) != len) return 0;
   if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') return 1;
-  return cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7;
+  if (cp >= 0xC0 && cp <= 0x24F) return cp != 0xD7 && cp != 0xF7;
+  return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F);
 }
 
 static int sep_needed(uint8_t prev_flags, uint8_t next_flags, int glued) {
