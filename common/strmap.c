@@ -5,20 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/arena.h"
 #include "common/mem.h"
 
-#define ARENA_CHUNK (1u << 16)
 
 typedef struct slot {
   uint32_t hash; /* low 32 bits of the hash; compared before the bytes */
   uint32_t id1;  /* id + 1; 0 marks an empty slot */
 } slot;
 
-typedef struct chunk {
-  struct chunk *next;
-  size_t used, size;
-  char data[];
-} chunk;
 
 struct strmap {
   slot *slots;
@@ -27,7 +22,7 @@ struct strmap {
   const char **strs; /* by id */
   uint32_t *lens;    /* by id */
   size_t cap;        /* capacity of strs and lens */
-  chunk *arena;
+  arena strings;
 };
 
 static inline uint64_t rd64(const unsigned char *p) {
@@ -68,34 +63,11 @@ strmap *strmap_new(void) {
 
 void strmap_free(strmap *m) {
   if (!m) return;
-  chunk *c = m->arena;
-  while (c) {
-    chunk *n = c->next;
-    free(c);
-    c = n;
-  }
+  arena_free(&m->strings);
   free(m->slots);
   free(m->strs);
   free(m->lens);
   free(m);
-}
-
-static const char *arena_copy(strmap *m, const char *s, size_t len) {
-  chunk *c = m->arena;
-  if (!c || c->size - c->used < len + 1) {
-    size_t size = len + 1 > ARENA_CHUNK ? len + 1 : ARENA_CHUNK;
-    c = malloc(sizeof *c + size);
-    if (!c) return NULL;
-    c->next = m->arena;
-    c->used = 0;
-    c->size = size;
-    m->arena = c;
-  }
-  char *d = c->data + c->used;
-  if (len) memcpy(d, s, len);
-  d[len] = '\0';
-  c->used += len + 1;
-  return d;
 }
 
 static int slot_matches(const strmap *m, const slot *sl, uint32_t h, const char *s, size_t len) {
@@ -152,7 +124,7 @@ topics_status strmap_intern(strmap *m, const char *s, size_t len, uint32_t *id, 
   size_t cap2 = m->cap;
   if (MEM_RESERVE(m->lens, cap2, (size_t)m->count + 1) != TOPICS_OK) return TOPICS_ENOMEM;
   m->cap = cap < cap2 ? cap : cap2;
-  const char *copy = arena_copy(m, s, len);
+  const char *copy = arena_copy(&m->strings, s, len);
   if (!copy) return TOPICS_ENOMEM;
   uint32_t nid = m->count++;
   m->strs[nid] = copy;

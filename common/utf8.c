@@ -73,29 +73,34 @@ size_t utf8_valid_prefix(const char *s, size_t len) {
   return len;
 }
 
+size_t utf8_repair_into(const char *s, size_t len, char *out, size_t *nbad) {
+  size_t o = 0, bad = 0, i = 0;
+  const unsigned char *p = (const unsigned char *)s;
+  while (i < len) {
+    size_t ok = utf8_valid_prefix(s + i, len - i);
+    memcpy(out + o, s + i, ok);
+    o += ok;
+    i += ok;
+    if (i >= len) break;
+    unsigned cp;
+    i += utf8_decode(p + i, len - i, &cp);
+    memcpy(out + o, "\xEF\xBF\xBD", 3);
+    o += 3;
+    bad++;
+  }
+  if (nbad) *nbad = bad;
+  return o;
+}
+
 topics_status utf8_repair(const char *s, size_t len, char **out, size_t *outlen, size_t *nbad) {
   size_t cap;
   *out = NULL;
   if (mem_mul(len, 3, &cap) != TOPICS_OK || mem_add(cap, 1, &cap) != TOPICS_OK) return TOPICS_ENOMEM;
   char *d = malloc(cap);
   if (!d) return TOPICS_ENOMEM;
-  size_t o = 0, bad = 0, i = 0;
-  const unsigned char *p = (const unsigned char *)s;
-  while (i < len) {
-    size_t ok = utf8_valid_prefix(s + i, len - i);
-    memcpy(d + o, s + i, ok);
-    o += ok;
-    i += ok;
-    if (i >= len) break;
-    unsigned cp;
-    i += utf8_decode(p + i, len - i, &cp);
-    memcpy(d + o, "\xEF\xBF\xBD", 3);
-    o += 3;
-    bad++;
-  }
+  size_t o = utf8_repair_into(s, len, d, nbad);
   d[o] = '\0';
   *out = d;
   *outlen = o;
-  if (nbad) *nbad = bad;
   return TOPICS_OK;
 }

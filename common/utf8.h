@@ -15,6 +15,10 @@ size_t utf8_valid_prefix(const char *s, size_t len);
  * frees *out. TOPICS_ENOMEM when out of memory (then *out is NULL). */
 topics_status utf8_repair(const char *s, size_t len, char **out, size_t *outlen, size_t *nbad);
 
+/* The same into a caller's buffer out, which must hold at least 3 * len bytes; returns the number
+ * of bytes written (no NUL is added). *nbad (may be NULL) gets how many were replaced. */
+size_t utf8_repair_into(const char *s, size_t len, char *out, size_t *nbad);
+
 /* Decodes one well-formed-or-not code point at s[0..len), len > 0: returns the number of bytes
  * consumed (>= 1) and sets *cp, which is 0xFFFD for an ill-formed subsequence. */
 size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp);

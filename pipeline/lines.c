@@ -164,20 +164,8 @@ size_t rdl_cut(const char *b, size_t n) {
 }
 
 size_t rdl_repair(const char *in, size_t n, char *out, size_t *nbad, int *nul) {
-  size_t i = 0, o = 0, bad = 0;
-  const unsigned char *p = (const unsigned char *)in;
-  while (i < n) {
-    size_t k = utf8_valid_prefix(in + i, n - i);
-    memcpy(out + o, in + i, k);
-    o += k;
-    i += k;
-    if (i >= n) break;
-    unsigned cp;
-    i += utf8_decode(p + i, n - i, &cp);
-    memcpy(out + o, "\xEF\xBF\xBD", 3);
-    o += 3;
-    bad++;
-  }
+  size_t bad = 0;
+  size_t o = utf8_repair_into(in, n, out, &bad);
   int z = 0;
   for (char *q = memchr(out, 0, o); q; q = memchr(q, 0, o - (size_t)(q - out))) {
     *q = ' ';

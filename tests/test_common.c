@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/arena.h"
 #include "common/strmap.h"
 #include "common/utf8.h"
 #include "tests/check.h"
@@ -50,7 +51,31 @@ static void test_strmap(void) {
   strmap_free(NULL);
 }
 
+/* Strings keep their address and bytes while the arena grows past many chunks and one string
+ * larger than a chunk. */
+static void test_arena(void) {
+  arena a = {0};
+  const char *first = arena_copy(&a, "容器 docker", strlen("容器 docker"));
+  const char *p[5000];
+  char buf[32];
+  for (int i = 0; i < 5000; i++) {
+    int len = snprintf(buf, sizeof buf, "word-%d", i);
+    p[i] = arena_copy(&a, buf, (size_t)len);
+  }
+  static char big[200000];
+  memset(big, 'x', sizeof big);
+  const char *b = arena_copy(&a, big, sizeof big);
+  CHECK_STREQ(first, "容器 docker");
+  CHECK_STREQ(p[0], "word-0");
+  CHECK_STREQ(p[4999], "word-4999");
+  CHECK(b && b[0] == 'x' && b[sizeof big - 1] == 'x' && b[sizeof big] == '\0');
+  CHECK(arena_copy(&a, "", 0) && arena_copy(&a, "", 0)[0] == '\0');
+  arena_free(&a);
+  CHECK(a.head == NULL);
+}
+
 int main(void) {
+  test_arena();
   test_utf8();
   test_strmap();
   return check_done();

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "common/arena.h"
 #include "common/mem.h"
 #include "common/strmap.h"
 #include "common/utf8.h"
@@ -29,7 +30,6 @@
 #define WINDOW ((size_t)1 << 16)
 #define SHORT_MAX 16      /* longest key kept in a table slot */
 #define KT_START 1024     /* initial slots of a key table (a power of two) */
-#define ARENA_CHUNK 65536 /* bytes per arena chunk */
 #define LAG 8             /* words between a lookup's prefetch and the lookup */
 #define QCAP 64           /* the fused path's queue of words (a power of two, > LAG) */
 
@@ -60,13 +60,6 @@ typedef struct ktab {
   size_t lcap;
 } ktab;
 
-/* Strings that never move: chunks of ARENA_CHUNK bytes (or one string's size when larger). */
-typedef struct achunk {
-  struct achunk *next;
-  size_t used, size;
-  char data[];
-} achunk;
-
 struct tok {
   const lex *lx;
   int fold;     /* Han fold for term keys and dictionary matching */
@@ -77,7 +70,7 @@ struct tok {
   ktab raw;       /* raw word form -> entry id (flags: the entry's flags) */
   ktab vnorm;     /* normalised forms first met through a different raw form ("testing" after
                    * "Testing") -> index in the n_* arrays; other forms are found in raw */
-  achunk *arena;  /* every string below */
+  arena strings; /* every string below */
   /* By entry, ids 0 .. nent-1 in order of first sighting: index in the n_* arrays, flags. */
   uint32_t *e_n;
   uint8_t *e_flags;
@@ -254,26 +247,6 @@ static topics_status kt_add(ktab *k, const char *s, size_t len, uint32_t v, uint
 
 /* ---- strings ---- */
 
-/* A NUL-terminated copy of s[0..len) that stays put until tok_free; NULL when out of memory. */
-static const char *arena_copy(tok *t, const char *s, size_t len) {
-  achunk *c = t->arena;
-  if (!c || c->size - c->used < len + 1) {
-    size_t size = len + 1 > ARENA_CHUNK ? len + 1 : ARENA_CHUNK;
-    if (size > SIZE_MAX - sizeof *c) return NULL;
-    c = malloc(sizeof *c + size);
-    if (!c) return NULL;
-    c->next = t->arena;
-    c->used = 0;
-    c->size = size;
-    t->arena = c;
-  }
-  char *d = c->data + c->used;
-  if (len) memcpy(d, s, len);
-  d[len] = '\0';
-  c->used += len + 1;
-  return d;
-}
-
 tok *tok_new(const lex *lx, const tok_options *opt, topics_status *st) {
   tok *t = calloc(1, sizeof *t);
   if (!t) {
@@ -308,12 +281,7 @@ void tok_free(tok *t) {
   stem_free(t->stm);
   kt_free(&t->raw);
   kt_free(&t->vnorm);
-  achunk *c = t->arena;
-  while (c) {
-    achunk *next = c->next;
-    free(c);
-    c = next;
-  }
+  arena_free(&t->strings);
   free(t->e_n);
   free(t->e_flags);
   free(t->n_surf);
@@ -410,9 +378,9 @@ static topics_status new_norm(tok *t, uint32_t *nid) {
 static topics_status set_norm(tok *t, uint32_t nid, const char *surf, size_t slen,
                               const char *form, size_t flen, const char *term, size_t tlen,
                               uint8_t flags) {
-  const char *s = arena_copy(t, surf, slen);
-  const char *f = (flen == slen && memcmp(form, surf, slen) == 0) ? s : arena_copy(t, form, flen);
-  const char *k = (tlen == flen && memcmp(term, form, flen) == 0) ? f : arena_copy(t, term, tlen);
+  const char *s = arena_copy(&t->strings, surf, slen);
+  const char *f = (flen == slen && memcmp(form, surf, slen) == 0) ? s : arena_copy(&t->strings, form, flen);
+  const char *k = (tlen == flen && memcmp(term, form, flen) == 0) ? f : arena_copy(&t->strings, term, tlen);
   if (!s || !f || !k) return TOPICS_ENOMEM;
   t->n_surf[nid] = s;
   t->n_form[nid] = f;

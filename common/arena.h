@@ -1,0 +1,21 @@
+/* A string arena: NUL-terminated copies that never move until the arena is freed, allocated in
+ * large chunks so that millions of short strings cost no per-string malloc. */
+#ifndef TOPICS_ARENA_H
+#define TOPICS_ARENA_H
+
+#include <stddef.h>
+
+typedef struct arena_chunk arena_chunk;
+
+/* Zero-initialise an arena ({0}) before use; it owns every chunk it hands strings from. */
+typedef struct arena {
+  arena_chunk *head;
+} arena;
+
+/* A NUL-terminated copy of s[0..len) that stays valid until arena_free; NULL when out of memory. */
+const char *arena_copy(arena *a, const char *s, size_t len);
+
+/* Frees every string of a; a is empty (and reusable) afterwards. */
+void arena_free(arena *a);
+
+#endif
