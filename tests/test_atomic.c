@@ -11,52 +11,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "tests/check.h"
+#include "tests/test_util.h"
 #include "common/diag.h"
 #include "pipeline/atomic.h"
 
 static char dirbuf[64];
-
-/* Number of entries in dir other than . and .., and whether any starts with '.' (a temp file). */
-static int count_entries(const char *dir, int *hidden) {
-  DIR *d = opendir(dir);
-  int n = 0;
-  *hidden = 0;
-  if (!d) return -1;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    n++;
-    if (e->d_name[0] == '.') (*hidden)++;
-  }
-  closedir(d);
-  return n;
-}
-
-/* The whole content of path as a malloc'd string, NULL when unreadable. */
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1024, len = 0;
-  char *buf = malloc(cap);
-  size_t n;
-  while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-    len += n;
-    if (cap - len < 2) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  fclose(f);
-  if (buf) buf[len] = '\0';
-  return buf;
-}
 
 static void path_in(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", dirbuf, name); }
 
@@ -87,21 +47,21 @@ static void test_basic(void) {
   path_in(p, sizeof p, "a.txt");
   fill_spec s = {"hello 容器\n", 3, TOPICS_OK, 0};
   CHECK(atomic_write_file(p, fill, &s, NULL) == TOPICS_OK);
-  char *got = slurp(p);
+  char *got = tu_slurp(p, NULL);
   CHECK_STREQ(got, "hello 容器\nhello 容器\nhello 容器\n");
   free(got);
   struct stat sb;
   CHECK(stat(p, &sb) == 0 && (sb.st_mode & 0777) == 0644); /* umask 022 set in main */
-  int hidden, n = count_entries(dirbuf, &hidden);
+  int hidden, n = tu_count_entries(dirbuf, &hidden);
   CHECK(n == 1 && hidden == 0);
 
   /* replacing keeps one file with the new content */
   fill_spec s2 = {"new\n", 1, TOPICS_OK, 0};
   CHECK(atomic_write_file(p, fill, &s2, NULL) == TOPICS_OK);
-  got = slurp(p);
+  got = tu_slurp(p, NULL);
   CHECK_STREQ(got, "new\n");
   free(got);
-  CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+  CHECK(tu_count_entries(dirbuf, &hidden) == 1 && hidden == 0);
 
   /* an empty file is still a file */
   fill_spec s3 = {"", 0, TOPICS_OK, 0};
@@ -121,10 +81,10 @@ static void test_failures(void) {
   /* fill fails: old file intact, no temp file, status passed on */
   fill_spec bad = {"partial", 1000, TOPICS_ENOMEM, 0};
   CHECK(atomic_write_file(p, fill, &bad, NULL) == TOPICS_ENOMEM);
-  char *got = slurp(p);
+  char *got = tu_slurp(p, NULL);
   CHECK_STREQ(got, "old\n");
   free(got);
-  CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+  CHECK(tu_count_entries(dirbuf, &hidden) == 1 && hidden == 0);
 
   /* stop already set: nothing is created */
   volatile sig_atomic_t stop = 1;
@@ -133,16 +93,16 @@ static void test_failures(void) {
   fill_spec ok = {"x", 10, TOPICS_OK, 0};
   CHECK(atomic_write_file(q, fill, &ok, &stop) == TOPICS_EINTR);
   CHECK(access(q, F_OK) != 0);
-  CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+  CHECK(tu_count_entries(dirbuf, &hidden) == 1 && hidden == 0);
 
   /* stop set while writing: the old file stays */
   stop = 0;
   fill_spec stopping = {"y", 100, TOPICS_OK, 1};
   CHECK(atomic_write_file(p, fill, &stopping, &stop) == TOPICS_EINTR);
-  got = slurp(p);
+  got = tu_slurp(p, NULL);
   CHECK_STREQ(got, "old\n");
   free(got);
-  CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+  CHECK(tu_count_entries(dirbuf, &hidden) == 1 && hidden == 0);
 
   /* the directory does not exist */
   path_in(q, sizeof q, "missing/b.txt");
@@ -153,7 +113,7 @@ static void test_failures(void) {
   path_in(sub, sizeof sub, "sub");
   CHECK(mkdir(sub, 0755) == 0);
   CHECK(atomic_write_file(sub, fill, &ok, NULL) == TOPICS_EIO);
-  CHECK(count_entries(dirbuf, &hidden) == 2 && hidden == 0);
+  CHECK(tu_count_entries(dirbuf, &hidden) == 2 && hidden == 0);
   struct stat sb;
   CHECK(stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode));
   rmdir(sub);
@@ -185,11 +145,11 @@ static void test_full_disk(void) {
     int ws = 0;
     CHECK(waitpid(pid, &ws, 0) == pid);
     CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "child status %d", ws);
-    char *got = slurp(p);
+    char *got = tu_slurp(p, NULL);
     CHECK_STREQ(got, "old\n");
     free(got);
     int hidden;
-    CHECK(count_entries(dirbuf, &hidden) == 1 && hidden == 0);
+    CHECK(tu_count_entries(dirbuf, &hidden) == 1 && hidden == 0);
   }
   /* the message names the file and the reason */
   char *msg = NULL;
@@ -219,7 +179,7 @@ static void test_full_disk(void) {
   free(msg);
   char mp[128];
   path_in(mp, sizeof mp, "msg");
-  char *m = slurp(mp);
+  char *m = tu_slurp(mp, NULL);
   CHECK_MSG(m && strstr(m, "a.txt") && strstr(m, strerror(EFBIG)), "message: %s", m ? m : "(none)");
   free(m);
   unlink(mp);

@@ -8,6 +8,7 @@
 #include "common/diag.h"
 #include "pipeline/jsonl.h"
 #include "tests/check.h"
+#include "tests/test_util.h"
 #include "tests/reader_sink.h"
 
 static char *log_text;
@@ -26,13 +27,7 @@ static size_t run(const char *data, size_t len, rs_sink *k, size_t *nbad) {
   CHECK(n == k->n);
   free(log_text);
   log_text = NULL;
-  if (log) {
-    long m = ftell(log);
-    log_text = calloc((size_t)m + 1, 1);
-    rewind(log);
-    if (log_text && fread(log_text, 1, (size_t)m, log) != (size_t)m) log_text[0] = '\0';
-    fclose(log);
-  }
+  log_text = tu_take_log(log);
   return n;
 }
 

@@ -9,32 +9,15 @@
 
 #include "tests/check.h"
 #include "tests/json_check.h"
+#include "tests/test_util.h"
 
 /* Runs a shell command, returns its standard output (malloc'd) or NULL. */
 static char *run(const char *cmd, size_t *len) {
   FILE *p = popen(cmd, "r");
   if (!p) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-    n += got;
-    if (cap - n < 2) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
+  char *buf = tu_read_all(p, len);
   int rc = pclose(p);
-  if (!buf) return NULL;
-  buf[n] = '\0';
-  *len = n;
-  if (rc != 0) {
+  if (buf && rc != 0) {
     fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
     free(buf);
     return NULL;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "tests/test_util.h"
 #include "common/diag.h"
 #include "common/utf8.h"
 #include "pipeline/json_write.h"
@@ -464,38 +465,9 @@ static void clean(const char *s, char *out, size_t n, char space, int comma) {
   out[i] = '\0';
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  char *buf = NULL;
-  size_t n = 0;
-  FILE *m = open_memstream(&buf, &n);
-  int c;
-  while ((c = fgetc(f)) != EOF) fputc(c, m);
-  fclose(m);
-  fclose(f);
-  if (len) *len = n;
-  return buf;
-}
 
 static void path_in(char *out, size_t n, const char *dir, const char *name) {
   snprintf(out, n, "%s/%s", dir, name);
-}
-
-/* Entries of dir (without . and ..); *hidden counts names starting with '.' (temp files). */
-static int count_entries(const char *dir, int *hidden) {
-  DIR *d = opendir(dir);
-  int n = 0;
-  *hidden = 0;
-  if (!d) return -1;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    n++;
-    if (e->d_name[0] == '.') (*hidden)++;
-  }
-  closedir(d);
-  return n;
 }
 
 static void rm_tree(const char *dir) {
@@ -604,7 +576,7 @@ static void test_text(fixture *fx, int with_model) {
 static void check_docword(const char *dir, const dtm *m) {
   char p[512];
   path_in(p, sizeof p, dir, "docword.txt");
-  char *s = slurp(p, NULL);
+  char *s = tu_slurp(p, NULL);
   CHECK(s != NULL);
   if (!s) return;
   char **lines = malloc(10000 * sizeof *lines);
@@ -647,21 +619,21 @@ static void check_dir_files(const char *dir, fixture *fx, int with_model) {
   const out_run *r = &fx->run;
   char p[512], buf[256];
   int hidden;
-  CHECK(count_entries(dir, &hidden) == (with_model ? 7 : 5) && hidden == 0);
+  CHECK(tu_count_entries(dir, &hidden) == (with_model ? 7 : 5) && hidden == 0);
 
   /* topics.json is exactly the --format json document */
   size_t jl, fl;
   topics_status st;
   char *json = capture(out_json, r, &jl, &st);
   path_in(p, sizeof p, dir, "topics.json");
-  char *file = slurp(p, &fl);
+  char *file = tu_slurp(p, &fl);
   CHECK(json && file && jl == fl && !memcmp(json, file, jl));
   free(json);
   free(file);
 
   /* vocab.txt: one display word per line in term id order */
   path_in(p, sizeof p, dir, "vocab.txt");
-  char *s = slurp(p, NULL), *lines[512];
+  char *s = tu_slurp(p, NULL), *lines[512];
   size_t n = s ? split_lines(s, lines, 512) : 0;
   CHECK(n == NTERMS);
   for (uint32_t t = 0; t < n && t < NTERMS; t++) {
@@ -674,7 +646,7 @@ static void check_dir_files(const char *dir, fixture *fx, int with_model) {
 
   /* tags.tsv: header, then id, title, comma-joined tags; always three cells */
   path_in(p, sizeof p, dir, "tags.tsv");
-  s = slurp(p, NULL);
+  s = tu_slurp(p, NULL);
   n = s ? split_lines(s, lines, 512) : 0;
   CHECK(n == NDOCS + 1 && !strcmp(lines[0], "#id\ttitle\ttags"));
   for (size_t i = 1; i < n && i <= NDOCS; i++) {
@@ -697,7 +669,7 @@ static void check_dir_files(const char *dir, fixture *fx, int with_model) {
 
   /* report.html: self-contained and escaped */
   path_in(p, sizeof p, dir, "report.html");
-  s = slurp(p, NULL);
+  s = tu_slurp(p, NULL);
   CHECK(s && !strncmp(s, "<!DOCTYPE html>\n", 16) && strstr(s, "</html>\n"));
   if (s) {
     CHECK(strstr(s, "<script") == NULL && strstr(s, "http:") == NULL &&
@@ -713,7 +685,7 @@ static void check_dir_files(const char *dir, fixture *fx, int with_model) {
   free(s);
 
   path_in(p, sizeof p, dir, "topic-keys.tsv");
-  s = slurp(p, NULL);
+  s = tu_slurp(p, NULL);
   CHECK((s != NULL) == with_model);
   if (s && with_model) {
     n = split_lines(s, lines, 512);
@@ -736,7 +708,7 @@ static void check_dir_files(const char *dir, fixture *fx, int with_model) {
   free(s);
 
   path_in(p, sizeof p, dir, "doc-topics.tsv");
-  s = slurp(p, NULL);
+  s = tu_slurp(p, NULL);
   CHECK((s != NULL) == with_model);
   if (s && with_model) {
     n = split_lines(s, lines, 512);
@@ -814,12 +786,12 @@ static void test_dir_errors(fixture *fx) {
   CHECK_MSG(msg && strstr(msg, p) && strstr(msg, strerror(ENOENT)), "%s", msg ? msg : "");
   free(msg);
   CHECK(access(p, F_OK) != 0);
-  CHECK(count_entries(dir, &hidden) == 1 && hidden == 0);
+  CHECK(tu_count_entries(dir, &hidden) == 1 && hidden == 0);
 
   /* a stop request: nothing new appears */
   volatile sig_atomic_t stop = 1;
   CHECK(out_write_dir(dir, &fx->run, &stop) == TOPICS_EINTR);
-  CHECK(count_entries(dir, &hidden) == 1 && hidden == 0);
+  CHECK(tu_count_entries(dir, &hidden) == 1 && hidden == 0);
   rm_tree(dir);
 
   /* a later file fails (its name is taken by a directory): the files before it are complete,
@@ -832,7 +804,7 @@ static void test_dir_errors(fixture *fx) {
   msg = end_diag(mf, &msg);
   CHECK_MSG(msg && strstr(msg, "topics.json"), "%s", msg ? msg : "");
   free(msg);
-  CHECK(count_entries(dir, &hidden) == 6 && hidden == 0); /* 5 tables + the blocking directory */
+  CHECK(tu_count_entries(dir, &hidden) == 6 && hidden == 0); /* 5 tables + the blocking directory */
   path_in(p, sizeof p, dir, "report.html");
   CHECK(access(p, F_OK) != 0);
   check_docword(dir, fx->m);
@@ -855,7 +827,7 @@ static void test_dir_full_disk(fixture *fx) {
   for (int i = 0; i < 7; i++) {
     struct stat sb;
     path_in(p, sizeof p, dir, names[i]);
-    before[i] = slurp(p, &blen[i]);
+    before[i] = tu_slurp(p, &blen[i]);
     CHECK(stat(p, &sb) == 0);
     ino[i] = sb.st_ino;
   }
@@ -878,12 +850,12 @@ static void test_dir_full_disk(fixture *fx) {
   int ws = 0;
   CHECK(pid > 0 && waitpid(pid, &ws, 0) == pid);
   CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "child status %d", ws);
-  CHECK(count_entries(dir, &hidden) == 7 && hidden == 0);
+  CHECK(tu_count_entries(dir, &hidden) == 7 && hidden == 0);
   for (int i = 0; i < 7; i++) {
     struct stat sb;
     size_t len;
     path_in(p, sizeof p, dir, names[i]);
-    char *now = slurp(p, &len);
+    char *now = tu_slurp(p, &len);
     CHECK_MSG(now && len == blen[i] && !memcmp(now, before[i], len), "%s changed", names[i]);
     CHECK(stat(p, &sb) == 0);
     /* all files are renamed together only after every write succeeded: none was touched */

@@ -11,6 +11,7 @@
 #include "common/diag.h"
 #include "pipeline/reader.h"
 #include "tests/check.h"
+#include "tests/test_util.h"
 #include "tests/reader_sink.h"
 
 static char root[64];
@@ -53,13 +54,7 @@ static topics_status run(char **paths, size_t n, rd_split split, rs_sink *k, rd_
   diag_set_stream(NULL);
   free(log_text);
   log_text = NULL;
-  if (log) {
-    long m = ftell(log);
-    log_text = calloc((size_t)m + 1, 1);
-    rewind(log);
-    if (log_text && fread(log_text, 1, (size_t)m, log) != (size_t)m) log_text[0] = '\0';
-    fclose(log);
-  }
+  log_text = tu_take_log(log);
   CHECK(k->violations == 0 && k->open == 0);
   CHECK(st->talks == k->n);
   return r;

@@ -9,6 +9,7 @@
 #include "common/diag.h"
 #include "pipeline/talks.h"
 #include "tests/check.h"
+#include "tests/test_util.h"
 #include "tests/reader_sink.h"
 
 static size_t split(const char *text, size_t len, rd_split mode, rs_sink *k, topics_status *st) {
@@ -257,13 +258,6 @@ static void test_line_ends(void) {
   }
 }
 
-static char *read_all(FILE *f) {
-  long n = ftell(f);
-  char *s = calloc((size_t)n + 1, 1);
-  rewind(f);
-  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
-  return s;
-}
 
 static void test_repairs(void) {
   FILE *log = tmpfile();
@@ -277,8 +271,7 @@ static void test_repairs(void) {
   topics_status st;
   size_t n = split(text, sizeof text - 1, RD_SPLIT_AUTO, &k, &st);
   diag_set_stream(NULL);
-  char *msg = read_all(log);
-  fclose(log);
+  char *msg = tu_take_log(log);
   CHECK(n == 1);
   CHECK(msg && strstr(msg, "notes/x.md:2: invalid UTF-8 replaced with U+FFFD"));
   CHECK(msg && strstr(msg, "notes/x.md:3: invalid UTF-8 replaced with U+FFFD"));
@@ -298,8 +291,7 @@ static void test_repairs(void) {
   diag_set_stream(log);
   n = split(many, o, RD_SPLIT_AUTO, &k, &st);
   diag_set_stream(NULL);
-  msg = read_all(log);
-  fclose(log);
+  msg = tu_take_log(log);
   size_t lines = 0;
   for (const char *p = msg; p && (p = strchr(p, '\n')); p++) lines++;
   CHECK_MSG(lines == 11, "%zu warning lines", lines);
@@ -328,8 +320,7 @@ static void test_utf16(void) {
     diag_set_stream(log);
     size_t n = split((const char *)v[i], 2 * nu, RD_SPLIT_AUTO, &k, &st);
     diag_set_stream(NULL);
-    char *msg = read_all(log);
-    fclose(log);
+    char *msg = tu_take_log(log);
     CHECK(n == 2);
     if (n == 2) {
       CHECK_STREQ(k.t[0].title, "測試");
