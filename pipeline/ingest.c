@@ -1,9 +1,10 @@
 /* Batching: talk text is copied into an arena of at most BATCH_BYTES (plus one piece), cut into
  * items of at most ITEM_BYTES that never span two talks. Workers claim items through an atomic
- * counter and tokenise them with their own tok into worker-local entry ids. The merge then walks
- * the items in input order and maps each worker's entry ids to global surface ids, interning an
- * entry the first time it is met; first meetings happen in input order, so ids are the same for
- * any thread count. */
+ * counter and tokenise them with their own tok; the toks share one term cache, so a word is worked
+ * out once whichever thread meets it first. The cache's entry ids depend on that race, so the
+ * merge walks the items in input order and maps entry ids to surface ids, interning an entry the
+ * first time it is met; first meetings happen in input order, so ids are the same for any thread
+ * count. */
 #include "pipeline/ingest.h"
 
 #include <pthread.h>
@@ -21,23 +22,20 @@
 typedef struct item {
   uint32_t doc;
   size_t off, len;   /* in the arena */
-  uint32_t worker;   /* who tokenised it */
-  uint32_t *ids;     /* worker-local entry ids (reused across batches) */
+  uint32_t *ids;     /* entry ids of the shared cache (reused across batches) */
   size_t n, cap;
   topics_status st;
 } item;
 
-typedef struct worker {
-  tok *t;
-  uint32_t *sid;    /* entry id -> global surface id, NO_SID until met */
-  size_t nsid, capsid;
-} worker;
 
 struct ingest {
   rd_sink sink;
   dtm_builder *b;
-  worker *workers;
+  tok_cache *cache;
+  tok **toks; /* one per worker */
   uint32_t nworkers;
+  uint32_t *sid; /* entry id -> surface id, NO_SID until met */
+  size_t nsid, capsid;
   volatile sig_atomic_t *stop;
   char *arena;
   size_t arena_len, arena_cap;
@@ -71,31 +69,30 @@ static void *worker_main(void *p) {
     size_t i = atomic_fetch_add(&g->next, 1);
     if (i >= g->nitems) break;
     item *it = &g->items[i];
-    it->worker = a->w;
     it->n = 0;
-    it->st = tok_terms(g->workers[a->w].t, g->arena + it->off, it->len, &it->ids, &it->n, &it->cap);
+    it->st = tok_terms(g->toks[a->w], g->arena + it->off, it->len, &it->ids, &it->n, &it->cap);
   }
   return NULL;
 }
 
-/* Maps worker-local entry ids to global surface ids, interning entries met for the first time. */
-static topics_status translate(ingest *g, worker *w, uint32_t *ids, size_t n) {
-  uint32_t count = tok_entry_count(w->t);
-  if (count > w->nsid) {
-    if (MEM_RESERVE(w->sid, w->capsid, count) != TOPICS_OK) return TOPICS_ENOMEM;
-    for (size_t i = w->nsid; i < count; i++) w->sid[i] = NO_SID;
-    w->nsid = count;
+/* Maps entry ids to surface ids, interning entries met for the first time. */
+static topics_status translate(ingest *g, uint32_t *ids, size_t n) {
+  uint32_t count = tok_cache_entry_count(g->cache);
+  if (count > g->nsid) {
+    if (MEM_RESERVE(g->sid, g->capsid, count) != TOPICS_OK) return TOPICS_ENOMEM;
+    for (size_t i = g->nsid; i < count; i++) g->sid[i] = NO_SID;
+    g->nsid = count;
   }
   for (size_t i = 0; i < n; i++) {
     uint32_t e = ids[i];
-    if (w->sid[e] == NO_SID) {
+    if (g->sid[e] == NO_SID) {
       size_t tl, sl;
-      const char *term = tok_entry_term(w->t, e, &tl);
-      const char *surf = tok_entry_surface(w->t, e, &sl);
-      topics_status st = dtm_builder_surface(g->b, term, tl, surf, sl, &w->sid[e]);
+      const char *term = tok_cache_term(g->cache, e, &tl);
+      const char *surf = tok_cache_surface(g->cache, e, &sl);
+      topics_status st = dtm_builder_surface(g->b, term, tl, surf, sl, &g->sid[e]);
       if (st != TOPICS_OK) return st;
     }
-    ids[i] = w->sid[e];
+    ids[i] = g->sid[e];
   }
   return TOPICS_OK;
 }
@@ -128,12 +125,13 @@ static topics_status flush(ingest *g) {
   args[0].w = 0;
   worker_main(&args[0]);
   for (uint32_t w = 1; w <= started; w++) pthread_join(tids[w], NULL);
+  tok_cache_reclaim(g->cache); /* no tok is working now */
   topics_status st = TOPICS_OK;
   for (size_t i = 0; i < g->nitems && st == TOPICS_OK; i++) {
     item *it = &g->items[i];
     st = it->st;
     if (st == TOPICS_OK) st = begin_docs_through(g, it->doc);
-    if (st == TOPICS_OK) st = translate(g, &g->workers[it->worker], it->ids, it->n);
+    if (st == TOPICS_OK) st = translate(g, it->ids, it->n);
     if (st == TOPICS_OK) st = dtm_builder_add(g->b, it->ids, it->n);
   }
   g->nitems = 0;
@@ -205,16 +203,21 @@ ingest *ingest_new(const lex *lx, const tok_options *topt, uint32_t nthreads,
   }
   g->stop = stop;
   g->b = dtm_builder_new();
-  g->workers = calloc(nthreads, sizeof *g->workers);
-  if (!g->b || !g->workers) {
+  g->toks = calloc(nthreads, sizeof *g->toks);
+  if (!g->b || !g->toks) {
     ingest_free(g);
     *st = TOPICS_ENOMEM;
     return NULL;
   }
   g->nworkers = nthreads;
+  g->cache = tok_cache_new(lx, topt, st);
+  if (!g->cache) {
+    ingest_free(g);
+    return NULL;
+  }
   for (uint32_t w = 0; w < nthreads; w++) {
-    g->workers[w].t = tok_new(lx, topt, st);
-    if (!g->workers[w].t) {
+    g->toks[w] = tok_new_shared(g->cache, st);
+    if (!g->toks[w]) {
       ingest_free(g);
       return NULL;
     }
@@ -230,13 +233,10 @@ ingest *ingest_new(const lex *lx, const tok_options *topt, uint32_t nthreads,
 void ingest_free(ingest *g) {
   if (!g) return;
   dtm_builder_free(g->b);
-  if (g->workers) {
-    for (uint32_t w = 0; w < g->nworkers; w++) {
-      tok_free(g->workers[w].t);
-      free(g->workers[w].sid);
-    }
-  }
-  free(g->workers);
+  for (uint32_t w = 0; g->toks && w < g->nworkers; w++) tok_free(g->toks[w]);
+  free(g->toks);
+  tok_cache_free(g->cache);
+  free(g->sid);
   for (size_t i = 0; i < g->items_cap; i++) free(g->items[i].ids);
   free(g->items);
   free(g->arena);

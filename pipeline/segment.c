@@ -205,6 +205,7 @@ static size_t cut_after_line(const char *buf, size_t from, size_t to, size_t wan
 }
 
 typedef struct seg_run_state {
+  tok_cache *cache; /* shared by the workers' toks */
   seg_worker *workers;
   int nthreads;
   seg_block *blocks;
@@ -234,6 +235,7 @@ static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, 
   }
   for (int i = started; i < nb; i++) run_block(&rs->workers[i]); /* the rest on this thread */
   for (int i = 0; i < started; i++) pthread_join(rs->workers[i].th, NULL);
+  tok_cache_reclaim(rs->cache);
   int rc = 0;
   for (int i = 0; i < nb; i++) {
     seg_block *b = &rs->blocks[i];
@@ -380,15 +382,19 @@ int segment_main(int argc, char **argv) {
     if (lex_add_stopwords_file(lx, stops[i]) != TOPICS_OK) rc = 1;
   for (int i = 0; i < nd && rc == 0; i++)
     if (lex_add_dict_file(lx, dicts[i]) != TOPICS_OK) rc = 1;
-  seg_run_state rs = {calloc((size_t)nthreads, sizeof(seg_worker)), nthreads,
+  seg_run_state rs = {NULL, calloc((size_t)nthreads, sizeof(seg_worker)), nthreads,
                       calloc((size_t)nthreads, sizeof(seg_block))};
   if (rc == 0 && (!rs.workers || !rs.blocks)) {
     fprintf(stderr, "topics: segment: out of memory\n");
     rc = 1;
   }
+  if (rc == 0 && !(rs.cache = tok_cache_new(lx, &opt, &st))) {
+    fprintf(stderr, "topics: segment: %s\n", topics_strerror(st));
+    rc = 1;
+  }
   for (int i = 0; i < nthreads && rc == 0; i++) {
     rs.workers[i].raw = raw;
-    rs.workers[i].t = tok_new(lx, &opt, &st);
+    rs.workers[i].t = tok_new_shared(rs.cache, &st);
     if (!rs.workers[i].t) {
       fprintf(stderr, "topics: segment: %s\n", topics_strerror(st));
       rc = 1;
@@ -420,6 +426,7 @@ int segment_main(int argc, char **argv) {
   }
   free(rs.workers);
   free(rs.blocks);
+  tok_cache_free(rs.cache);
   lex_free(lx);
 out:
   free(dicts);

@@ -1,5 +1,7 @@
 /* Text to words and terms. One tok per thread: it owns its ICU break iterator, transliterator,
- * Snowball stemmer, scratch buffers and its term cache. Input must be well-formed UTF-8 (the
+ * Snowball stemmer and scratch buffers. Its term cache is its own (tok_new) or shared with the toks
+ * of other threads (tok_cache_new, tok_new_shared), so that each distinct word is worked out once
+ * per run however many threads tokenise. Input must be well-formed UTF-8 (the
  * reader repairs it first); ill-formed input is still handled without crashing.
  *
  * A "word" is a segment after merges (URLs and other protected spans, numbers with units, Latin
@@ -23,10 +25,31 @@ typedef struct tok_options {
 /* Default options (fold_han = 1). */
 tok_options tok_default_options(void);
 
-/* A tokenizer using lx (which must outlive it); NULL and *st set on failure (TOPICS_EICU,
- * TOPICS_ENOMEM). Free with tok_free. */
+typedef struct tok_cache tok_cache;
+
+/* A term cache for the toks of several threads, all using lx (which must outlive it) and opt;
+ * NULL and *st set on failure. Entry ids of a shared cache depend on how the threads interleave:
+ * map them to ids of your own in input order (as pipeline/ingest does) for output that does not
+ * depend on the thread count. Free with tok_cache_free once its toks are freed. */
+tok_cache *tok_cache_new(const lex *lx, const tok_options *opt, topics_status *st);
+/* tok_cache_free(NULL) does nothing. */
+void tok_cache_free(tok_cache *c);
+/* Frees the memory of tables the cache has outgrown. Call only while no tok of c is working
+ * (between batches). */
+void tok_cache_reclaim(tok_cache *c);
+
+/* Number of entries in c; ids are dense and never change. Any thread may ask at any time. */
+uint32_t tok_cache_entry_count(const tok_cache *c);
+/* As tok_entry_term and tok_entry_surface, for an entry of c. */
+const char *tok_cache_term(const tok_cache *c, uint32_t id, size_t *len);
+const char *tok_cache_surface(const tok_cache *c, uint32_t id, size_t *len);
+
+/* A tokenizer with its own cache, using lx (which must outlive it); NULL and *st set on failure
+ * (TOPICS_EICU, TOPICS_ENOMEM). Free with tok_free. */
 tok *tok_new(const lex *lx, const tok_options *opt, topics_status *st);
-/* tok_free(NULL) does nothing. */
+/* A tokenizer for one thread using cache c (which must outlive it). */
+tok *tok_new_shared(tok_cache *c, topics_status *st);
+/* tok_free(NULL) does nothing; it frees the tok's cache only when the cache is its own. */
 void tok_free(tok *t);
 
 /* Called once per word in order: the word is text[start .. start+len) (it may contain white space
@@ -42,7 +65,7 @@ topics_status tok_raw(tok *t, const char *text, size_t len, tok_word_fn fn, void
  * numbers are left out. */
 topics_status tok_terms(tok *t, const char *text, size_t len, uint32_t **ids, size_t *n, size_t *cap);
 
-/* Number of entries in this tok's cache; ids are dense and never change. */
+/* Number of entries in this tok's cache (shared or not); ids are dense and never change. */
 uint32_t tok_entry_count(const tok *t);
 
 /* The vocabulary key of an entry (normalised, Han-folded, stemmed): equal keys are one term.

@@ -1,0 +1,185 @@
+/* The shared term cache: toks on several threads, each tokenising every line of the sample corpus
+ * (plus case variants and long compounds) in its own order, must give for each line exactly the
+ * terms and surfaces a tok with a private cache gives, and the cache must end with exactly one entry
+ * per distinct raw form, however the threads raced. With and without a user dictionary. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "test_util.h"
+#include "tokenize/tokenizer.h"
+
+#define NT 4
+
+typedef struct text_lines {
+  char **line;
+  size_t n, cap;
+} text_lines;
+
+static void add_line(text_lines *L, const char *s, size_t len) {
+  if (L->n == L->cap) {
+    L->cap = L->cap ? 2 * L->cap : 256;
+    L->line = realloc(L->line, L->cap * sizeof *L->line);
+  }
+  char *d = malloc(len + 1);
+  memcpy(d, s, len);
+  d[len] = '\0';
+  L->line[L->n++] = d;
+}
+
+/* Lines of the sample corpus, each also in upper case (case variants share records: the race
+ * between "Docker" and "docker" must still give one record), and every line's first two words
+ * glued into one (forms longer than a slot take the locked route). */
+static void load_lines(text_lines *L) {
+  static const char *const files[] = {"pad-day1.txt", "pycon-blog.md", "travelogue.txt",
+                                      "zh-hans-notes.md", "meetup.jsonl"};
+  for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/corpus/%s", TOPICS_SOURCE_DIR, files[f]);
+    size_t len;
+    char *text = tu_slurp(path, &len);
+    CHECK_MSG(text != NULL, "cannot read %s", path);
+    if (!text) continue;
+    for (char *p = text, *e; *p; p = *e ? e + 1 : e) {
+      e = strchr(p, '\n');
+      if (!e) e = p + strlen(p);
+      size_t n = (size_t)(e - p);
+      if (n == 0) continue;
+      add_line(L, p, n);
+      char *up = malloc(n + 1);
+      for (size_t i = 0; i < n; i++) up[i] = (p[i] >= 'a' && p[i] <= 'z') ? (char)(p[i] - 32) : p[i];
+      add_line(L, up, n);
+      const char *sp = memchr(p, ' ', n);
+      if (sp) { /* "Docker compose ..." -> "Dockercompose ..." */
+        size_t a = (size_t)(sp - p);
+        memcpy(up, p, a);
+        memcpy(up + a, sp + 1, n - a - 1);
+        add_line(L, up, n - 1);
+      }
+      free(up);
+    }
+    free(text);
+  }
+}
+
+/* "term/surface term/surface ..." of one line; caller frees. */
+static char *line_terms(tok *t, const char *line) {
+  uint32_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  if (tok_terms(t, line, strlen(line), &ids, &n, &cap) != TOPICS_OK) {
+    free(ids);
+    return NULL;
+  }
+  size_t len = 1;
+  for (size_t i = 0; i < n; i++) {
+    size_t tl, sl;
+    tok_entry_term(t, ids[i], &tl);
+    tok_entry_surface(t, ids[i], &sl);
+    len += tl + sl + 2;
+  }
+  char *out = malloc(len), *o = out;
+  for (size_t i = 0; i < n; i++) {
+    size_t tl, sl;
+    const char *tm = tok_entry_term(t, ids[i], &tl), *sf = tok_entry_surface(t, ids[i], &sl);
+    memcpy(o, tm, tl);
+    o += tl;
+    *o++ = '/';
+    memcpy(o, sf, sl);
+    o += sl;
+    *o++ = ' ';
+  }
+  *o = '\0';
+  free(ids);
+  return out;
+}
+
+typedef struct job {
+  tok *t;
+  const text_lines *L;
+  char *const *want;
+  size_t first; /* where this thread starts in the lines (it wraps round) */
+  size_t wrong, failed;
+} job;
+
+static void *run(void *p) {
+  job *j = p;
+  size_t n = j->L->n;
+  for (size_t k = 0; k < n; k++) {
+    size_t i = (j->first + k) % n;
+    char *got = line_terms(j->t, j->L->line[i]);
+    if (!got) {
+      j->failed++;
+      continue;
+    }
+    if (strcmp(got, j->want[i]) != 0 && j->wrong++ == 0)
+      fprintf(stderr, "line %zu: shared cache gave \"%s\", private \"%s\"\n", i, got, j->want[i]);
+    free(got);
+  }
+  return NULL;
+}
+
+static void check_shared(const lex *lx, const text_lines *L, const char *what) {
+  topics_status st;
+  tok_options o = tok_default_options();
+  tok *solo = tok_new(lx, &o, &st);
+  CHECK(solo != NULL);
+  if (!solo) return;
+  char **want = calloc(L->n, sizeof *want);
+  size_t nterms = 0;
+  for (size_t i = 0; i < L->n; i++) {
+    want[i] = line_terms(solo, L->line[i]);
+    CHECK(want[i] != NULL);
+    if (want[i] && want[i][0]) nterms++;
+  }
+  CHECK_MSG(nterms > L->n / 2, "%s: most lines have terms (%zu of %zu)", what, nterms, L->n);
+  tok_cache *c = tok_cache_new(lx, &o, &st);
+  CHECK(c != NULL);
+  job jobs[NT];
+  pthread_t th[NT];
+  for (int k = 0; k < NT; k++) {
+    jobs[k] = (job){tok_new_shared(c, &st), L, want, (size_t)k * L->n / NT, 0, 0};
+    CHECK(jobs[k].t != NULL);
+  }
+  /* Two rounds, the grown-out tables reclaimed in between: the second round is all hits. */
+  for (int round = 0; round < 2; round++) {
+    for (int k = 0; k < NT; k++) CHECK(pthread_create(&th[k], NULL, run, &jobs[k]) == 0);
+    for (int k = 0; k < NT; k++) pthread_join(th[k], NULL);
+    tok_cache_reclaim(c);
+    for (int k = 0; k < NT; k++)
+      CHECK_MSG(jobs[k].wrong == 0 && jobs[k].failed == 0,
+                "%s, round %d, thread %d: %zu lines differ, %zu failed", what, round, k,
+                jobs[k].wrong, jobs[k].failed);
+    /* Every distinct raw form got exactly one entry, whichever thread met it first. */
+    CHECK_MSG(tok_cache_entry_count(c) == tok_entry_count(solo),
+              "%s: shared cache has %u entries, private %u", what, tok_cache_entry_count(c),
+              tok_entry_count(solo));
+  }
+  for (int k = 0; k < NT; k++) tok_free(jobs[k].t);
+  tok_cache_free(c);
+  for (size_t i = 0; i < L->n; i++) free(want[i]);
+  free(want);
+  tok_free(solo);
+}
+
+int main(void) {
+  text_lines L = {NULL, 0, 0};
+  load_lines(&L);
+  CHECK(L.n > 200);
+  topics_status st;
+  lex *lx = lex_new(&st);
+  CHECK(lx != NULL);
+  if (lx) check_shared(lx, &L, "no dictionary");
+  lex_free(lx);
+  lx = lex_new(&st);
+  static const char *const dict[] = {"machine learning", "PyCon APAC", "機器學習", "Docker compose",
+                                     "open source", "中文分詞"};
+  for (size_t i = 0; lx && i < sizeof dict / sizeof *dict; i++)
+    CHECK(lex_add_dict_entry(lx, dict[i], strlen(dict[i])) == TOPICS_OK);
+  if (lx) check_shared(lx, &L, "with a dictionary");
+  lex_free(lx);
+  for (size_t i = 0; i < L.n; i++) free(L.line[i]);
+  free(L.line);
+  return check_done();
+}
