@@ -12,8 +12,9 @@
  *                   sorted by document, then word; talks left empty by filtering have no lines
  *   report.html     the self-contained HTML report
  *
- * `topics tags` (no model) writes all but topic-keys.tsv and doc-topics.tsv. Tabs and newlines
- * inside titles and words become spaces in every TSV and text file. */
+ * `topics tags` (no model) writes all but topic-keys.tsv and doc-topics.tsv, and removes those two
+ * when an earlier model run left them, so the folder never mixes two runs. Tabs and newlines inside
+ * titles and words become spaces in every TSV and text file. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -199,6 +200,15 @@ topics_status out_write_dir(const char *dir, const out_run *r, volatile sig_atom
   for (size_t i = 0; i < ndone; i++) {
     if (st == TOPICS_OK) st = atomic_commit(&done[i]);
     else atomic_discard(&done[i]);
+  }
+  /* Only once this run's files are all in place: a failed run leaves the folder as it was. */
+  for (size_t i = 0; i < NFILES && st == TOPICS_OK && !r->model; i++) {
+    if (!FILES[i].needs_model) continue;
+    char *path = join_path(dir, FILES[i].name);
+    if (!path) return TOPICS_ENOMEM;
+    if (unlink(path) != 0 && errno != ENOENT)
+      diag_warn(path, 0, "cannot remove this file of an earlier model run: %s", strerror(errno));
+    free(path);
   }
   return st;
 }

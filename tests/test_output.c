@@ -761,6 +761,32 @@ static void test_dir(fixture *fx, int with_model) {
   rm_tree(dir);
 }
 
+/* `topics tags -o` over the folder of a model run: the model's files go, the rest are this run's;
+ * a failing tags run leaves the model's files in place. */
+static void test_dir_tags_after_model(fixture *fx, const out_run *with_model) {
+  char dir[64], p[512];
+  int hidden;
+  CHECK(make_tmpdir(dir, sizeof dir));
+  CHECK(out_write_dir(dir, with_model, NULL) == TOPICS_OK);
+  CHECK(tu_count_entries(dir, &hidden) == 7);
+  /* a run that fails (report.html blocked by a directory) removes nothing */
+  path_in(p, sizeof p, dir, "report.html");
+  CHECK(unlink(p) == 0 && mkdir(p, 0755) == 0);
+  FILE *dn = fopen("/dev/null", "w");
+  diag_set_stream(dn);
+  CHECK(out_write_dir(dir, &fx->run, NULL) == TOPICS_EIO);
+  diag_set_stream(NULL);
+  if (dn) fclose(dn);
+  path_in(p, sizeof p, dir, "topic-keys.tsv");
+  CHECK(access(p, F_OK) == 0);
+  path_in(p, sizeof p, dir, "report.html");
+  CHECK(rmdir(p) == 0);
+  CHECK(out_write_dir(dir, &fx->run, NULL) == TOPICS_OK);
+  check_dir_files(dir, fx, 0);
+  CHECK(tu_count_entries(dir, &hidden) == 5 && hidden == 0);
+  rm_tree(dir);
+}
+
 static void test_dir_errors(fixture *fx) {
   char dir[64], p[512], *msg;
   size_t mlen;
@@ -885,11 +911,13 @@ int main(void) {
   test_dir_full_disk(&fx);
 
   /* `topics tags`: the same run without a model */
+  out_run model_run = fx.run;
   fx.run.model = NULL;
   fx.run.sum = NULL;
   test_json(&fx, 0);
   test_text(&fx, 0);
   test_dir(&fx, 0);
+  test_dir_tags_after_model(&fx, &model_run);
   fixture_free(&fx);
   return check_done();
 }
