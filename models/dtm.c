@@ -26,6 +26,11 @@ void dtm_free(dtm *m) {
   free(m->vals);
   free(m->df);
   free(m->cf);
+  for (uint32_t i = 0; m->xstr && i < m->nxstr; i++) free(m->xstr[i]);
+  free(m->xstr);
+  free(m->xoff);
+  free(m->xterm);
+  free(m->xword);
   free(m);
 }
 
@@ -133,5 +138,16 @@ const uint32_t *dtm_csr_cols(const dtm *m) { return m->cols; }
 const uint32_t *dtm_csr_vals(const dtm *m) { return m->vals; }
 const char *dtm_term_key(const dtm *m, uint32_t t) { return m->keys[t]; }
 const char *dtm_term_word(const dtm *m, uint32_t t) { return m->words[t]; }
+
+const char *dtm_doc_word(const dtm *m, uint32_t d, uint32_t t) {
+  if (!m->xoff || d >= m->ndocs) return m->words[t];
+  uint64_t lo = m->xoff[d], hi = m->xoff[d + 1];
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (m->xterm[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < m->xoff[d + 1] && m->xterm[lo] == t ? m->xword[lo] : m->words[t];
+}
 uint32_t dtm_term_df(const dtm *m, uint32_t t) { return m->df[t]; }
 uint64_t dtm_term_cf(const dtm *m, uint32_t t) { return m->cf[t]; }

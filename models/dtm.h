@@ -63,6 +63,11 @@ const uint32_t *dtm_csr_vals(const dtm *m);
  * ties by bytes). Valid until dtm_free. */
 const char *dtm_term_key(const dtm *m, uint32_t t);
 const char *dtm_term_word(const dtm *m, uint32_t t);
+/* Term t's display word in document d: the surface d uses most often, ties going to the corpus-wide
+ * display word, then by bytes. A talk written in Traditional script shows 測試 even where the
+ * corpus mostly writes 测试, and a talk about one test shows "test" where the corpus says
+ * "tests". Valid until dtm_free. */
+const char *dtm_doc_word(const dtm *m, uint32_t d, uint32_t t);
 /* Documents containing term t, and its total count. */
 uint32_t dtm_term_df(const dtm *m, uint32_t t);
 uint64_t dtm_term_cf(const dtm *m, uint32_t t);

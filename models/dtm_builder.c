@@ -1,6 +1,7 @@
 /* Collects talks as surface ids and freezes them into a dtm: document frequencies, the
  * --min-df/--max-df filter, term numbering (descending corpus frequency, then key bytes) and the
- * display word of each term (its most frequent surface, ties by bytes). */
+ * display word of each term (its most frequent surface, ties by bytes), and the documents whose own
+ * most frequent surface of a term differs from it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,110 @@ static int cmp_term_rec(const void *pa, const void *pb) {
   const term_rec *a = pa, *b = pb;
   if (a->cf != b->cf) return a->cf > b->cf ? -1 : 1;
   return cmp_bytes(a->key, a->klen, b->key, b->klen);
+}
+
+/* Surface a beats surface b as a display word (counts ca, cb): more often seen, then the
+ * corpus-wide display word g, then by bytes. */
+static int surf_beats(const dtm_builder *b, uint32_t a, uint64_t ca, uint32_t bb, uint64_t cb,
+                      uint32_t g) {
+  if (ca != cb) return ca > cb;
+  if (a == g || bb == g) return a == g;
+  size_t al, bl;
+  const char *as = strmap_str(b->surfaces, a, &al), *bs = strmap_str(b->surfaces, bb, &bl);
+  return cmp_bytes(as, al, bs, bl) < 0;
+}
+
+static int cmp_u64_pair(const void *pa, const void *pb) {
+  const uint64_t *a = pa, *b = pb;
+  return (*a > *b) - (*a < *b);
+}
+
+/* The per-document display words (dtm_doc_word): for each document, each kept term whose most
+ * frequent surface there is not its corpus-wide display word best[k]. One pass over the tokens with
+ * per-surface counters that are reset after each document, so the cost is linear in the tokens. */
+static topics_status doc_words(const dtm_builder *b, const uint32_t *kterm, const uint32_t *best,
+                               dtm *m) {
+  uint32_t nsurf = strmap_count(b->surfaces), ndocs = (uint32_t)b->ndocs;
+  topics_status st = TOPICS_ENOMEM;
+  uint32_t *cnt = calloc(nsurf ? nsurf : 1, sizeof *cnt);      /* surface -> count in this doc */
+  uint32_t *dbest = malloc((nsurf ? nsurf : 1) * sizeof *dbest); /* key id -> this doc's pick */
+  uint32_t *sidx = malloc((nsurf ? nsurf : 1) * sizeof *sidx);   /* surface -> index in xstr */
+  uint32_t *seen = NULL, *keys = NULL;
+  uint64_t *pairs = NULL; /* (term << 32 | surface) of one document, sorted */
+  size_t seen_cap = 0, keys_cap = 0, pairs_cap = 0, nx = 0, xcap = 0, scap = 0;
+  if (!cnt || !dbest || !sidx || !(m->xoff = malloc(((size_t)ndocs + 1) * sizeof *m->xoff)))
+    goto done;
+  /* dbest is indexed by key id; there are never more keys than surfaces */
+  for (uint32_t i = 0; i < nsurf; i++) dbest[i] = sidx[i] = UINT32_MAX;
+  for (uint32_t d = 0; d < ndocs; d++) {
+    m->xoff[d] = nx;
+    size_t end = d + 1 < ndocs ? (size_t)b->doc_off[d + 1] : b->ntoks, nseen = 0, nkeys = 0;
+    int variant = 0;
+    for (size_t i = (size_t)b->doc_off[d]; i < end; i++) {
+      uint32_t s = b->toks[i], k = b->surf_key[s];
+      if (kterm[k] == UINT32_MAX) continue;
+      if (cnt[s]++ == 0) {
+        if (MEM_RESERVE(seen, seen_cap, nseen + 1) != TOPICS_OK) goto done;
+        seen[nseen++] = s;
+      }
+      variant |= s != best[k];
+    }
+    size_t np = 0;
+    if (variant) {
+      for (size_t i = 0; i < nseen; i++) {
+        uint32_t s = seen[i], k = b->surf_key[s], c = dbest[k];
+        if (c == UINT32_MAX) {
+          if (MEM_RESERVE(keys, keys_cap, nkeys + 1) != TOPICS_OK) goto done;
+          keys[nkeys++] = k;
+          dbest[k] = s;
+        } else if (surf_beats(b, s, cnt[s], c, cnt[c], best[k])) {
+          dbest[k] = s;
+        }
+      }
+      for (size_t i = 0; i < nkeys; i++) {
+        uint32_t k = keys[i];
+        if (dbest[k] != best[k]) {
+          if (MEM_RESERVE(pairs, pairs_cap, np + 1) != TOPICS_OK) goto done;
+          pairs[np++] = (uint64_t)kterm[k] << 32 | dbest[k];
+        }
+        dbest[k] = UINT32_MAX;
+      }
+      qsort(pairs, np, sizeof *pairs, cmp_u64_pair);
+    }
+    for (size_t i = 0; i < nseen; i++) cnt[seen[i]] = 0;
+    if (np && (MEM_RESERVE(m->xterm, xcap, nx + np) != TOPICS_OK ||
+               MEM_RESERVE(m->xword, scap, nx + np) != TOPICS_OK))
+      goto done;
+    for (size_t i = 0; i < np; i++) {
+      uint32_t s = (uint32_t)pairs[i];
+      if (sidx[s] == UINT32_MAX) { /* a new string: grow xstr one by one (they are few) */
+        size_t sl;
+        const char *ss = strmap_str(b->surfaces, s, &sl);
+        char **nxs = realloc(m->xstr, ((size_t)m->nxstr + 1) * sizeof *nxs);
+        if (!nxs) goto done;
+        m->xstr = nxs;
+        if (!(m->xstr[m->nxstr] = mem_strndup(ss, sl))) goto done;
+        sidx[s] = m->nxstr++;
+      }
+      m->xterm[nx] = (uint32_t)(pairs[i] >> 32);
+      m->xword[nx] = m->xstr[sidx[s]];
+      nx++;
+    }
+  }
+  m->xoff[ndocs] = nx;
+  if (nx == 0) { /* every document agrees with the corpus */
+    free(m->xoff);
+    m->xoff = NULL;
+  }
+  st = TOPICS_OK;
+done:
+  free(cnt);
+  free(dbest);
+  free(sidx);
+  free(seen);
+  free(keys);
+  free(pairs);
+  return st;
 }
 
 topics_status dtm_build(const dtm_builder *b, const dtm_options *opt, dtm **out) {
@@ -202,6 +307,7 @@ topics_status dtm_build(const dtm_builder *b, const dtm_options *opt, dtm **out)
   }
   m->doc_off[ndocs] = at;
   if ((st = dtm_finish_(m)) != TOPICS_OK) goto done;
+  if ((st = doc_words(b, kterm, best, m)) != TOPICS_OK) goto done;
   *out = m;
   m = NULL;
   st = TOPICS_OK;

@@ -18,6 +18,14 @@ struct dtm {
   uint8_t *words_owned; /* 1 when words[t] is its own allocation */
   uint32_t *df;
   uint64_t *cf;
+  /* Per-document display words that differ from words[t], sorted by document then term: document
+   * d's are xterm/xword[xoff[d] .. xoff[d+1]). xoff is NULL when no document differs. xword points
+   * into xstr (nxstr strings, owned). */
+  uint64_t *xoff;
+  uint32_t *xterm;
+  const char **xword;
+  char **xstr;
+  uint32_t nxstr;
 };
 
 /* Allocates a zeroed dtm; NULL when out of memory. */

@@ -141,7 +141,7 @@ static void put_talks(FILE *f, const out_run *r) {
     const tags_doc *td = r->tags ? &r->tags[d] : NULL;
     for (uint32_t i = 0; td && i < td->n; i++) {
       if (i) fputs(", ", f);
-      html_text(f, dtm_term_word(r->m, td->terms[i]));
+      html_text(f, dtm_doc_word(r->m, d, td->terms[i]));
     }
     fputs("</td>", f);
     if (r->model) {

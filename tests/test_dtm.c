@@ -1,5 +1,6 @@
 /* The term matrix: surface interning, min_df / max_df (the default rule below and at 20
- * documents, and an explicit fraction), term numbering, display words, per-document arrays, the
+ * documents, and an explicit fraction), term numbering, display words (corpus-wide and per
+ * document), per-document arrays, the
  * CSR matrix, empty documents and dtm_from_ids. */
 #include <stdlib.h>
 #include <string.h>
@@ -97,9 +98,46 @@ static void test_small(void) {
   dtm_doc(m, 4, &len);
   CHECK(len == 0); /* emptied by filtering */
   check_csr(m);
+  /* Per document: doc 0 spells "tie" only as "tie"; its Testing/tests tie goes to the corpus's
+   * word; doc 3's tie/Tie tie too. */
+  CHECK_STREQ(dtm_doc_word(m, 0, 2), "tie");
+  CHECK_STREQ(dtm_doc_word(m, 0, 0), "Testing");
+  CHECK_STREQ(dtm_doc_word(m, 1, 2), "Tie");
+  CHECK_STREQ(dtm_doc_word(m, 3, 0), "Testing");
+  CHECK_STREQ(dtm_doc_word(m, 3, 2), "Tie");
+  CHECK_STREQ(dtm_doc_word(m, 2, 1), "python"); /* an empty document */
   dtm_free(m);
   dtm_free(NULL);
   dtm_builder_free(NULL);
+}
+
+/* A corpus mostly in Simplified script with one talk in Traditional: that talk's tags must read
+ * 測試 and 數據, the others 测试 and 数据; a talk using both spellings equally shows the corpus's. */
+static void test_doc_words(void) {
+  dtm_builder *b = dtm_builder_new();
+  add_doc(b, "测试/测试 测试/测试 数据/数据 数据/数据");
+  add_doc(b, "测试/测试 数据/数据 测试/测试");
+  add_doc(b, "测试/測試 测试/測試 数据/數據 测试/测试 python");
+  add_doc(b, "测试/測試 测试/测试 python 数据/数据");
+  dtm *m = NULL;
+  CHECK(dtm_build(b, NULL, &m) == TOPICS_OK);
+  dtm_builder_free(b);
+  if (!m) return;
+  uint32_t ts = find_term(m, "测试"), sj = find_term(m, "数据"), py = find_term(m, "python");
+  CHECK(ts != UINT32_MAX && sj != UINT32_MAX && py != UINT32_MAX);
+  if (ts == UINT32_MAX || sj == UINT32_MAX || py == UINT32_MAX) {
+    dtm_free(m);
+    return;
+  }
+  CHECK_STREQ(dtm_term_word(m, ts), "测试");
+  CHECK_STREQ(dtm_doc_word(m, 0, ts), "测试");
+  CHECK_STREQ(dtm_doc_word(m, 2, ts), "測試");
+  CHECK_STREQ(dtm_doc_word(m, 2, sj), "數據");
+  CHECK_STREQ(dtm_doc_word(m, 2, py), "python");
+  CHECK_STREQ(dtm_doc_word(m, 3, ts), "测试");
+  CHECK_STREQ(dtm_doc_word(m, 3, sj), "数据");
+  CHECK_STREQ(dtm_doc_word(m, 99, ts), "测试"); /* no such document: the corpus's word */
+  dtm_free(m);
 }
 
 /* n documents, all with "common", and "half" in the first h of them, "rare" in two. */
@@ -188,6 +226,7 @@ static void test_from_ids(void) {
 
 int main(void) {
   test_small();
+  test_doc_words();
   test_max_df();
   test_from_ids();
   return check_done();
