@@ -147,7 +147,7 @@ const char *dtm_doc_word(const dtm *m, uint32_t d, uint32_t t) {
     if (m->xterm[mid] < t) lo = mid + 1;
     else hi = mid;
   }
-  return lo < m->xoff[d + 1] && m->xterm[lo] == t ? m->xword[lo] : m->words[t];
+  return lo < m->xoff[d + 1] && m->xterm[lo] == t ? m->xstr[m->xword[lo]] : m->words[t];
 }
 uint32_t dtm_term_df(const dtm *m, uint32_t t) { return m->df[t]; }
 uint64_t dtm_term_cf(const dtm *m, uint32_t t) { return m->cf[t]; }

@@ -187,7 +187,7 @@ static topics_status doc_words(const dtm_builder *b, const uint32_t *kterm, cons
         sidx[s] = m->nxstr++;
       }
       m->xterm[nx] = (uint32_t)(pairs[i] >> 32);
-      m->xword[nx] = m->xstr[sidx[s]];
+      m->xword[nx] = sidx[s];
       nx++;
     }
   }

@@ -19,11 +19,10 @@ struct dtm {
   uint32_t *df;
   uint64_t *cf;
   /* Per-document display words that differ from words[t], sorted by document then term: document
-   * d's are xterm/xword[xoff[d] .. xoff[d+1]). xoff is NULL when no document differs. xword points
-   * into xstr (nxstr strings, owned). */
+   * d's are xterm/xword[xoff[d] .. xoff[d+1]). xoff is NULL when no document differs. xword indexes
+   * xstr (nxstr strings, owned). */
   uint64_t *xoff;
-  uint32_t *xterm;
-  const char **xword;
+  uint32_t *xterm, *xword;
   char **xstr;
   uint32_t nxstr;
 };
