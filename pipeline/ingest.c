@@ -49,6 +49,9 @@ struct ingest {
   /* work distribution for the current batch */
   atomic_size_t next;
   double tok_seconds;
+  uint64_t bytes, tokens; /* read so far */
+  ingest_progress_fn progress;
+  void *progress_ud;
 };
 
 static double now_seconds(void) {
@@ -133,7 +136,10 @@ static topics_status flush(ingest *g) {
     if (st == TOPICS_OK) st = begin_docs_through(g, it->doc);
     if (st == TOPICS_OK) st = translate(g, it->ids, it->n);
     if (st == TOPICS_OK) st = dtm_builder_add(g->b, it->ids, it->n);
+    g->tokens += it->n;
   }
+  g->bytes += g->arena_len;
+  if (st == TOPICS_OK && g->progress) g->progress(g->progress_ud, g->ndocs, g->bytes, g->tokens);
   g->nitems = 0;
   g->arena_len = 0;
   g->tok_seconds += now_seconds() - t0;
@@ -272,3 +278,8 @@ const out_doc_meta *ingest_docs(const ingest *g, uint32_t *ndocs) {
 }
 
 double ingest_tokenize_seconds(const ingest *g) { return g->tok_seconds; }
+
+void ingest_set_progress(ingest *g, ingest_progress_fn fn, void *ud) {
+  g->progress = fn;
+  g->progress_ud = ud;
+}

@@ -41,6 +41,11 @@ void ingest_drop_builder(ingest *g);
 /* Talk metadata, one per document; valid until ingest_free. */
 const out_doc_meta *ingest_docs(const ingest *g, uint32_t *ndocs);
 
+/* Called after each batch is tokenised (about every 16 MiB of text, and once at the end) with the
+ * talks, bytes of talk text and tokens read so far. */
+typedef void (*ingest_progress_fn)(void *ud, uint64_t talks, uint64_t bytes, uint64_t tokens);
+void ingest_set_progress(ingest *g, ingest_progress_fn fn, void *ud);
+
 /* Seconds spent tokenising (the rest of the reading time is I/O and splitting). */
 double ingest_tokenize_seconds(const ingest *g);
 

@@ -13,7 +13,22 @@ static double mono(void) {
 
 void progress_init(progress *p, int quiet) {
   p->enabled = !quiet && isatty(STDERR_FILENO);
+  p->out = stderr;
   p->last = 0;
+  p->start = mono();
+}
+
+void progress_read(void *ud, uint64_t talks, uint64_t bytes, uint64_t tokens) {
+  progress *p = ud;
+  if (!p->enabled) return;
+  double t = mono();
+  if (t - p->last < 0.1) return;
+  p->last = t;
+  double secs = t - p->start;
+  fprintf(p->out, "\r  reading: %llu talks, %.1f MB, %.1fM tokens, %.1f MB/s\033[K",
+          (unsigned long long)talks, (double)bytes / 1e6, (double)tokens / 1e6,
+          secs > 0 ? (double)bytes / 1e6 / secs : 0.0);
+  fflush(p->out);
 }
 
 void progress_lda(void *ud, uint32_t iteration, uint32_t iterations, double tokens_per_second,
@@ -24,13 +39,14 @@ void progress_lda(void *ud, uint32_t iteration, uint32_t iterations, double toke
   int last = iteration >= iterations;
   if (!last && t - p->last < 0.1) return;
   p->last = t;
-  fprintf(stderr, "\r  iteration %u/%u  %.1fM tokens/s  log-likelihood/token %.4f\033[K", iteration,
-          iterations, tokens_per_second / 1e6, log_likelihood_per_token);
-  if (last) fputc('\n', stderr);
-  fflush(stderr);
+  fprintf(p->out, "\r  iteration %u/%u  %.1fM tokens/s  log-likelihood/token %.4f\033[K",
+          iteration, iterations, tokens_per_second / 1e6, log_likelihood_per_token);
+  if (last) fputc('\n', p->out);
+  fflush(p->out);
 }
 
 void progress_note(progress *p, const char *what) {
   if (!p->enabled) return;
-  fprintf(stderr, "  %s\n", what);
+  fprintf(p->out, "\r  %s\033[K\n", what);
+  fflush(p->out);
 }

@@ -125,6 +125,7 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   topt.fold_han = o->fold_han;
   s->g = ingest_new(s->lx, &topt, threads, &run_stop, &st);
   if (!s->g) return report(st, "starting the tokenizer");
+  ingest_set_progress(s->g, progress_read, pg);
 
   rd_options ropt = {.split = (rd_split)o->split};
   st = rd_read(o->paths, o->npaths, &ropt, ingest_sink(s->g), &s->stats);
