@@ -1,12 +1,16 @@
 /* Unit tests of the segmenter: mixed lines, full-width forms, numbers and dates, protected spans,
- * emoji, merges, ill-formed UTF-8, empty and huge input; and the proof that the ASCII fast path
- * gives exactly ICU's spans, on every short string over a covering alphabet and on real talk text
- * (../shared/data/talks-pyvideo.jsonl, when present). */
+ * emoji, merges, ill-formed UTF-8, empty and huge input; and the proof that the fast path gives
+ * exactly ICU's spans (ASCII) and the general route's (ASCII and the non-ASCII characters of
+ * seg_latin.c), on every short string over covering alphabets, on every character it knows in
+ * many contexts, and on real talk text (../shared/data/talks-pyvideo.jsonl, when present). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+
 #include "check.h"
+#include "seg_reference.h"
 #include "common/utf8.h"
 #include "tokenize/seg_int.h"
 #include "tokenize/segmenter.h"
@@ -218,12 +222,7 @@ static int same_as_icu(const char *text, size_t a, size_t b) {
   }
   if (seg_icu_spans(g_seg, text, a, b, &x, &nx, &cx, 0) != TOPICS_OK) return 0;
   if (seg_ascii_spans(text, a, b, &y, &ny, &cy, 0) != TOPICS_OK) return 0;
-  if (nx != ny) return 0;
-  for (size_t i = 0; i < nx; i++)
-    if (x[i].start != y[i].start || x[i].len != y[i].len || x[i].kind != y[i].kind ||
-        x[i].glued != y[i].glued)
-      return 0;
-  return 1;
+  return sr_same(x, nx, y, ny);
 }
 
 static void test_fast_path_exhaustive(void) {
@@ -309,26 +308,10 @@ static int test_fast_path_real(void) {
   return 1;
 }
 
-/* The reference route for seg_run: every white-space-delimited chunk through ICU alone, protected
- * spans cut out first, then the merges. seg_run (fast path, grouping of ICU calls) must agree. */
+/* The reference route for seg_run (seg_reference.h): the general route, chunk by chunk. */
 static topics_status reference_run(const char *text, size_t len, seg_span **sp, size_t *n,
                                    size_t *cap) {
-  *n = 0;
-  topics_status st = TOPICS_OK;
-  for (size_t i = 0; i < len && st == TOPICS_OK;) {
-    while (i < len && is_ws_byte((unsigned char)text[i])) i++;
-    size_t a = i;
-    while (i < len && !is_ws_byte((unsigned char)text[i])) i++;
-    size_t p = a, ps, pe;
-    while (st == TOPICS_OK && p < i && seg_protect_find(text, p, i, &ps, &pe)) {
-      if (ps > p) st = seg_icu_spans(g_seg, text, p, ps, sp, n, cap, 0);
-      if (st == TOPICS_OK) st = seg_push(sp, n, cap, 0, ps, pe - ps, SEG_PROTECTED);
-      p = pe;
-    }
-    if (st == TOPICS_OK && p < i) st = seg_icu_spans(g_seg, text, p, i, sp, n, cap, 0);
-  }
-  if (st == TOPICS_OK) seg_merge(text, len, *sp, 0, n);
-  return st;
+  return sr_reference_run(g_seg, text, len, sp, n, cap);
 }
 
 /* seg_run against the reference route on the first lines of a file of real text (only lines that
@@ -393,6 +376,244 @@ static void test_fast_path_random(void) {
   CHECK_MSG(bad == 0, "%ld generated strings differ", bad);
 }
 
+/* The fast path as seg_run uses it over text[0..len), then the merges: 1 when it takes the whole
+ * text (spans in *sp), 0 when it hands a chunk back, -1 on failure. */
+static int fast_run(const char *text, size_t len, seg_span **sp, size_t *n, size_t *cap) {
+  size_t stop;
+  *n = 0;
+  if (seg_ascii_scan(text, 0, len, sp, n, cap, 0, &stop) != TOPICS_OK) return -1;
+  if (stop != len) return 0;
+  seg_merge(text, len, *sp, 0, n);
+  return 1;
+}
+
+/* Compares seg_run and, when it takes the text, the fast path alone with the general route on
+ * text[0..len). Returns 1 when all agree; *taken gets whether the fast path took it all. */
+static int same_as_general(const char *text, size_t len, int *taken) {
+  static seg_span *r, *x, *y;
+  static size_t cr, cx, cy;
+  size_t nr = 0, nx = 0, ny = 0;
+  if (!text) {
+    free(r);
+    free(x);
+    free(y);
+    r = x = y = NULL;
+    cr = cx = cy = 0;
+    return 1;
+  }
+  if (reference_run(text, len, &r, &nr, &cr) != TOPICS_OK) return 0;
+  if (seg_run(g_seg, text, len, &x, &nx, &cx) != TOPICS_OK || !sr_same(x, nx, r, nr)) return 0;
+  int f = fast_run(text, len, &y, &ny, &cy);
+  if (taken) *taken = f == 1;
+  return f == 0 || (f == 1 && sr_same(y, ny, r, nr));
+}
+
+static size_t put_utf8(char *o, unsigned cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  o[0] = (char)(0xE0 | (cp >> 12));
+  o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  o[2] = (char)(0x80 | (cp & 0x3F));
+  return 3;
+}
+
+/* The class seg_latin_char gives cp, or SEG_B_STOP. */
+static unsigned latin_class(unsigned cp) {
+  char b[4];
+  size_t n = put_utf8(b, cp), k;
+  unsigned c = seg_latin_char((const unsigned char *)b, 0, n, &k);
+  CHECK_MSG(c == SEG_B_STOP || k == n, "U+%04X: length %zu, want %zu", cp, k, n);
+  return c;
+}
+
+/* Every non-ASCII character the fast path knows has the class ICU's Word_Break property gives it:
+ * letters are ALetter (and alphabetic, for the kind), ‘ ’ MidNumLet, · MidLetter, the marks that
+ * are segments of their own Other. And the characters the task names are all known. */
+static void test_latin_classes(void) {
+  long known = 0, bad = 0;
+  for (unsigned cp = 0x80; cp < 0x3000; cp++) {
+    if (cp == 0x800) cp = 0x2000; /* the three-byte characters known all lie in U+2000..U+2FFF */
+    unsigned c = latin_class(cp);
+    if (c == SEG_B_STOP) continue;
+    known++;
+    int wb = u_getIntPropertyValue((UChar32)cp, UCHAR_WORD_BREAK), ok;
+    if (c == (SEG_B_AL | SEG_B_LETTER))
+      ok = wb == U_WB_ALETTER && u_isalpha((UChar32)cp);
+    else if (c == (SEG_B_MIDLET | SEG_B_MIDNUM))
+      ok = wb == U_WB_MIDNUMLET;
+    else if (c == SEG_B_MIDLET)
+      ok = wb == U_WB_MIDLETTER;
+    else
+      ok = c == 0 && wb == U_WB_OTHER;
+    if (!ok && bad++ < 5) fprintf(stderr, "U+%04X: class %u, Word_Break %d\n", cp, c, wb);
+  }
+  CHECK_MSG(bad == 0, "%ld of %ld known characters disagree with ICU", bad, known);
+  for (unsigned cp = 0xC0; cp <= 0x24F; cp++)
+    if (cp != 0xD7 && cp != 0xF7) CHECK_MSG(latin_class(cp) & SEG_B_LETTER, "U+%04X", cp);
+  for (unsigned cp = 0x400; cp <= 0x4FF; cp++)
+    if (cp < 0x482 || cp > 0x489) CHECK_MSG(latin_class(cp) & SEG_B_LETTER, "U+%04X", cp);
+  static const unsigned marks[] = {0x2018, 0x2019, 0x201C, 0x201D, 0x2013,
+                                   0x2014, 0x2026, 0xAB,   0xBB};
+  for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+    CHECK_MSG(latin_class(marks[i]) != SEG_B_STOP, "U+%04X", marks[i]);
+  /* Left to the general route: combining marks, ×, NBSP, soft hyphen, ZWSP, NNBSP, emoji parts. */
+  static const unsigned bail[] = {0x301, 0x483, 0x489, 0xD7, 0xF7, 0xA0, 0xAD, 0x200B, 0x202F,
+                                  0x2028, 0x200D, 0x2B50, 0x20AC};
+  for (size_t i = 0; i < sizeof bail / sizeof *bail; i++)
+    CHECK_MSG(latin_class(bail[i]) == SEG_B_STOP, "U+%04X", bail[i]);
+  /* Ill-formed UTF-8 is never known. */
+  size_t k;
+  CHECK(seg_latin_char((const unsigned char *)"\xC3", 0, 1, &k) == SEG_B_STOP);
+  CHECK(seg_latin_char((const unsigned char *)"\xC3x", 0, 2, &k) == SEG_B_STOP);
+  CHECK(seg_latin_char((const unsigned char *)"\xE2\x80", 0, 2, &k) == SEG_B_STOP);
+  CHECK(seg_latin_char((const unsigned char *)"\xC0\xA9", 0, 2, &k) == SEG_B_STOP);
+  CHECK(seg_latin_char((const unsigned char *)"\xA9", 0, 1, &k) == SEG_B_STOP);
+  printf("%ld non-ASCII characters known to the fast path, all as ICU classes them\n", known);
+}
+
+/* Every known character in many contexts: seg_run and the fast path against the general route. */
+static void test_latin_contexts(void) {
+  static const char *ctx[] = {
+      "X", "XX", "XXX", "aX", "Xa", "aXb", "1X2", "1X", "X1", "aX1", "1Xa", "a.X", "X.a", "X'a",
+      "a'X", "1'X", "X'1", "X,1", "1,X", "_X_", "X_", "_X", "X\xE2\x80\x94", "\xE2\x80\x94X",
+      "(X)", "X.", ".X", "X..", "aX.b", "a\xE2\x80\x99X", "X\xE2\x80\x99" "a", "1\xE2\x80\x99X",
+      "X\xE2\x80\x99\xE2\x80\x99" "a", "X:", "X://x.org", "X@x.org", "@X", "#X", "X#a",
+      "Xwww.x.org", "X_www.x", "X'www.x", "www.X", "X X", "X\xCC\x81", "\xCC\x81X", "X\xC3\x97",
+      "X\xC2\xA0" "a", "X\xE4\xB8\xAD", "a\xC2\xB7X", "X\xC2\xB7" "a", "1\xC2\xB7X",
+      "X\xE2\x80\xA6\xE2\x80\xA6", "\xE2\x80\x9CX\xE2\x80\x9D", "3X%", "X3%", "Python3X", "X-X",
+      "X\xD0\x96", "\xC3\xA9X\xC3\xA9", "X1.5", "1.5X", "a.b.X", "XX.XX", "\xD0\x96'X"};
+  char buf[64];
+  long total = 0, taken = 0, bad = 0;
+  for (unsigned cp = 0x80; cp < 0x3000; cp++) {
+    if (cp == 0x800) cp = 0x2000;
+    if (latin_class(cp) == SEG_B_STOP) continue;
+    char ch[4];
+    size_t cl = put_utf8(ch, cp);
+    for (size_t t = 0; t < sizeof ctx / sizeof *ctx; t++) {
+      size_t o = 0;
+      for (const char *c = ctx[t]; *c; c++) {
+        if (*c == 'X') {
+          memcpy(buf + o, ch, cl);
+          o += cl;
+        } else {
+          buf[o++] = *c;
+        }
+      }
+      int tk;
+      total++;
+      if (!same_as_general(buf, o, &tk) && bad++ < 5)
+        fprintf(stderr, "differs from the general route on \"%.*s\" (U+%04X)\n", (int)o, buf, cp);
+      taken += tk;
+    }
+  }
+  /* A URL may start inside an ASCII word after '_' or '\'': the fast path hands such chunks
+   * back. */
+  static const char *www[] = {"_www.x.org", "a'www.x.org", "x _www.x y", "a_b'www.c", "__www.x",
+                              "a'Www.x", "don't www.x", "1_www.2"};
+  for (size_t t = 0; t < sizeof www / sizeof *www; t++) {
+    total++;
+    if (!same_as_general(www[t], strlen(www[t]), NULL) && bad++ < 5)
+      fprintf(stderr, "differs from the general route on \"%s\"\n", www[t]);
+  }
+  CHECK_MSG(bad == 0, "%ld of %ld strings differ", bad, total);
+  CHECK_MSG(taken > total / 2, "the fast path took only %ld of %ld strings", taken, total);
+  printf("fast path = general route on %ld strings of known characters in context (%ld taken)\n",
+         total, taken);
+}
+
+/* Every string of up to 4 characters over one character of each class: ASCII word-break classes,
+ * each kind of non-ASCII character the fast path knows, and characters it leaves to the general
+ * route (combining acute, ×, NBSP, 中), plus a space. */
+
+typedef struct exhaust_count {
+  long total, taken, bad;
+} exhaust_count;
+
+static void exhaust_one(void *ud, const char *s, size_t len) {
+  exhaust_count *c = ud;
+  int tk;
+  c->total++;
+  if (!same_as_general(s, len, &tk) && c->bad++ < 5)
+    fprintf(stderr, "differs from the general route on \"%.*s\"\n", (int)len, s);
+  c->taken += tk;
+}
+
+static void test_latin_exhaustive(void) {
+  static const char *alpha[] = {"a", "9", "_", ".", "'", ",", ":", "@", "#", "-", "/", " ",
+                                "\xC3\xA9", "\xD0\x96", "\xE2\x80\x99", "\xE2\x80\x9C",
+                                "\xE2\x80\x94", "\xE2\x80\xA6", "\xC2\xB7", "\xCC\x81",
+                                "\xC3\x97", "\xC2\xA0", "\xE4\xB8\xAD"};
+  enum { NA = sizeof alpha / sizeof *alpha };
+  exhaust_count c = {0, 0, 0};
+  sr_each_string(alpha, NA, 4, exhaust_one, &c);
+  long total = c.total, taken = c.taken, bad = c.bad;
+  CHECK_MSG(bad == 0, "%ld of %ld strings differ", bad, total);
+  CHECK(taken > total / 10);
+  printf("fast path = general route on all %ld strings of up to 4 characters (%ld taken)\n", total,
+         taken);
+}
+
+/* Real text, the whole talks file: every chunk the fast path takes against the general route on
+ * that chunk, and seg_run against the general route on every line holding a non-ASCII byte. */
+static void test_latin_real(void) {
+  const char *path = TOPICS_SHARED_DIR "/data/talks-pyvideo.jsonl";
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "skipping the real-text fast path check on the whole file: %s is absent\n",
+            path);
+    return;
+  }
+  char *line = NULL;
+  size_t lcap = 0, cx = 0, cy = 0;
+  seg_span *x = NULL, *y = NULL;
+  long chunks = 0, hi_chunks = 0, hi_taken = 0, hi_lines = 0, bad = 0;
+  ssize_t got;
+  while ((got = getline(&line, &lcap, f)) > 0) {
+    size_t len = (size_t)got;
+    int hi_line = 0;
+    for (size_t i = 0; i < len;) {
+      while (i < len && is_ws_byte((unsigned char)line[i])) i++;
+      size_t a = i;
+      int hi = 0;
+      while (i < len && !is_ws_byte((unsigned char)line[i])) hi |= (unsigned char)line[i++] >= 0x80;
+      if (i == a) continue;
+      size_t nx = 0, ny = 0;
+      chunks++;
+      hi_chunks += hi;
+      hi_line |= hi;
+      int f1 = fast_run(line + a, i - a, &y, &ny, &cy);
+      if (f1 != 1) continue;
+      hi_taken += hi;
+      if ((reference_run(line + a, i - a, &x, &nx, &cx) != TOPICS_OK || !sr_same(x, nx, y, ny)) &&
+          bad++ < 5)
+        fprintf(stderr, "fast path differs from the general route on \"%.*s\"\n", (int)(i - a),
+                line + a);
+    }
+    if (hi_line) {
+      hi_lines++;
+      if (!same_as_general(line, len, NULL) && bad++ < 5)
+        fprintf(stderr, "seg_run differs from the general route on: %.100s\n", line);
+    }
+  }
+  free(line);
+  free(x);
+  free(y);
+  fclose(f);
+  CHECK_MSG(bad == 0, "%ld differences", bad);
+  CHECK_MSG(hi_taken > hi_chunks / 2, "fast path took %ld of %ld non-ASCII chunks", hi_taken,
+            hi_chunks);
+  printf("fast path = general route on %ld chunks (%ld of %ld non-ASCII chunks taken); seg_run = "
+         "general route on %ld non-ASCII lines\n",
+         chunks, hi_taken, hi_chunks, hi_lines);
+}
+
 int main(void) {
   topics_status st;
   g_seg = seg_new(&st);
@@ -409,12 +630,18 @@ int main(void) {
   test_fast_path_exhaustive();
   test_fast_path_random();
   test_fast_path_real();
+  test_latin_classes();
+  test_latin_contexts();
+  test_latin_exhaustive();
+  test_latin_real();
+  same_as_general(NULL, 0, NULL);
   compare_with_reference(TOPICS_SHARED_DIR "/data/talks-pyvideo.jsonl", 2u << 20, NULL);
   compare_with_reference(TOPICS_SHARED_DIR "/data/talks-pyvideo.jsonl", 1u << 20, "\"pycon-tw");
   compare_with_reference(TOPICS_SHARED_DIR "/data/zh-law-texts.jsonl", 1u << 20, NULL);
   compare_with_reference(TOPICS_SOURCE_DIR "/tests/fuzz/corpus_segmenter/protected.txt", 4096, NULL);
   compare_with_reference(TOPICS_SOURCE_DIR "/tests/fuzz/corpus_segmenter/numbers.txt", 4096, NULL);
   compare_with_reference(TOPICS_SOURCE_DIR "/tests/fuzz/corpus_segmenter/mixed.txt", 4096, NULL);
+  compare_with_reference(TOPICS_SOURCE_DIR "/tests/fuzz/corpus_fastpath/latin.txt", 4096, NULL);
   same_as_icu(NULL, 0, 0);
   free(g_sp);
   seg_free(g_seg);

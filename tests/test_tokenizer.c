@@ -1,9 +1,13 @@
 /* The term stage: what tok_terms keeps and how it keys terms (normalisation, Han fold, stopwords,
- * stemming), the term cache, user-dictionary merges, and tok_raw's covering of the text. */
+ * stemming), the term cache, user-dictionary merges, tok_raw's covering of the text, and the proof
+ * that tok_terms' fused path gives the terms of the general route (seg_reference.h) on short
+ * strings over a covering alphabet and on real talk text (../shared, when present). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "seg_reference.h"
 #include "tokenize/tokenizer.h"
 
 typedef struct strbuf {
@@ -294,6 +298,111 @@ static void test_no_fold(const lex *lx) {
   tok_free(t);
 }
 
+/* The fused path of tok_terms against the general route. ref is a tok with a user dictionary
+ * that matches nothing: with one, tok_terms never takes the fused path but looks up the spans of
+ * seg_run one by one; and seg_run is checked here against the general route (seg_reference.h).
+ * So equal terms and surfaces, in order, mean the fused path keeps the general route's words. */
+typedef struct fused_check {
+  tok *fused, *ref;
+  segmenter *seg;
+  seg_span *x, *y;
+  size_t nx, ny, cx, cy;
+  uint32_t *a, *b;
+  size_t ca, cb;
+  long texts, bad, terms;
+} fused_check;
+
+static int same_str(const char *s, size_t sl, const char *t, size_t tl) {
+  return sl == tl && memcmp(s, t, sl) == 0;
+}
+
+/* 1 when tok_terms on text[0..len) gives the terms the general route gives, 0 when not. */
+static int fused_same(fused_check *fc, const char *text, size_t len) {
+  if (sr_reference_run(fc->seg, text, len, &fc->x, &fc->nx, &fc->cx) != TOPICS_OK) return 0;
+  fc->ny = 0;
+  if (seg_run(fc->seg, text, len, &fc->y, &fc->ny, &fc->cy) != TOPICS_OK ||
+      !sr_same(fc->x, fc->nx, fc->y, fc->ny))
+    return 0;
+  size_t na = 0, nb = 0;
+  if (tok_terms(fc->fused, text, len, &fc->a, &na, &fc->ca) != TOPICS_OK ||
+      tok_terms(fc->ref, text, len, &fc->b, &nb, &fc->cb) != TOPICS_OK || na != nb)
+    return 0;
+  fc->texts++;
+  fc->terms += (long)na;
+  for (size_t i = 0; i < na; i++) {
+    size_t l1, l2, l3, l4;
+    const char *t1 = tok_entry_term(fc->fused, fc->a[i], &l1);
+    const char *t2 = tok_entry_term(fc->ref, fc->b[i], &l2);
+    const char *s1 = tok_entry_surface(fc->fused, fc->a[i], &l3);
+    const char *s2 = tok_entry_surface(fc->ref, fc->b[i], &l4);
+    if (!same_str(t1, l1, t2, l2) || !same_str(s1, l3, s2, l4)) return 0;
+  }
+  return 1;
+}
+
+static void fused_report(fused_check *fc, int r, const char *text, size_t len) {
+  if (!r && fc->bad++ < 5)
+    fprintf(stderr, "tok_terms differs from the general route on \"%.*s\"\n",
+            (int)(len < 100 ? len : 100), text);
+}
+
+static void fused_one(void *ud, const char *s, size_t len) {
+  fused_report(ud, fused_same(ud, s, len), s, len);
+}
+
+/* Every string of up to 4 characters over ASCII word-break classes, the kinds of non-ASCII
+ * characters the fast path knows, and some it leaves to the general route; then every line of the
+ * talks file (all 18 MB). */
+static void test_fused_path(const lex *lx) {
+  tok_options o = tok_default_options();
+  topics_status st;
+  fused_check fc = {0};
+  lex *dl = lex_new(&st);
+  CHECK(dl && lex_add_dict_entry(dl, "qqqzzz xxxjjj", 13) == TOPICS_OK);
+  fc.fused = tok_new(lx, &o, &st);
+  fc.ref = dl ? tok_new(dl, &o, &st) : NULL;
+  fc.seg = seg_new(&st);
+  CHECK(fc.fused && fc.ref && fc.seg);
+  if (fc.fused && fc.ref && fc.seg) {
+    static const char *alpha[] = {"a", "b", "9", "_", ".", "'", ":", "@", "#", " ",
+                                  "\xC3\xA9", "\xD0\x96", "\xE2\x80\x99", "\xE2\x80\x9C",
+                                  "\xE2\x80\x94", "\xC2\xB7", "\xCC\x81", "\xC3\x97", "\xC2\xA0"};
+    enum { NA = sizeof alpha / sizeof *alpha };
+    sr_each_string(alpha, NA, 4, fused_one, &fc);
+    /* A URL may start inside a word after '_', '\'' or a non-ASCII letter: the fused path must
+     * hand such chunks to the general route, which cuts the URL out. */
+    static const char *fixed[] = {
+        "see _www.example.org now", "a'www.example.org", "caféwww.example.org",
+        "José’swww.x.org", "josé@example.com wrote", "@José hi", "#café talk",
+        "Привет, мир… Python—fast “naïve” l’été 3’000 a·b"};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+      fused_report(&fc, fused_same(&fc, fixed[i], strlen(fixed[i])), fixed[i], strlen(fixed[i]));
+    long strings = fc.texts;
+    const char *path = TOPICS_SHARED_DIR "/data/talks-pyvideo.jsonl";
+    FILE *f = fopen(path, "rb");
+    if (!f) fprintf(stderr, "skipping the fused path check on real text: %s is absent\n", path);
+    char *line = NULL;
+    size_t lcap = 0;
+    ssize_t got;
+    while (f && (got = getline(&line, &lcap, f)) > 0)
+      fused_report(&fc, fused_same(&fc, line, (size_t)got), line, (size_t)got);
+    free(line);
+    if (f) fclose(f);
+    CHECK_MSG(fc.bad == 0, "%ld of %ld texts differ", fc.bad, fc.texts);
+    CHECK(strings > 100000);
+    printf("tok_terms = general route's terms on %ld short strings and %ld lines (%ld terms)\n",
+           strings, fc.texts - strings, fc.terms);
+  }
+  free(fc.x);
+  free(fc.y);
+  free(fc.a);
+  free(fc.b);
+  seg_free(fc.seg);
+  tok_free(fc.fused);
+  tok_free(fc.ref);
+  lex_free(dl);
+}
+
 int main(void) {
   topics_status st;
   lex *lx = lex_new(&st);
@@ -312,6 +421,7 @@ int main(void) {
   tok_free(NULL);
   test_no_fold(lx);
   test_dict();
+  test_fused_path(lx);
   lex_free(lx);
   return check_done();
 }

@@ -1,5 +1,5 @@
-/* Normalisation of word forms: utf8proc for NFKC + case folding, ICU's Hant-Hans transliterator for
- * the Han fold. Runs on term-cache misses only, so clarity beats speed here, except for the ASCII
+/* Normalisation of word forms: utf8proc for NFKC + case folding, ICU's Hant-Hans rules for the Han
+ * fold (applied by han_fold.c; the transliterator itself only if those rules cannot be read). Runs on term-cache misses only, so clarity beats speed here, except for the ASCII
  * shortcut that covers most English words. */
 #include "tokenize/normalize.h"
 
@@ -12,6 +12,7 @@
 
 #include "common/mem.h"
 #include "common/utf8.h"
+#include "tokenize/han_fold.h"
 
 static utf8proc_int32_t map_quote(utf8proc_int32_t cp, void *data) {
   (void)data;
@@ -175,6 +176,14 @@ topics_status norm_han_fold(norm_han *h, const char *s, size_t len, const char *
   if (!norm_has_han(s, len)) {
     *out = s;
     *outlen = len;
+    return TOPICS_OK;
+  }
+  const han_fold *hf;
+  if (han_fold_get(&hf) == TOPICS_OK) {
+    size_t n;
+    if (han_fold_apply(hf, s, len, &h->b, &h->bcap, &n) != TOPICS_OK) return TOPICS_ENOMEM;
+    *out = h->b;
+    *outlen = n;
     return TOPICS_OK;
   }
   if (!h->tr) {

@@ -1,12 +1,13 @@
-/* The ASCII fast path: UAX #29 word boundaries, as ICU's root rules apply them, restricted to ASCII
- * without white space. In ASCII only these rules can fire: letters and digits and '_' hold together
- * (WB5, WB8-WB10, WB13a/b); '.' and '\'' join letters to letters (WB6/7) and digits to digits
- * (WB11/12); ',' and ';' join digits to digits. ICU's root rules count '@' as ALetter and leave
- * ':' out of MidLetter. Every other character is a segment of its own. Kinds come from the content
- * (a letter makes a word, else a digit a number, else punctuation), as seg_icu_spans does.
- * tests/test_segmenter.c checks this against ICU on real text and on every short string over a
+/* The fast path: UAX #29 word boundaries, as ICU's root rules apply them, for ASCII and the few
+ * non-ASCII letters and marks of seg_latin.c, without white space. With these characters only
+ * these rules can fire: letters and digits and '_' hold together (WB5, WB8-WB10, WB13a/b); '.' '\''
+ * ‘ ’ join letters to letters (WB6/7) and digits to digits (WB11/12), · only letters; ',' and ';'
+ * join digits to digits. ICU's root rules count '@' as ALetter and leave ':' out of MidLetter.
+ * Every other character is a segment of its own. Kinds come from the content (a letter makes a
+ * word, else a digit a number, else punctuation), as seg_icu_spans does. tests/test_segmenter.c
+ * checks this against ICU and the general route on real text and on every short string over a
  * covering alphabet. ASCII white space may occur: it breaks, as in ICU, and is left out. The byte
- * classes and the word scan (seg_int.h) are shared with the tokenizer's fused ASCII path. */
+ * classes and the word scan (seg_int.h) are shared with the tokenizer's fused path. */
 #include <stddef.h>
 
 #include "tokenize/seg_int.h"
@@ -15,7 +16,8 @@
 #define S_ SEG_B_STOP
 #define S8_ S_, S_, S_, S_, S_, S_, S_, S_
 
-/* Indexed by byte; bytes >= 0x80 stop the fast path (seg_ascii_spans never sees them). */
+/* Indexed by byte; a byte >= 0x80 leaves the ASCII loops for seg_latin_char (seg_ascii_spans never
+ * sees one). */
 const unsigned char seg_ascii_class[256] = {
     [0x80] = S8_, S8_, S8_, S8_, S8_, S8_, S8_, S8_, S8_, S8_, S8_, S8_, S8_, S8_, S8_, S8_,
     ['A'] = L_, ['B'] = L_, ['C'] = L_, ['D'] = L_, ['E'] = L_, ['F'] = L_, ['G'] = L_,
@@ -64,35 +66,38 @@ topics_status seg_ascii_spans(const char *text, size_t start, size_t end, seg_sp
   return TOPICS_OK;
 }
 
-/* Fast path without a separate chunk scan: segments ASCII text from start on and stops at the first
- * chunk (white-space-delimited) that needs the general route -- one holding a non-ASCII byte, '@',
- * '#', "://" or a word starting "www." -- after taking back the spans already pushed for that
- * chunk. *stop gets that chunk's start, or len when the text was done. */
+/* Fast path without a separate chunk scan: segments text from start on and stops at the first
+ * chunk (white-space-delimited) that needs the general route -- one holding a character
+ * seg_latin_char does not know, '@', '#', "://" or a word where a URL may start ("www.") -- after
+ * taking back the spans already pushed for that chunk. *stop gets that chunk's start, or len when
+ * the text was done. Merges come later, in seg_run, as for the general route. */
 topics_status seg_ascii_scan(const char *text, size_t start, size_t len, seg_span **spans,
                              size_t *n, size_t *cap, size_t base, size_t *stop) {
   const unsigned char *p = (const unsigned char *)text;
   size_t i = start, chunk = start, chunk_n = *n;
   while (i < len) {
-    unsigned c = seg_ascii_class[p[i]];
+    unsigned c = seg_ascii_class[p[i]], acc;
+    size_t j;
     if (c & SEG_B_WS) {
       i++;
       chunk = i;
       chunk_n = *n;
       continue;
     }
-    if (c & SEG_B_STOP) {
+    if (c & SEG_B_WORD) {
+      j = seg_ascii_word(p, i, len, &acc);
+      if (seg_fast_bail(p, i, j, len, acc)) goto bail;
+    } else if (!(c & SEG_B_STOP)) { /* ASCII punctuation */
+      acc = 0;
+      j = i + 1;
+    } else if (p[i] >= 0x80) { /* a non-ASCII letter starts a word, or a mark its own segment */
+      acc = seg_latin_segment(p, i, len, &j);
+      if (acc & SEG_B_STOP) goto bail;
+    } else { /* '#', or ':' which is plain unless "://" follows */
       if (p[i] != ':' || (i + 2 < len && p[i + 1] == '/' && p[i + 2] == '/')) goto bail;
-      c = 0; /* a plain colon */
+      acc = 0;
+      j = i + 1;
     }
-    if (!(c & SEG_B_WORD)) {
-      topics_status st = seg_push(spans, n, cap, base, i, 1, SEG_PUNCT);
-      if (st != TOPICS_OK) return st;
-      i++;
-      continue;
-    }
-    unsigned acc;
-    size_t j = seg_ascii_word(p, i, len, &acc);
-    if ((acc & SEG_B_STOP) || seg_ascii_www(p, i, len)) goto bail;
     topics_status st = seg_push(spans, n, cap, base, i, j - i, kind_of(acc));
     if (st != TOPICS_OK) return st;
     i = j;

@@ -1,6 +1,7 @@
-/* Internals of the segmenter shared by its source files (segmenter.c, seg_ascii.c, seg_protect.c,
- * seg_merge.c) and by the segmenter tests, which compare the ASCII fast path with ICU. Not for use
- * outside tokenize/ and tests/. */
+/* Internals of the segmenter shared by its source files (segmenter.c, seg_ascii.c, seg_latin.c,
+ * seg_protect.c, seg_merge.c), by the tokenizer's fused path and by the segmenter tests, which
+ * compare the fast path with ICU and the general route. Not for use outside tokenize/ and
+ * tests/. */
 #ifndef TOPICS_SEG_INT_H
 #define TOPICS_SEG_INT_H
 
@@ -38,25 +39,40 @@ typedef struct seg_ctx {
 /* seg_run over the chunks text[a..b) of ctx->text only: a and b must be chunk boundaries (0, len,
  * or next to ASCII white space). The spans appended are exactly those seg_run over the whole text
  * gives for these chunks. With stop not NULL, the chunk at a is one the fast path hands back (or
- * one that starts with a non-ASCII byte), and the call ends before the first later chunk that
- * starts with an ASCII byte; *stop gets that chunk's start (b when there is none). */
+ * one seg_fast_may_take refuses), and the call ends before the first later chunk that
+ * seg_fast_may_take accepts; *stop gets that chunk's start (b when there is none). */
 topics_status seg_run_part(segmenter *s, seg_ctx *ctx, size_t a, size_t b, seg_span **spans,
                            size_t *n, size_t *cap, size_t *stop);
 
-/* Byte classes of the ASCII fast path (seg_ascii.c). SEG_B_AL (ALetter, '@' included), SEG_B_NUM
- * and SEG_B_ENL ('_') hold a word together; SEG_B_LETTER marks real letters (for the kind);
+/* Byte classes of the fast path (seg_ascii.c). SEG_B_AL (ALetter, '@' included), SEG_B_NUM and
+ * SEG_B_ENL ('_') hold a word together; SEG_B_LETTER marks real letters (for the kind);
  * SEG_B_MIDLET joins letter to letter ('.' '\''), SEG_B_MIDNUM digit to digit ('.' '\'' ',' ';');
- * SEG_B_STOP: the fast path hands the chunk back (non-ASCII, or a protected span may start). */
+ * SEG_B_STOP: a byte above 0x7F (seg_latin_char tells what character it starts), or '@' '#' ':'
+ * (a protected span may start). seg_latin_char gives the same classes to the non-ASCII characters
+ * it knows, and SEG_B_STOP alone to the others. SEG_B_LOOK is never in the table: a word scan
+ * sets it in its union of classes when "www." may follow a middle or non-ASCII character. */
 enum {
   SEG_B_AL = 1, SEG_B_NUM = 2, SEG_B_ENL = 4, SEG_B_LETTER = 8, SEG_B_MIDLET = 16,
-  SEG_B_MIDNUM = 32, SEG_B_WS = 64, SEG_B_STOP = 128
+  SEG_B_MIDNUM = 32, SEG_B_WS = 64, SEG_B_STOP = 128, SEG_B_LOOK = 256
 };
 #define SEG_B_WORD (SEG_B_AL | SEG_B_NUM | SEG_B_ENL)
 extern const unsigned char seg_ascii_class[256];
 
-/* The end of the ASCII word segment that starts at p[i] (whose class holds SEG_B_WORD), scanning
- * no further than end; *acc gets the union of the classes of its bytes. Inline: it is the inner
- * loop of the fast path and of the tokenizer's fused ASCII path. */
+/* Class of the character at p[i] (i < end) and its length in bytes (*len): ASCII from the table,
+ * a few non-ASCII letters and marks (seg_latin.c), SEG_B_STOP alone for any other character and
+ * for ill-formed UTF-8. */
+unsigned seg_latin_char(const unsigned char *p, size_t i, size_t end, size_t *len);
+
+/* Continues a word segment from p[j] (prev: the class of the character before p[j]; *acc: the
+ * union of classes so far) over ASCII and non-ASCII characters alike; returns its end and adds
+ * the classes of its characters to *acc (SEG_B_STOP when it meets a character seg_latin_char does
+ * not know: the chunk goes to the general route). Out of line: reached only at a non-ASCII byte. */
+size_t seg_latin_word(const unsigned char *p, size_t j, size_t end, unsigned prev, unsigned *acc);
+
+/* The end of the word segment that starts at p[i] (whose class holds SEG_B_WORD), scanning no
+ * further than end; *acc gets the union of the classes of its characters. Inline: it is the inner
+ * loop of the fast path and of the tokenizer's fused path. The loop runs over ASCII word bytes;
+ * a middle character, a byte above 0x7F or '#' ':' after them leave it for the checks below. */
 static inline size_t seg_ascii_word(const unsigned char *p, size_t i, size_t end, unsigned *acc) {
   const unsigned char *cls = seg_ascii_class;
   unsigned a = cls[p[i]];
@@ -67,14 +83,21 @@ static inline size_t seg_ascii_word(const unsigned char *p, size_t i, size_t end
       a |= d;
       j++;
     }
-    if (j + 1 < end) {
-      unsigned mid = cls[p[j]], prev = cls[p[j - 1]], nx = cls[p[j + 1]];
-      if (((mid & SEG_B_MIDLET) && (prev & SEG_B_AL) && (nx & SEG_B_AL)) ||
-          ((mid & SEG_B_MIDNUM) && (prev & SEG_B_NUM) && (nx & SEG_B_NUM))) {
-        a |= nx;
-        j += 2;
-        continue;
-      }
+    if (j >= end) break;
+    unsigned mid = cls[p[j]];
+    if (!(mid & (SEG_B_MIDLET | SEG_B_MIDNUM | SEG_B_STOP))) break; /* white space, punctuation */
+    unsigned nx = j + 1 < end ? cls[p[j + 1]] : 0;
+    if ((mid | nx) & SEG_B_STOP) { /* non-ASCII (or '#' ':' '@') next: the general scan */
+      unsigned la = a; /* a local copy, so that the caller's acc can stay in a register */
+      j = seg_latin_word(p, j, end, cls[p[j - 1]], &la);
+      a = la;
+      break;
+    }
+    if (((mid & SEG_B_MIDLET) && (cls[p[j - 1]] & SEG_B_AL) && (nx & SEG_B_AL)) ||
+        ((mid & SEG_B_MIDNUM) && (cls[p[j - 1]] & SEG_B_NUM) && (nx & SEG_B_NUM))) {
+      a |= nx | ((p[j + 1] | 0x20) == 'w' ? SEG_B_LOOK : 0u); /* "a'www.x": see seg_fast_bail */
+      j += 2;
+      continue;
     }
     break;
   }
@@ -87,6 +110,33 @@ static inline size_t seg_ascii_word(const unsigned char *p, size_t i, size_t end
 static inline int seg_ascii_www(const unsigned char *p, size_t i, size_t end) {
   return (p[i] | 0x20) == 'w' && i + 3 < end && (p[i + 1] | 0x20) == 'w' &&
          (p[i + 2] | 0x20) == 'w' && p[i + 3] == '.';
+}
+
+/* 1 when "www." starts inside the word p[i..j) after '_', '\'' or a non-ASCII character: there
+ * the general route may find a URL. */
+int seg_fast_www_inside(const unsigned char *p, size_t i, size_t j, size_t end);
+
+/* 1 when the word segment p[i..j), the union of whose classes is acc, sends its chunk to the
+ * general route: it holds '@' or a character the fast path does not know, or a protected span may
+ * start in it. */
+static inline int seg_fast_bail(const unsigned char *p, size_t i, size_t j, size_t end,
+                                unsigned acc) {
+  if (acc & (SEG_B_STOP | SEG_B_ENL | SEG_B_LOOK))
+    return (acc & SEG_B_STOP) || seg_fast_www_inside(p, i, j, end) || seg_ascii_www(p, i, end);
+  return seg_ascii_www(p, i, end);
+}
+
+/* The segment the fast path finds at a byte above 0x7F, p[i] (i < end): *j gets its end; returns
+ * the union of its classes (0: punctuation, SEG_B_LETTER set: a word), or SEG_B_STOP when its chunk
+ * goes to the general route. */
+unsigned seg_latin_segment(const unsigned char *p, size_t i, size_t end, size_t *j);
+
+/* 1 when the fast path may take the chunk that starts at p[i] (i < end): it starts with an ASCII
+ * byte or a character seg_latin_char knows. Others (Han, kana, emoji, ...) go straight to the
+ * general route, which sends runs of them to ICU together. */
+static inline int seg_fast_may_take(const unsigned char *p, size_t i, size_t end) {
+  size_t k;
+  return p[i] < 0x80 || seg_latin_char(p, i, end, &k) != SEG_B_STOP;
 }
 
 /* ICU's segmentation (UBRK_WORD over UTF-8) of text[start..end), no protected spans, no merges:

@@ -1,7 +1,9 @@
 /* Word segmentation driver: cuts the text at ASCII white space into chunks, takes protected spans
- * (URLs, e-mail addresses, @handles, #hashtags) out of them, sends pure-ASCII pieces through the
- * fast path and the rest through ICU's word break iterator (UText over UTF-8, no UTF-16 copy),
- * then applies the merges. One segmenter per thread: it owns the break iterator and the UText. */
+ * (URLs, e-mail addresses, @handles, #hashtags) out of them, sends pieces through the fast path
+ * (ASCII and a few Latin, Greek and Cyrillic letters and marks: seg_ascii.c, seg_latin.c) when it
+ * knows all their characters, the rest through ICU's word break iterator (UText over UTF-8, no
+ * UTF-16 copy), then applies the merges. One segmenter per thread: it owns the break iterator and
+ * the UText. */
 #include "tokenize/segmenter.h"
 
 #include <stdlib.h>
@@ -264,11 +266,11 @@ topics_status seg_run_part(segmenter *s, seg_ctx *ctx, size_t a, size_t b, seg_s
   while (i < len) {
     while (i < len && chunk_class[p[i]] == C_WS) i++;
     if (i >= len) break;
-    if (stop && i > a && p[i] < 0x80) { /* the caller takes it from here */
+    if (stop && i > a && seg_fast_may_take(p, i, len)) { /* the caller takes it from here */
       len = i;
       break;
     }
-    if (p[i] < 0x80 && !stop) {
+    if (!stop && seg_fast_may_take(p, i, len)) {
       /* The fast path runs on until a chunk needs the general route below. */
       size_t handed_back;
       st = flush_icu(&r);

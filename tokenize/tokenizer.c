@@ -273,11 +273,13 @@ static inline topics_status drain(tok *t, wqueue *q, const char *wt, size_t avai
   return TOPICS_OK;
 }
 
-/* The fused ASCII path of tok_terms: segments ASCII text from wt[i] on exactly as the segmenter's
- * fast path does (seg_ascii_scan), but queues the words for lookup instead of building spans.
- * Numbers and punctuation are never terms, and no merge changes an ASCII word, so only words
- * (segments with a letter) are queued. Stops at the first chunk that needs the general route;
- * *stop gets its start (wlen when the window is done). avail: bytes readable from wt. */
+/* The fused path of tok_terms: segments text from wt[i] on exactly as the segmenter's fast path
+ * does (seg_ascii_scan: ASCII and the few non-ASCII characters of seg_latin.c), but queues the
+ * words for lookup instead of building spans. Numbers and punctuation are never terms, and no
+ * merge changes a word the fast path finds (merges join letters to digits only where ICU left
+ * them apart), so only words (segments with a letter) are queued. Stops at the first chunk that
+ * needs the general route; *stop gets its start (wlen when the window is done). avail: bytes
+ * readable from wt. */
 static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, size_t avail,
                                  walk *w, size_t *stop) {
   const unsigned char *p = (const unsigned char *)wt;
@@ -287,25 +289,28 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
   topics_status st;
   for (;;) {
     if (i >= wlen) break;
-    unsigned c = seg_ascii_class[p[i]];
+    unsigned c = seg_ascii_class[p[i]], acc;
+    size_t j;
     if (c & SEG_B_WS) { /* the chunk is done: its words are final */
       q.cm = q.tl;
       if (q.cm - q.head > LAG && (st = drain(t, &q, wt, avail, LAG, w)) != TOPICS_OK) return st;
       chunk = ++i;
       continue;
     }
-    if (c & SEG_B_STOP) {
-      if (p[i] != ':' || (i + 2 < wlen && p[i + 1] == '/' && p[i + 2] == '/')) goto bail;
-      i++; /* a plain colon */
+    if (c & SEG_B_WORD) {
+      j = seg_ascii_word(p, i, wlen, &acc);
+      if (seg_fast_bail(p, i, j, wlen, acc)) goto bail;
+    } else if (!(c & SEG_B_STOP)) { /* punctuation */
+      i++;
       continue;
-    }
-    if (!(c & SEG_B_WORD)) { /* punctuation */
+    } else if (p[i] >= 0x80) { /* a non-ASCII letter starts a word, or a mark is skipped */
+      acc = seg_latin_segment(p, i, wlen, &j);
+      if (acc & SEG_B_STOP) goto bail;
+    } else { /* '#', or ':' which is plain unless "://" follows */
+      if (p[i] != ':' || (i + 2 < wlen && p[i + 1] == '/' && p[i + 2] == '/')) goto bail;
       i++;
       continue;
     }
-    unsigned acc;
-    size_t j = seg_ascii_word(p, i, wlen, &acc);
-    if ((acc & SEG_B_STOP) || seg_ascii_www(p, i, wlen)) goto bail;
     if (acc & SEG_B_LETTER) { /* a word */
       if (q.tl - q.head == QCAP) {
         /* Full: make room by looking up finished words, or, when the chunk being scanned fills
@@ -363,11 +368,11 @@ static topics_status span_terms(tok *t, const char *wt, size_t avail, walk *w) {
   return TOPICS_OK;
 }
 
-/* tok_terms without a dictionary, on the window wt[0..wlen) (avail bytes readable from wt): ASCII
- * chunks take the fused path; every other stretch -- a chunk the fast path hands back, then the
- * chunks after it that start with a non-ASCII byte, as seg_run would batch them -- is segmented by
- * seg_run_part with the window as context, which gives exactly the spans seg_run gives there and
- * says where the next ASCII chunk starts. */
+/* tok_terms without a dictionary, on the window wt[0..wlen) (avail bytes readable from wt): chunks
+ * the fast path may take (seg_fast_may_take) take the fused path; every other stretch -- a chunk
+ * the fast path hands back, then the chunks after it that it may not take, as seg_run would batch
+ * them -- is segmented by seg_run_part with the window as context, which gives exactly the spans
+ * seg_run gives there and says where the next chunk for the fast path starts. */
 static topics_status terms_window(tok *t, const char *wt, size_t wlen, size_t avail, walk *w) {
   const unsigned char *p = (const unsigned char *)wt;
   seg_ctx ctx = {wt, wlen, -1};
@@ -376,7 +381,7 @@ static topics_status terms_window(tok *t, const char *wt, size_t wlen, size_t av
   while (i < wlen) {
     while (i < wlen && (seg_ascii_class[p[i]] & SEG_B_WS)) i++;
     if (i >= wlen) break;
-    if (p[i] < 0x80) {
+    if (seg_fast_may_take(p, i, wlen)) {
       if ((st = ascii_terms(t, wt, i, wlen, avail, w, &i)) != TOPICS_OK) return st;
       if (i >= wlen) break;
     }

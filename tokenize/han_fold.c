@@ -1,0 +1,219 @@
+/* The Han fold table (han_fold.h): ICU's Hant-Hans rules read once per process, then applied by
+ * longest match with hash lookups. */
+#include "tokenize/han_fold.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "common/arena.h"
+#include "common/mem.h"
+#include "common/strmap.h"
+#include "common/utf8.h"
+
+#define MAX_KEY_CPS 8 /* longest source this code applies, in code points */
+
+struct han_fold {
+  strmap *keys;  /* rule source -> rule index */
+  const char **dst;
+  uint32_t *dlen;
+  size_t nrules, cap;
+  strmap *firsts; /* first code point of a source of 2+ code points -> index in maxc */
+  uint8_t *maxc;  /* the most code points of a source starting with it */
+  size_t nfirst, fcap;
+  arena strings;
+};
+
+static han_fold *the_fold;
+static topics_status the_status = TOPICS_EICU;
+static pthread_once_t the_once = PTHREAD_ONCE_INIT;
+
+static void fold_free(han_fold *f) {
+  if (!f) return;
+  strmap_free(f->keys);
+  strmap_free(f->firsts);
+  free(f->dst);
+  free(f->dlen);
+  free(f->maxc);
+  arena_free(&f->strings);
+  free(f);
+}
+
+/* Code points in s[0..len) (well-formed UTF-8). */
+static size_t count_cps(const char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return n;
+}
+
+/* Only non-ASCII characters: every piece of rule syntax (spaces, quotes, braces, brackets, '$',
+ * '|', ';', '>') is ASCII, so a side made of other characters is a plain literal. */
+static int literal(const char *s, size_t len) {
+  if (len == 0 || utf8_valid_prefix(s, len) != len) return 0;
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)s[i] < 0x80) return 0;
+  return 1;
+}
+
+/* Adds rule "src > dst"; a source already present keeps its first rule (ICU's first match). */
+static topics_status add_rule(han_fold *f, const char *src, size_t slen, const char *dst,
+                              size_t dlen) {
+  uint32_t id;
+  int added;
+  topics_status st = strmap_intern(f->keys, src, slen, &id, &added);
+  if (st != TOPICS_OK || !added) return st;
+  size_t c1 = f->cap, c2 = f->cap;
+  if (MEM_RESERVE(f->dst, c1, (size_t)id + 1) != TOPICS_OK ||
+      MEM_RESERVE(f->dlen, c2, (size_t)id + 1) != TOPICS_OK)
+    return TOPICS_ENOMEM;
+  f->cap = c1 < c2 ? c1 : c2;
+  if (!(f->dst[id] = arena_copy(&f->strings, dst, dlen))) return TOPICS_ENOMEM;
+  f->dlen[id] = (uint32_t)dlen;
+  f->nrules = (size_t)id + 1;
+  size_t ncp = count_cps(src, slen);
+  if (ncp > MAX_KEY_CPS) return TOPICS_EICU;
+  if (ncp > 1) {
+    unsigned cp;
+    size_t n1 = utf8_decode((const unsigned char *)src, slen, &cp);
+    uint32_t k;
+    if ((st = strmap_intern(f->firsts, src, n1, &k, &added)) != TOPICS_OK) return st;
+    if (added) {
+      if (MEM_RESERVE(f->maxc, f->fcap, (size_t)k + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+      f->maxc[k] = 0;
+      f->nfirst = (size_t)k + 1;
+    }
+    if (ncp > f->maxc[k]) f->maxc[k] = (uint8_t)ncp;
+  }
+  return TOPICS_OK;
+}
+
+/* Parses ICU's rule text: lines "src > dst;", nothing else. */
+static topics_status parse_rules(han_fold *f, const char *r, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    const char *nl = memchr(r + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - r) : len;
+    const char *line = r + i;
+    size_t ll = e - i;
+    i = e + 1;
+    if (ll == 0) continue;
+    const char *arrow = NULL;
+    for (size_t k = 0; k + 3 <= ll; k++)
+      if (memcmp(line + k, " > ", 3) == 0) {
+        arrow = line + k;
+        break;
+      }
+    if (!arrow || line[ll - 1] != ';') return TOPICS_EICU;
+    size_t slen = (size_t)(arrow - line), dlen = ll - 1 - (slen + 3);
+    const char *dst = arrow + 3;
+    if (!literal(line, slen) || !literal(dst, dlen)) return TOPICS_EICU;
+    topics_status st = add_rule(f, line, slen, dst, dlen);
+    if (st != TOPICS_OK) return st;
+  }
+  return f->nrules ? TOPICS_OK : TOPICS_EICU;
+}
+
+/* The rules of ICU's Hant-Hans transliterator as UTF-8; *out malloc'd (caller frees). */
+static topics_status icu_rules(char **out, size_t *len) {
+  static const UChar id[] = {'H', 'a', 'n', 't', '-', 'H', 'a', 'n', 's', 0};
+  UErrorCode e = U_ZERO_ERROR;
+  UTransliterator *tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
+  if (U_FAILURE(e) || !tr) return TOPICS_EICU;
+  int32_t n = utrans_toRules(tr, 0, NULL, 0, &e);
+  topics_status st = TOPICS_EICU;
+  UChar *u = NULL;
+  if (e == U_BUFFER_OVERFLOW_ERROR && n > 0 && n < INT32_MAX / 4) {
+    e = U_ZERO_ERROR;
+    u = malloc(((size_t)n + 1) * sizeof *u);
+    *out = malloc((size_t)n * 3 + 1);
+    int32_t blen = 0;
+    if (!u || !*out) {
+      st = TOPICS_ENOMEM;
+    } else {
+      utrans_toRules(tr, 0, u, n + 1, &e);
+      if (U_SUCCESS(e)) u_strToUTF8(*out, n * 3 + 1, &blen, u, n, &e);
+      if (U_SUCCESS(e)) {
+        *len = (size_t)blen;
+        st = TOPICS_OK;
+      }
+    }
+  }
+  free(u);
+  if (st != TOPICS_OK) {
+    free(*out);
+    *out = NULL;
+  }
+  utrans_close(tr);
+  return st;
+}
+
+static void build(void) {
+  han_fold *f = calloc(1, sizeof *f);
+  char *rules = NULL;
+  size_t len = 0;
+  topics_status st = TOPICS_ENOMEM;
+  if (f && (f->keys = strmap_new()) && (f->firsts = strmap_new())) {
+    st = icu_rules(&rules, &len);
+    if (st == TOPICS_OK) st = parse_rules(f, rules, len);
+  }
+  free(rules);
+  if (st != TOPICS_OK) {
+    fold_free(f);
+    f = NULL;
+  }
+  the_fold = f;
+  the_status = st;
+}
+
+topics_status han_fold_get(const han_fold **out) {
+  pthread_once(&the_once, build);
+  *out = the_fold;
+  return the_status;
+}
+
+static topics_status put(char **buf, size_t *cap, size_t at, const char *s, size_t n) {
+  size_t need;
+  if (mem_add(at, n, &need) != TOPICS_OK || MEM_RESERVE(*buf, *cap, need) != TOPICS_OK)
+    return TOPICS_ENOMEM;
+  memcpy(*buf + at, s, n);
+  return TOPICS_OK;
+}
+
+topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char **buf, size_t *cap,
+                             size_t *outlen) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, o = 0;
+  while (i < len) {
+    size_t run = i;
+    while (i < len && p[i] < 0x80) i++; /* no rule touches ASCII */
+    if (i > run && put(buf, cap, o, s + run, i - run) != TOPICS_OK) return TOPICS_ENOMEM;
+    o += i - run;
+    if (i >= len) break;
+    unsigned cp;
+    size_t n1 = utf8_decode(p + i, len - i, &cp);
+    size_t take = 0;
+    uint32_t id = 0, k;
+    if (strmap_find(f->firsts, s + i, n1, &k)) {
+      /* Ends of the next maxc[k] code points; try the longest source first. */
+      size_t ends[MAX_KEY_CPS + 1], m = 1;
+      ends[1] = i + n1;
+      while (m < f->maxc[k] && ends[m] < len) {
+        size_t e = ends[m] + 1;
+        while (e < len && (p[e] & 0xC0) == 0x80) e++;
+        ends[++m] = e;
+      }
+      for (size_t L = m; L >= 2 && !take; L--)
+        if (strmap_find(f->keys, s + i, ends[L] - i, &id)) take = ends[L] - i;
+    }
+    if (!take && strmap_find(f->keys, s + i, n1, &id)) take = n1;
+    topics_status st = take ? put(buf, cap, o, f->dst[id], f->dlen[id]) : put(buf, cap, o, s + i, n1);
+    if (st != TOPICS_OK) return st;
+    o += take ? f->dlen[id] : n1;
+    i += take ? take : n1;
+  }
+  *outlen = o;
+  return TOPICS_OK;
+}

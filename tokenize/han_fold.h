@@ -1,0 +1,34 @@
+/* The Traditional -> Simplified Han fold, internal to tokenize/: ICU's own "Hant-Hans" rules,
+ * applied by this code instead of by the ICU transliterator.
+ *
+ * Why: ICU runs every rule-based transliteration in the process behind one global mutex when the
+ * compiled rules are shared between transliterators (as they are for all opened by name), so toks
+ * folding new words on several threads waited for each other; and each call converts to UTF-16 and
+ * back. The rules themselves come from ICU at run time (utrans_toRules), never from a copy here.
+ *
+ * ICU 72's Hant-Hans rules are plain "source > target;" pairs (1 to 5 characters each). ICU applies
+ * them at each position in rule order, first match wins, and rejects rule sets where an earlier rule
+ * would hide a later one whose source it prefixes; so the first match is the longest, and that is
+ * what han_fold_apply takes. Text no rule matches is kept, one code point at a time. Rules of any
+ * other shape (contexts, variables, filters: a future ICU) make han_fold_get report TOPICS_EICU,
+ * and the caller keeps using the transliterator. tests/test_han_fold.c compares the two. */
+#ifndef TOPICS_HAN_FOLD_H
+#define TOPICS_HAN_FOLD_H
+
+#include <stddef.h>
+
+#include "common/status.h"
+
+typedef struct han_fold han_fold;
+
+/* The process-wide fold table, built on the first call (any thread; later calls wait for it and
+ * then return at once). It lives until the process ends. TOPICS_EICU when the transliterator cannot
+ * be opened or its rules have a shape this code does not apply; TOPICS_ENOMEM. */
+topics_status han_fold_get(const han_fold **out);
+
+/* Folds well-formed UTF-8 s[0..len) into *buf (malloc'd, grown as needed, capacity *cap; the
+ * caller frees it); *outlen gets the length (not NUL-terminated). Thread-safe: f is read-only. */
+topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char **buf, size_t *cap,
+                             size_t *outlen);
+
+#endif
