@@ -32,6 +32,15 @@ const char *arena_copy(arena *a, const char *s, size_t len) {
   return d;
 }
 
+void arena_adopt(arena *dst, arena *src) {
+  arena_chunk *c = src->head;
+  if (!c) return;
+  while (c->next) c = c->next;
+  c->next = dst->head;
+  dst->head = src->head;
+  src->head = NULL;
+}
+
 void arena_free(arena *a) {
   arena_chunk *c = a->head;
   while (c) {

@@ -15,6 +15,10 @@ typedef struct arena {
 /* A NUL-terminated copy of s[0..len) that stays valid until arena_free; NULL when out of memory. */
 const char *arena_copy(arena *a, const char *s, size_t len);
 
+/* Moves every string of src into dst (they stay where they are, now owned by dst); src is empty
+ * afterwards. */
+void arena_adopt(arena *dst, arena *src);
+
 /* Frees every string of a; a is empty (and reusable) afterwards. */
 void arena_free(arena *a);
 

@@ -101,26 +101,41 @@ static int find_locked(tok_cache *c, const char *raw, size_t rlen, uint32_t *id)
 
 /* ---- entries and records ---- */
 
-/* Under mu: a new record with copies of the strings (each shares the previous one's copy when
- * equal); *nid gets its index. */
-static topics_status rec_new_locked(tok_cache *c, const char *surf, size_t slen, const char *form,
-                                    size_t flen, const char *term, size_t tlen, uint8_t flags,
+/* Copies of a record's strings, made outside the lock in the calling thread's arena: the surface,
+ * the match form and the term key, each sharing the previous one's copy when equal. */
+typedef struct rec_strings {
+  const char *surf, *form, *term;
+  size_t slen, flen, tlen;
+} rec_strings;
+
+static topics_status rec_copy(arena *a, const char *surf, size_t slen, const char *form, size_t flen,
+                              const char *term, size_t tlen, rec_strings *o) {
+  o->surf = arena_copy(a, surf, slen);
+  o->form = (o->surf && flen == slen && memcmp(form, surf, slen) == 0) ? o->surf
+                                                                       : arena_copy(a, form, flen);
+  o->term = (o->form && tlen == flen && memcmp(term, form, flen) == 0) ? o->form
+                                                                       : arena_copy(a, term, tlen);
+  o->slen = slen;
+  o->flen = flen;
+  o->tlen = tlen;
+  return o->surf && o->form && o->term ? TOPICS_OK : TOPICS_ENOMEM;
+}
+
+/* Under mu: a new record for strings rs (which must outlive the cache) and flags; *nid gets its
+ * index. */
+static topics_status rec_new_locked(tok_cache *c, const rec_strings *rs, uint8_t flags,
                                     uint32_t *nid) {
   uint32_t r = c->nrec;
   if (r >= UINT32_MAX - 2) return TOPICS_ELIMIT;
   tc_rec **chunk = &c->rec[r >> TC_CSHIFT];
   if (!*chunk && !(*chunk = malloc(sizeof(tc_rec) << TC_CSHIFT))) return TOPICS_ENOMEM;
-  const char *s = arena_copy(&c->strings, surf, slen);
-  const char *f = (s && flen == slen && memcmp(form, surf, slen) == 0) ? s : arena_copy(&c->strings, form, flen);
-  const char *k = (f && tlen == flen && memcmp(term, form, flen) == 0) ? f : arena_copy(&c->strings, term, tlen);
-  if (!s || !f || !k) return TOPICS_ENOMEM;
-  tc_rec *rc = &c->rec[r >> TC_CSHIFT][r & TC_CMASK];
-  rc->surf = s;
-  rc->form = f;
-  rc->term = k;
-  rc->slen = (uint32_t)slen;
-  rc->flen = (uint32_t)flen;
-  rc->tlen = (uint32_t)tlen;
+  tc_rec *rc = &(*chunk)[r & TC_CMASK];
+  rc->surf = rs->surf;
+  rc->form = rs->form;
+  rc->term = rs->term;
+  rc->slen = (uint32_t)rs->slen;
+  rc->flen = (uint32_t)rs->flen;
+  rc->tlen = (uint32_t)rs->tlen;
   rc->flags = flags;
   c->nrec = r + 1;
   *nid = r;
@@ -163,22 +178,15 @@ static topics_status ent_new_locked(tok_cache *c, const char *raw, size_t rlen, 
   return TOPICS_OK;
 }
 
-/* Under mu: the record of normalised form n[0..nlen), when some raw form has led to it: raw form
- * n itself has an entry whose record has surface n (not when self: raw is n and is new), or vnorm
- * has it. */
-static int find_norm_locked(tok_cache *c, const char *n, size_t nlen, int self, uint32_t *nid) {
+/* The record an entry of raw form n leads to, when it has surface n itself: then it is the record
+ * of normalised form n. Without the lock for short n (an entry is complete once visible). */
+static int norm_record(tok_cache *c, const char *n, size_t nlen, int locked, uint32_t *nid) {
   uint32_t id;
-  if (!self && find_locked(c, n, nlen, &id)) {
-    uint32_t r = tc_ent(c, id)->rec;
-    const tc_rec *rc = &c->rec[r >> TC_CSHIFT][r & TC_CMASK];
-    if (rc->slen == nlen && memcmp(rc->surf, n, nlen) == 0) {
-      *nid = r;
-      return 1;
-    }
-  }
-  uint32_t k;
-  if (!strmap_find(c->vnorm, n, nlen, &k)) return 0;
-  *nid = c->vn_rec[k];
+  if (!(locked ? find_locked(c, n, nlen, &id) : tc_find(c, n, nlen, &id))) return 0;
+  uint32_t r = tc_ent(c, id)->rec;
+  const tc_rec *rc = &c->rec[r >> TC_CSHIFT][r & TC_CMASK];
+  if (rc->slen != nlen || memcmp(rc->surf, n, nlen) != 0) return 0;
+  *nid = r;
   return 1;
 }
 
@@ -247,35 +255,24 @@ static topics_status work_out(const tok_cache *c, tc_scratch *x, const char *n, 
   return TOPICS_OK;
 }
 
-/* Under mu: the entry of raw, found, or made when its normalised form n (self: n is raw) has a
- * record, or from wk when none does yet (wk NULL: only look). *done is 1 when *id is set. */
-static topics_status settle_locked(tok_cache *c, const char *raw, size_t rlen, const char *n,
-                                   size_t nlen, int self, const worked *wk, uint32_t *id,
-                                   int *done) {
-  *done = 0;
-  if (find_locked(c, raw, rlen, id)) { /* another thread was first */
-    *done = 1;
-    return TOPICS_OK;
-  }
-  uint32_t nid;
-  topics_status st;
-  if (!find_norm_locked(c, n, nlen, self, &nid)) {
-    if (!wk) return TOPICS_OK;
-    st = rec_new_locked(c, n, nlen, wk->form, wk->flen, wk->term, wk->tlen, wk->flags, &nid);
-    if (st != TOPICS_OK) return st;
-    if (!self) { /* a form met through another raw form; otherwise raw's own entry leads to it */
-      uint32_t k;
-      if (MEM_RESERVE(c->vn_rec, c->vcap, (size_t)strmap_count(c->vnorm) + 1) != TOPICS_OK)
-        return TOPICS_ENOMEM;
-      if ((st = strmap_intern(c->vnorm, n, nlen, &k, NULL)) != TOPICS_OK) return st;
-      c->vn_rec[k] = nid;
-    }
-  }
-  st = ent_new_locked(c, raw, rlen, nid, id);
-  *done = st == TOPICS_OK;
-  return st;
+/* 1 when normalising n[0..nlen) gives n again, as it does for all but odd strings: then raw form n
+ * can have an entry leading to the record of n. */
+static int norm_fixed(tc_scratch *x, const char *n, size_t nlen) {
+  if (MEM_RESERVE(x->nb2, x->nb2cap, nlen + 1) != TOPICS_OK) return 0;
+  if (norm_text_simple(n, nlen, x->nb2)) return memcmp(x->nb2, n, nlen) == 0;
+  char *again = NULL;
+  size_t alen;
+  int same = norm_text(n, nlen, &again, &alen) == TOPICS_OK && alen == nlen &&
+             memcmp(again, n, nlen) == 0;
+  free(again);
+  return same;
 }
 
+/* How normalised forms find their records: every record of a normalised form n is reached from an
+ * entry for raw form n itself -- the entry of n's own first sighting, or, when a variant ("Testing")
+ * came first, an entry for "testing" made with it. So looking n up as a raw form, without a lock,
+ * finds its record if there is one, and a word that is its own normalised form (most words) needs
+ * no look at all once its raw lookup missed. */
 topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_t rlen,
                              uint32_t *id, uint8_t *flags) {
   char *heap = NULL;
@@ -299,27 +296,34 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
     if (st != TOPICS_OK) return st;
     n = heap;
   }
-  int self = nlen == rlen && memcmp(n, raw, rlen) == 0, done = 0;
-  topics_status st = TOPICS_OK;
-  /* A case variant ("Testing") of a form that is a raw form of its own ("testing") needs no work:
-   * take its record. Settled under the lock, which looks again. */
+  int self = nlen == rlen && memcmp(n, raw, rlen) == 0;
   uint32_t nid;
-  if (!self && tc_find(c, n, nlen, &nid)) {
-    pthread_spin_lock(&c->mu);
-    st = settle_locked(c, raw, rlen, n, nlen, self, NULL, id, &done);
-    pthread_spin_unlock(&c->mu);
-  }
-  if (st == TOPICS_OK && !done) {
-    /* The costly part, outside the lock. Now and then it is wasted: when another thread adds the
-     * word meanwhile, or when the form was first met through another raw form ("Data" before
-     * "data"); looking that up first would cost every new word a second turn of the lock. */
+  topics_status st = TOPICS_OK;
+  int have = !self && norm_record(c, n, nlen, 0, &nid), add_n = 0;
+  rec_strings rs = {NULL, NULL, NULL, 0, 0, 0};
+  uint8_t rflags = 0;
+  if (!have) {
+    /* The costly part, outside the lock. Now and then it is wasted, when another thread adds the
+     * word meanwhile. */
     worked wk;
     st = work_out(c, x, n, nlen, &wk);
-    if (st == TOPICS_OK) {
-      pthread_spin_lock(&c->mu);
-      st = settle_locked(c, raw, rlen, n, nlen, self, &wk, id, &done);
-      pthread_spin_unlock(&c->mu);
+    if (st == TOPICS_OK)
+      st = rec_copy(&x->strings, n, nlen, wk.form, wk.flen, wk.term, wk.tlen, &rs);
+    rflags = wk.flags;
+    add_n = !self && norm_fixed(x, n, nlen);
+  }
+  if (st == TOPICS_OK) {
+    pthread_spin_lock(&c->mu);
+    if (!find_locked(c, raw, rlen, id)) { /* else another thread was first */
+      if (!have && !(!self && norm_record(c, n, nlen, 1, &nid))) {
+        st = rec_new_locked(c, &rs, rflags, &nid);
+        uint32_t nent;
+        if (st == TOPICS_OK && add_n && !find_locked(c, n, nlen, &nent))
+          st = ent_new_locked(c, n, nlen, nid, &nent);
+      }
+      if (st == TOPICS_OK) st = ent_new_locked(c, raw, rlen, nid, id);
     }
+    pthread_spin_unlock(&c->mu);
   }
   free(heap);
   if (st != TOPICS_OK) return st;
@@ -332,7 +336,7 @@ int tc_find(tok_cache *c, const char *raw, size_t rlen, uint32_t *id) {
     uint64_t w[2];
     uint8_t fl;
     tc_load16(raw, rlen, rlen, w);
-    return tc_find_short(c, w, rlen, tc_hash(w, rlen), id, &fl);
+    return tc_find_short(tc_table_now(c), w, rlen, tc_hash(w, rlen), id, &fl);
   }
   pthread_spin_lock(&c->mu);
   int found = find_locked(c, raw, rlen, id);
@@ -340,14 +344,16 @@ int tc_find(tok_cache *c, const char *raw, size_t rlen, uint32_t *id) {
   return found;
 }
 
-topics_status tc_add_phrase(tok_cache *c, const char *raw, size_t rlen, const char *key,
+topics_status tc_add_phrase(tok_cache *c, tc_scratch *x, const char *raw, size_t rlen, const char *key,
                             size_t klen, const char *surf, size_t slen, uint32_t *id) {
   uint8_t flags = (uint8_t)(TC_KEEP | TC_DICT | form_flags(c, key, klen));
+  rec_strings rs = {NULL, NULL, NULL, 0, 0, 0};
+  topics_status st = rec_copy(&x->strings, surf, slen, key, klen, key, klen, &rs);
+  if (st != TOPICS_OK) return st;
   pthread_spin_lock(&c->mu);
-  topics_status st = TOPICS_OK;
   if (!find_locked(c, raw, rlen, id)) {
     uint32_t nid;
-    st = rec_new_locked(c, surf, slen, key, klen, key, klen, flags, &nid);
+    st = rec_new_locked(c, &rs, flags, &nid);
     if (st == TOPICS_OK) st = ent_new_locked(c, raw, rlen, nid, id);
   }
   pthread_spin_unlock(&c->mu);
@@ -363,10 +369,17 @@ int tc_scratch_init(tc_scratch *x, topics_status *st) {
   return x->stm != NULL;
 }
 
-void tc_scratch_free(tc_scratch *x) {
+void tc_scratch_free(tok_cache *c, tc_scratch *x) {
   norm_han_free(x->han);
   stem_free(x->stm);
   free(x->nb);
+  free(x->nb2);
+  if (c) { /* the cache's records point into the arena: it keeps it */
+    pthread_spin_lock(&c->mu);
+    arena_adopt(&c->strings, &x->strings);
+    pthread_spin_unlock(&c->mu);
+  }
+  arena_free(&x->strings);
   memset(x, 0, sizeof *x);
 }
 
@@ -388,11 +401,10 @@ static tok_cache *cache_new(const lex *lx, const tok_options *opt, int shared, t
   }
   c->cur = table_alloc(TC_START);
   c->longs = strmap_new();
-  c->vnorm = strmap_new();
   /* The chunk pointers take 2 MiB of address space each, touched only as ids grow. */
   c->ent = calloc(TC_NCHUNKS, sizeof *c->ent);
   c->rec = calloc(TC_NCHUNKS, sizeof *c->rec);
-  if (!c->cur || !c->longs || !c->vnorm || !c->ent || !c->rec) {
+  if (!c->cur || !c->longs || !c->ent || !c->rec) {
     tok_cache_free(c);
     *st = TOPICS_ENOMEM;
     return NULL;
@@ -427,9 +439,7 @@ void tok_cache_free(tok_cache *c) {
   tok_cache_reclaim(c);
   table_free(c->cur);
   strmap_free(c->longs);
-  strmap_free(c->vnorm);
   free(c->long_e);
-  free(c->vn_rec);
   arena_free(&c->strings);
   for (size_t i = 0; c->ent && i < TC_NCHUNKS && c->ent[i]; i++) free(c->ent[i]);
   for (size_t i = 0; c->rec && i < TC_NCHUNKS && c->rec[i]; i++) free(c->rec[i]);

@@ -10,8 +10,9 @@
  * - Lookups of short raw forms (1..TC_SHORT bytes, nearly all words) read the table without a lock.
  *   A slot is published by storing its value last, with release order; a grown table replaces the
  *   old one through an atomic pointer, and the old one stays readable until tok_cache_reclaim.
- * - Everything else (long forms, new entries, the table of normalised forms, the string arena)
- *   takes the cache's mutex. The slow work runs outside it, on the calling thread's scratch.
+ * - Everything else (long forms, new entries and records) takes the cache's lock, for a probe or
+ *   two and a few stores. The slow work -- normalising, folding, stemming, copying strings -- runs
+ *   outside it, on the calling thread's scratch, whose strings the cache adopts when it is freed.
  * - Entries and records live in chunks that never move, so a published id is read without a lock.
  * Entry ids depend on how the threads interleave; callers that need ids independent of the thread
  * count (pipeline/ingest) map them to their own ids in input order. */
@@ -82,10 +83,7 @@ struct tok_cache {
   strmap *longs;   /* raw forms of other lengths -> long_e */
   uint32_t *long_e;
   size_t lcap;
-  strmap *vnorm;   /* normalised forms first met through a different raw form -> vn_rec */
-  uint32_t *vn_rec;
-  size_t vcap;
-  arena strings;
+  arena strings;   /* the arenas of freed scratches, whose strings records point to */
   /* Chunked: entry i is ent[i >> TC_CSHIFT][i & TC_CMASK]; likewise records. */
   tc_entry **ent;
   tc_rec **rec;
@@ -101,6 +99,9 @@ typedef struct tc_scratch {
   stem *stm;
   char *nb; /* normalised form of a new word (the common case needs no malloc) */
   size_t nbcap;
+  char *nb2; /* that form normalised again */
+  size_t nb2cap;
+  arena strings; /* the strings of records this thread made, copied outside the lock */
 } tc_scratch;
 
 static inline const tc_table *tc_table_now(const tok_cache *c) {
@@ -130,19 +131,19 @@ static inline uint64_t tc_hash(const uint64_t w[2], size_t len) {
   return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
-/* Starts loading the slot where a short key with hash h would be (it may straddle two lines). */
-static inline void tc_prefetch(const tok_cache *c, uint64_t h) {
-  const tc_table *t = tc_table_now(c);
+/* Starts loading the slot of table t where a short key with hash h would be (it may straddle two
+ * lines). */
+static inline void tc_prefetch(const tc_table *t, uint64_t h) {
   const tc_slot *sl = &t->s[h & t->mask];
   __builtin_prefetch(sl);
   __builtin_prefetch((const char *)(sl + 1) - 1);
 }
 
-/* Without a lock: 1 and *id, *flags set when the short key (w, len), hash h, has an entry. A miss
- * may be a word another thread is adding right now: the slow path settles that under the lock. */
-static inline int tc_find_short(const tok_cache *c, const uint64_t w[2], size_t len, uint64_t h,
+/* Without a lock: 1 and *id, *flags set when the short key (w, len), hash h, has an entry in table
+ * t (tc_table_now, or an older copy of it). A miss may be a word another thread is adding right
+ * now, or one added since t was replaced: the slow path settles that under the lock. */
+static inline int tc_find_short(const tc_table *t, const uint64_t w[2], size_t len, uint64_t h,
                                 uint32_t *id, uint8_t *flags) {
-  const tc_table *t = tc_table_now(c);
   size_t i = h & t->mask;
   for (;;) {
     const tc_slot *sl = &t->s[i];
@@ -167,9 +168,9 @@ static inline const tc_rec *tc_rec_of(const tok_cache *c, uint32_t id) {
 }
 
 /* Tools for one thread's slow path; 0 on failure (*st set). tc_scratch_free on a zeroed or
- * initialised scratch frees what it holds. */
+ * initialised scratch frees what it holds, but hands its strings to c (which records point to). */
 int tc_scratch_init(tc_scratch *x, topics_status *st);
-void tc_scratch_free(tc_scratch *x);
+void tc_scratch_free(tok_cache *c, tc_scratch *x);
 
 /* A cache only one tok uses (tok_new's): grown-out tables are freed at once. */
 tok_cache *tc_private_new(const lex *lx, const tok_options *opt, topics_status *st);
@@ -185,7 +186,7 @@ int tc_find(tok_cache *c, const char *raw, size_t rlen, uint32_t *id);
 
 /* The entry of a dictionary phrase whose raw text is raw[0..rlen) (white space included): its
  * record has term key and match form key[0..klen) and surface surf[0..slen); made when new. */
-topics_status tc_add_phrase(tok_cache *c, const char *raw, size_t rlen, const char *key,
+topics_status tc_add_phrase(tok_cache *c, tc_scratch *x, const char *raw, size_t rlen, const char *key,
                             size_t klen, const char *surf, size_t slen, uint32_t *id);
 
 #endif

@@ -26,6 +26,8 @@
 
 struct tok {
   tok_cache *c;
+  const tc_table *tab; /* c's table as last seen: one load less per word; refreshed by the slow
+                        * path, which finds what an outgrown copy misses */
   int own_cache;
   tc_scratch x;
   segmenter *seg;
@@ -49,6 +51,7 @@ tok *tok_new_shared(tok_cache *c, topics_status *st) {
     return NULL;
   }
   t->c = c;
+  t->tab = tc_table_now(c);
   t->seg = seg_new(st);
   if (!t->seg || !tc_scratch_init(&t->x, st)) {
     tok_free(t);
@@ -73,7 +76,7 @@ tok *tok_new(const lex *lx, const tok_options *opt, topics_status *st) {
 void tok_free(tok *t) {
   if (!t) return;
   seg_free(t->seg);
-  tc_scratch_free(&t->x);
+  tc_scratch_free(t->c, &t->x);
   if (t->own_cache) tok_cache_free(t->c);
   free(t->spans);
   free(t->kb);
@@ -108,14 +111,16 @@ static int sep_needed(uint8_t prev_flags, uint8_t next_flags, int glued) {
 /* Out of line: the first sighting of a short form, or a form of another length. */
 static __attribute__((noinline)) topics_status lookup_slow(tok *t, const char *raw, size_t rlen,
                                                            uint32_t *id, uint8_t *flags) {
-  return tc_lookup_slow(t->c, &t->x, raw, rlen, id, flags);
+  topics_status st = tc_lookup_slow(t->c, &t->x, raw, rlen, id, flags);
+  t->tab = tc_table_now(t->c); /* the table may have grown (a private cache frees the old one) */
+  return st;
 }
 
 /* The entry of the short form (w, rlen) at raw, hash h, created on first sight; *flags gets its
  * flags. The hot path of the whole tokenizer. */
 static inline topics_status lookup_short(tok *t, const char *raw, size_t rlen, const uint64_t w[2],
                                          uint64_t h, uint32_t *id, uint8_t *flags) {
-  if (tc_find_short(t->c, w, rlen, h, id, flags)) return TOPICS_OK;
+  if (tc_find_short(t->tab, w, rlen, h, id, flags)) return TOPICS_OK;
   return lookup_slow(t, raw, rlen, id, flags);
 }
 
@@ -202,7 +207,9 @@ static topics_status match_dict(tok *t, const char *text, size_t i, size_t n, ui
     slen += ulen;
     prev = fl;
   }
-  return tc_add_phrase(t->c, raw, rlen, t->kb, best_klen, t->sb, slen, pid);
+  st = tc_add_phrase(t->c, &t->x, raw, rlen, t->kb, best_klen, t->sb, slen, pid);
+  t->tab = tc_table_now(t->c); /* the table may have grown (a private cache frees the old one) */
+  return st;
 }
 
 /* Where the window starting at pos ends: at white space near pos + WINDOW, else after a CJK
@@ -324,7 +331,7 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
       if (j - i <= TC_SHORT) {
         tc_load16(wt + i, j - i, avail - i, x->w);
         x->h = tc_hash(x->w, j - i);
-        tc_prefetch(t->c, x->h);
+        tc_prefetch(t->tab, x->h);
       }
     }
     i = j;
@@ -362,7 +369,7 @@ static topics_status span_terms(tok *t, const char *wt, size_t avail, walk *w) {
       qword *x = &ring[k % LAG];
       tc_load16(wt + sp[k].start, sp[k].len, avail - sp[k].start, x->w);
       x->h = tc_hash(x->w, sp[k].len);
-      tc_prefetch(t->c, x->h);
+      tc_prefetch(t->tab, x->h);
     }
   }
   return TOPICS_OK;
@@ -439,6 +446,8 @@ static topics_status do_spans(tok *t, const char *text, size_t base, size_t wtle
 }
 
 static topics_status walk_text(tok *t, const char *text, size_t len, walk *w) {
+  /* Between calls tok_cache_reclaim may have freed the tables this tok last saw. */
+  t->tab = tc_table_now(t->c);
   size_t pos = 0;
   int stop = 0;
   while (pos < len && !stop) {
