@@ -156,29 +156,34 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
   return failed ? -1 : 0;
 }
 
-/* The full stage, raw ICU and seg_run alone, passes interleaved so that a change in the
- * machine's load hits all three alike; best of at least 5 passes each (more, up to 8 s in all, for
- * smaller texts): on a shared virtual machine single passes vary by a factor of 1.5, and the best
- * of several is what the code can do. mbs[m] and tps[m] get wall-clock MB/s and tokens/s of mode m, cpu_mbs[m]
- * MB per CPU second (summed over threads), which other processes on the machine disturb less. */
-static int measure(const corpus *c, const lex *lx, int nt, double mbs[3], double tps[3],
-                   double cpu_mbs[3]) {
-  double best[3] = {1e30, 1e30, 1e30}, best_cpu[3] = {1e30, 1e30, 1e30}, total = 0;
-  uint64_t tokens[3] = {0, 0, 0};
-  for (int pass = 0; pass < 5 || (total < 8.0 && pass < 50); pass++) {
+/* The full stage, raw ICU and seg_run alone, each with 1 and 2 threads: passes interleaved so that
+ * a change in the machine's load hits all six alike (the 2-thread / 1-thread ratio included); best
+ * of at least 5 passes each (more, up to 12 s in all, for smaller texts): on a shared virtual
+ * machine single passes vary by a factor of 1.5, and the best of several is what the code can do.
+ * mbs[t][m] and tps[t][m] get wall-clock MB/s and tokens/s of mode m with t + 1 threads,
+ * cpu_mbs[t][m] MB per CPU second (summed over threads), which other processes disturb less. */
+static int measure(const corpus *c, const lex *lx, double mbs[2][3], double tps[2][3],
+                   double cpu_mbs[2][3]) {
+  double best[2][3], best_cpu[2][3], total = 0;
+  uint64_t tokens[2][3] = {{0, 0, 0}, {0, 0, 0}};
+  for (int t = 0; t < 2; t++)
+    for (int m = 0; m < 3; m++) best[t][m] = best_cpu[t][m] = 1e30;
+  for (int pass = 0; pass < 5 || (total < 12.0 && pass < 50); pass++) {
+    for (int t = 0; t < 2; t++)
+      for (int m = 0; m < 3; m++) {
+        double s, cpu;
+        if (one_pass(c, lx, m, t + 1, &s, &cpu, &tokens[t][m])) return -1;
+        total += s;
+        if (s < best[t][m]) best[t][m] = s;
+        if (cpu < best_cpu[t][m]) best_cpu[t][m] = cpu;
+      }
+  }
+  for (int t = 0; t < 2; t++)
     for (int m = 0; m < 3; m++) {
-      double s, cpu;
-      if (one_pass(c, lx, m, nt, &s, &cpu, &tokens[m])) return -1;
-      total += s;
-      if (s < best[m]) best[m] = s;
-      if (cpu < best_cpu[m]) best_cpu[m] = cpu;
+      mbs[t][m] = (double)c->len / 1e6 / best[t][m];
+      tps[t][m] = (double)tokens[t][m] / best[t][m];
+      cpu_mbs[t][m] = (double)c->len / 1e6 / best_cpu[t][m];
     }
-  }
-  for (int m = 0; m < 3; m++) {
-    mbs[m] = (double)c->len / 1e6 / best[m];
-    tps[m] = (double)tokens[m] / best[m];
-    cpu_mbs[m] = (double)c->len / 1e6 / best_cpu[m];
-  }
   return 0;
 }
 
@@ -204,7 +209,6 @@ int main(int argc, char **argv) {
   }
   printf("%-14s %6s %3s %9s %12s %9s %12s %7s %9s %8s\n", "text", "MB", "thr", "tok MB/s",
          "tok tokens/s", "ICU MB/s", "ICU tokens/s", "tok/ICU", "seg MB/s", "cpu t/I");
-  double one[3] = {0, 0, 0};
   /* BENCH_TEXT=talks (or law, mixed) measures that text alone, for quicker experiments. */
   const char *only = getenv("BENCH_TEXT");
   for (int i = 0; i < 3; i++) {
@@ -227,17 +231,17 @@ int main(int argc, char **argv) {
       }
       if (o) fclose(o);
     }
-    for (int nt = 1; nt <= 2; nt++) {
-      double mbs[3], tps[3], cpu[3];
-      if (measure(c, lx, nt, mbs, tps, cpu)) {
-        printf("%-14s failed\n", texts[i].name);
-        continue;
-      }
-      double tm = mbs[0], tt = tps[0], im = mbs[1], it = tps[1], sm = mbs[2];
-      if (nt == 1) one[i] = tm;
+    double mbs[2][3], tps[2][3], cpu[2][3];
+    if (measure(c, lx, mbs, tps, cpu)) {
+      printf("%-14s failed\n", texts[i].name);
+      continue;
+    }
+    for (int t = 0; t < 2; t++) {
+      double tm = mbs[t][0], tt = tps[t][0], im = mbs[t][1], it = tps[t][1], sm = mbs[t][2];
       printf("%-14s %6.1f %3d %9.1f %12.0f %9.1f %12.0f %6.2fx %9.1f %7.2fx", texts[i].name,
-             (double)c->len / 1e6, nt, tm, tt, im, it, tm / im, sm, cpu[0] / cpu[1]);
-      if (nt == 2 && one[i] > 0) printf("  (2 threads / 1 thread: %.2fx)", tm / one[i]);
+             (double)c->len / 1e6, t + 1, tm, tt, im, it, tm / im, sm, cpu[t][0] / cpu[t][1]);
+      if (t == 1)
+        printf("  (2 threads / 1 thread: %.2fx; raw ICU %.2fx)", tm / mbs[0][0], im / mbs[0][1]);
       printf("\n");
     }
   }

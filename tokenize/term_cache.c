@@ -70,8 +70,9 @@ static topics_status grow_locked(tok_cache *c) {
   tc_table *old = c->cur;
   size_t n;
   if (mem_mul(old->mask + 1, 2, &n) != TOPICS_OK) return TOPICS_ENOMEM;
-  tc_table *t = table_alloc(n);
+  tc_table *t = c->spare && c->spare->mask + 1 == n ? c->spare : table_alloc(n);
   if (!t) return TOPICS_ENOMEM;
+  if (t == c->spare) c->spare = NULL;
   for (size_t i = 0; i <= old->mask; i++)
     if (old->s[i].v1) *probe_locked(t, old->s[i].w, old->s[i].len, tc_hash(old->s[i].w, old->s[i].len)) = old->s[i];
   if (c->shared) {
@@ -165,6 +166,10 @@ static topics_status ent_new_locked(tok_cache *c, const char *raw, size_t rlen, 
     sl->flags = flags;
     __atomic_store_n(&sl->v1, e + 1, __ATOMIC_RELEASE);
     c->count++;
+    /* At 3/8 full, ask for the next table: a thread allocates and zeroes it outside the lock, so
+     * growing at 1/2 only rehashes while the others wait. */
+    if (c->shared && !c->spare && c->count * 8 >= (c->cur->mask + 1) * 3)
+      __atomic_store_n(&c->spare_state, 1, __ATOMIC_RELAXED);
   } else {
     uint32_t k;
     if (MEM_RESERVE(c->long_e, c->lcap, (size_t)strmap_count(c->longs) + 1) != TOPICS_OK)
@@ -268,6 +273,26 @@ static int norm_fixed(tc_scratch *x, const char *n, size_t nlen) {
   return same;
 }
 
+/* Allocates the next table when one was asked for and no other thread is at it (outside the
+ * lock). Failing to is no error: growing allocates then. */
+static void make_spare(tok_cache *c) {
+  int want = 1;
+  if (__atomic_load_n(&c->spare_state, __ATOMIC_RELAXED) != 1 ||
+      !__atomic_compare_exchange_n(&c->spare_state, &want, 2, 0, __ATOMIC_ACQ_REL,
+                                   __ATOMIC_RELAXED))
+    return;
+  size_t n = (tc_table_now(c)->mask + 1) * 2;
+  tc_table *t = table_alloc(n);
+  pthread_spin_lock(&c->mu);
+  if (t && !c->spare && c->cur->mask + 1 == n / 2) {
+    c->spare = t;
+    t = NULL;
+  }
+  __atomic_store_n(&c->spare_state, 0, __ATOMIC_RELAXED);
+  pthread_spin_unlock(&c->mu);
+  table_free(t);
+}
+
 /* How normalised forms find their records: every record of a normalised form n is reached from an
  * entry for raw form n itself -- the entry of n's own first sighting, or, when a variant ("Testing")
  * came first, an entry for "testing" made with it. So looking n up as a raw form, without a lock,
@@ -327,6 +352,7 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
   }
   free(heap);
   if (st != TOPICS_OK) return st;
+  make_spare(c);
   *flags = tc_ent(c, *id)->flags;
   return TOPICS_OK;
 }
@@ -438,6 +464,7 @@ void tok_cache_free(tok_cache *c) {
   if (!c) return;
   tok_cache_reclaim(c);
   table_free(c->cur);
+  table_free(c->spare);
   strmap_free(c->longs);
   free(c->long_e);
   arena_free(&c->strings);

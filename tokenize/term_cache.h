@@ -80,6 +80,8 @@ struct tok_cache {
    * spin rather than sleep. Everything below is under it. */
   _Alignas(64) pthread_spinlock_t mu;
   size_t count;    /* keys in cur */
+  tc_table *spare; /* the next table, allocated ahead (shared caches) */
+  int spare_state; /* atomic: 1 when a spare is wanted, 2 while a thread makes it */
   strmap *longs;   /* raw forms of other lengths -> long_e */
   uint32_t *long_e;
   size_t lcap;
