@@ -303,8 +303,13 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
   char *heap = NULL;
   const char *n;
   size_t nlen = rlen;
-  /* Long forms have no lock-free route: look first. */
-  if (rlen - 1 >= TC_SHORT) {
+  if (rlen - 1 < TC_SHORT) {
+    /* The caller may have looked in a table since outgrown, or another thread may have just added
+     * the word: look in the current table before doing any work. */
+    uint64_t w[2];
+    tc_load16(raw, rlen, rlen, w);
+    if (tc_find_short(tc_table_now(c), w, rlen, tc_hash(w, rlen), id, flags)) return TOPICS_OK;
+  } else { /* long forms have no lock-free route: look first */
     pthread_spin_lock(&c->mu);
     int found = find_locked(c, raw, rlen, id);
     pthread_spin_unlock(&c->mu);
