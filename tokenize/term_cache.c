@@ -303,20 +303,11 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
   char *heap = NULL;
   const char *n;
   size_t nlen = rlen;
-  if (rlen - 1 < TC_SHORT) {
-    /* The caller may have looked in a table since outgrown, or another thread may have just added
-     * the word: look in the current table before doing any work. */
-    uint64_t w[2];
-    tc_load16(raw, rlen, rlen, w);
-    if (tc_find_short(tc_table_now(c), w, rlen, tc_hash(w, rlen), id, flags)) return TOPICS_OK;
-  } else { /* long forms have no lock-free route: look first */
-    pthread_spin_lock(&c->mu);
-    int found = find_locked(c, raw, rlen, id);
-    pthread_spin_unlock(&c->mu);
-    if (found) {
-      *flags = tc_ent(c, *id)->flags;
-      return TOPICS_OK;
-    }
+  /* The caller may have looked in a table since outgrown, or another thread may have just added
+   * the word (long forms have no lock-free route at all): look before doing any work. */
+  if (tc_find(c, raw, rlen, id)) {
+    *flags = tc_ent(c, *id)->flags;
+    return TOPICS_OK;
   }
   if (MEM_RESERVE(x->nb, x->nbcap, rlen + 1) != TOPICS_OK) return TOPICS_ENOMEM;
   if (norm_text_simple(raw, rlen, x->nb)) {

@@ -5,8 +5,8 @@
  * 64-bit words. User-dictionary phrases are merged here, by longest match over the span sequence,
  * comparing the spans' normalised (and Han-folded) forms.
  *
- * Without a dictionary, tok_terms fuses the ASCII fast path of the segmenter with the lookups (no
- * span array for plain English), and looks words up a few words behind the scan so that their
+ * Without a dictionary, tok_terms fuses the segmenter's fast path (ASCII, and the Latin, Greek and
+ * Cyrillic letters and quotes of seg_latin.c) with the lookups (no span array for plain text), and looks words up a few words behind the scan so that their
  * slots can be prefetched. Long texts are segmented in windows of about WINDOW bytes cut at white
  * space, so the span array stays small and in cache whatever the size of the input. */
 #include "tokenize/tokenizer.h"
