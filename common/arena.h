@@ -1,5 +1,5 @@
-/* A string arena: NUL-terminated copies that never move until the arena is freed, allocated in
- * large chunks so that millions of short strings cost no per-string malloc. */
+/* A string arena: NUL-terminated copies (and small records) that never move until the arena is
+ * freed, allocated in large chunks so that millions of short strings cost no per-string malloc. */
 #ifndef TOPICS_ARENA_H
 #define TOPICS_ARENA_H
 
@@ -14,6 +14,10 @@ typedef struct arena {
 
 /* A NUL-terminated copy of s[0..len) that stays valid until arena_free; NULL when out of memory. */
 const char *arena_copy(arena *a, const char *s, size_t len);
+
+/* size bytes (uninitialised), aligned for any object of up to 8-byte alignment, valid until
+ * arena_free; NULL when out of memory. For small records that live as long as the strings. */
+void *arena_alloc(arena *a, size_t size);
 
 /* Moves every string of src into dst (they stay where they are, now owned by dst); src is empty
  * afterwards. */

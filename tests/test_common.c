@@ -1,4 +1,5 @@
-/* Unit tests for common/: UTF-8 repair and the string map. */
+/* Unit tests for common/: UTF-8 repair, the string map and the arena. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,22 @@ static void test_arena(void) {
   CHECK_STREQ(p[4999], "word-4999");
   CHECK(b && b[0] == 'x' && b[sizeof big - 1] == 'x' && b[sizeof big] == '\0');
   CHECK(arena_copy(&a, "", 0) && arena_copy(&a, "", 0)[0] == '\0');
+  /* Records between odd-length strings: 8-aligned, and neither overwrites the other. */
+  uint64_t *rec[3000];
+  const char *s[3000];
+  for (int i = 0; i < 3000; i++) {
+    int len = snprintf(buf, sizeof buf, "%.*s", 1 + i % 7, "abcdefg");
+    s[i] = arena_copy(&a, buf, (size_t)len);
+    rec[i] = arena_alloc(&a, 2 * sizeof(uint64_t));
+    CHECK(rec[i] && ((uintptr_t)rec[i] & 7) == 0);
+    rec[i][0] = (uint64_t)i;
+    rec[i][1] = ~(uint64_t)i;
+  }
+  int intact = 1;
+  for (int i = 0; i < 3000; i++)
+    intact &= rec[i][0] == (uint64_t)i && rec[i][1] == ~(uint64_t)i &&
+              strlen(s[i]) == (size_t)(1 + i % 7) && s[i][0] == 'a';
+  CHECK(intact);
   arena_free(&a);
   CHECK(a.head == NULL);
 }

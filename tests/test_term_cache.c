@@ -1,8 +1,11 @@
 /* The shared term cache: toks on several threads, each tokenising every line of the sample corpus
  * (plus case variants and long compounds) in its own order, must give for each line exactly the
  * terms and surfaces a tok with a private cache gives, and the cache must end with exactly one entry
- * per distinct raw form, however the threads raced. With and without a user dictionary. */
+ * per distinct raw form, however the threads raced. With and without a user dictionary; and on
+ * generated text of about 100,000 new words, so that the table grows many times while the threads
+ * add to it (the copy made outside the lock, and the keys logged meanwhile). */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +123,7 @@ static void *run(void *p) {
   return NULL;
 }
 
-static void check_shared(const lex *lx, const text_lines *L, const char *what) {
+static void check_shared(const lex *lx, const text_lines *L, const char *what, uint32_t min_entries) {
   topics_status st;
   tok_options o = tok_default_options();
   tok *solo = tok_new(lx, &o, &st);
@@ -155,12 +158,38 @@ static void check_shared(const lex *lx, const text_lines *L, const char *what) {
     CHECK_MSG(tok_cache_entry_count(c) == tok_entry_count(solo),
               "%s: shared cache has %u entries, private %u", what, tok_cache_entry_count(c),
               tok_entry_count(solo));
+    CHECK_MSG(tok_cache_entry_count(c) >= min_entries, "%s: %u entries, expected at least %u", what,
+              tok_cache_entry_count(c), min_entries);
   }
   for (int k = 0; k < NT; k++) tok_free(jobs[k].t);
   tok_cache_free(c);
   for (size_t i = 0; i < L->n; i++) free(want[i]);
   free(want);
   tok_free(solo);
+}
+
+/* Lines of made-up words from syllables: mostly new words, some capitalised (case variants share a
+ * record), some longer than a table slot holds. */
+static void generated_lines(text_lines *L) {
+  static const char *const syl[] = {"ka", "ro", "mi", "tes", "ple", "dun", "gor", "vi", "sha",
+                                    "lex", "qua", "bo", "nit", "zer", "fu", "an"};
+  uint32_t x = 12345;
+  char line[1024];
+  for (int l = 0; l < 2500; l++) {
+    size_t len = 0;
+    for (int w = 0; w < 40; w++) {
+      x = x * 1103515245u + 12345u;
+      int nsyl = 1 + (int)((x >> 16) % 9);
+      for (int k = 0; k < nsyl; k++) {
+        x = x * 1103515245u + 12345u;
+        const char *sy = syl[(x >> 16) % 16];
+        for (size_t i = 0; sy[i]; i++)
+          line[len++] = (char)(k == 0 && (x >> 8) % 5 == 0 ? sy[i] - 32 * (i == 0) : sy[i]);
+      }
+      line[len++] = ' ';
+    }
+    add_line(L, line, len - 1);
+  }
 }
 
 int main(void) {
@@ -170,16 +199,24 @@ int main(void) {
   topics_status st;
   lex *lx = lex_new(&st);
   CHECK(lx != NULL);
-  if (lx) check_shared(lx, &L, "no dictionary");
+  if (lx) check_shared(lx, &L, "no dictionary", 1000);
   lex_free(lx);
   lx = lex_new(&st);
   static const char *const dict[] = {"machine learning", "PyCon APAC", "機器學習", "Docker compose",
                                      "open source", "中文分詞"};
   for (size_t i = 0; lx && i < sizeof dict / sizeof *dict; i++)
     CHECK(lex_add_dict_entry(lx, dict[i], strlen(dict[i])) == TOPICS_OK);
-  if (lx) check_shared(lx, &L, "with a dictionary");
+  if (lx) check_shared(lx, &L, "with a dictionary", 1000);
   lex_free(lx);
   for (size_t i = 0; i < L.n; i++) free(L.line[i]);
   free(L.line);
+  text_lines G = {NULL, 0, 0};
+  generated_lines(&G);
+  lx = lex_new(&st);
+  CHECK(lx != NULL);
+  if (lx) check_shared(lx, &G, "generated words", 80000);
+  lex_free(lx);
+  for (size_t i = 0; i < G.n; i++) free(G.line[i]);
+  free(G.line);
   return check_done();
 }

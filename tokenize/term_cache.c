@@ -64,17 +64,33 @@ static tc_slot *probe_locked(tc_table *t, const uint64_t w[2], size_t len, uint6
   }
 }
 
+/* Puts published slot sl into table t (private to the caller, or under mu); a key already there is
+ * the same entry, written again. */
+static void copy_slot(tc_table *t, const tc_slot *sl) {
+  *probe_locked(t, sl->w, sl->len, tc_hash(sl->w, sl->len)) = *sl;
+}
+
 /* Doubles the table: the new one is filled, then published; readers still on the old one find
- * fewer words, and the slow path finds the rest under the lock. */
+ * fewer words, and the slow path finds the rest under the lock. When a spare holds a copy of the
+ * table made outside the lock (make_spares), only the keys added since the copy began (the log)
+ * are put in here, which keeps the other threads' wait short. */
 static topics_status grow_locked(tok_cache *c) {
   tc_table *old = c->cur;
   size_t n;
   if (mem_mul(old->mask + 1, 2, &n) != TOPICS_OK) return TOPICS_ENOMEM;
   tc_table *t = c->spare && c->spare->mask + 1 == n ? c->spare : table_alloc(n);
   if (!t) return TOPICS_ENOMEM;
+  int copied = t == c->spare && c->spare_copied && c->logging == 1;
   if (t == c->spare) c->spare = NULL;
-  for (size_t i = 0; i <= old->mask; i++)
-    if (old->s[i].v1) *probe_locked(t, old->s[i].w, old->s[i].len, tc_hash(old->s[i].w, old->s[i].len)) = old->s[i];
+  if (copied) {
+    for (size_t i = 0; i < c->nlog; i++) copy_slot(t, &old->s[c->log[i]]);
+  } else {
+    for (size_t i = 0; i <= old->mask; i++)
+      if (old->s[i].v1) copy_slot(t, &old->s[i]);
+  }
+  c->spare_copied = 0;
+  c->logging = 0;
+  c->nlog = 0;
   if (c->shared) {
     t->older = old;
   } else {
@@ -84,99 +100,118 @@ static topics_status grow_locked(tok_cache *c) {
   return TOPICS_OK;
 }
 
-/* Under mu: 1 and *id set when raw[0..rlen) has an entry. */
-static int find_locked(tok_cache *c, const char *raw, size_t rlen, uint32_t *id) {
-  if (rlen - 1 < TC_SHORT) {
-    uint64_t w[2];
-    tc_load16(raw, rlen, rlen, w);
-    const tc_slot *sl = probe_locked(c->cur, w, rlen, tc_hash(w, rlen));
-    if (!sl->v1) return 0;
+/* A raw form as the cache looks it up; for short forms, the key words and hash, worked out before
+ * taking the lock. */
+typedef struct tc_key {
+  const char *raw;
+  size_t len;
+  uint64_t w[2], h;
+} tc_key;
+
+static void key_of(const char *raw, size_t len, tc_key *k) {
+  k->raw = raw;
+  k->len = len;
+  k->w[0] = k->w[1] = k->h = 0;
+  if (len - 1 < TC_SHORT) {
+    tc_load16(raw, len, len, k->w);
+    k->h = tc_hash(k->w, len);
+  }
+}
+
+/* Under mu: 1 and *id set when k has an entry; else 0, and *at (when not NULL) gets the slot of
+ * cur where a short k would go, for ent_new_locked, so that a new word costs one probe. */
+static int find_locked(tok_cache *c, const tc_key *k, uint32_t *id, tc_slot **at) {
+  if (at) *at = NULL;
+  if (k->len - 1 < TC_SHORT) {
+    tc_slot *sl = probe_locked(c->cur, k->w, k->len, k->h);
+    if (!sl->v1) {
+      if (at) *at = sl;
+      return 0;
+    }
     *id = sl->v1 - 1;
     return 1;
   }
-  uint32_t k;
-  if (!strmap_find(c->longs, raw, rlen, &k)) return 0;
-  *id = c->long_e[k];
+  uint32_t i;
+  if (!strmap_find(c->longs, k->raw, k->len, &i)) return 0;
+  *id = c->long_e[i];
   return 1;
 }
 
 /* ---- entries and records ---- */
 
-/* Copies of a record's strings, made outside the lock in the calling thread's arena: the surface,
- * the match form and the term key, each sharing the previous one's copy when equal. */
-typedef struct rec_strings {
-  const char *surf, *form, *term;
-  size_t slen, flen, tlen;
-} rec_strings;
-
-static topics_status rec_copy(arena *a, const char *surf, size_t slen, const char *form, size_t flen,
-                              const char *term, size_t tlen, rec_strings *o) {
-  o->surf = arena_copy(a, surf, slen);
-  o->form = (o->surf && flen == slen && memcmp(form, surf, slen) == 0) ? o->surf
-                                                                       : arena_copy(a, form, flen);
-  o->term = (o->form && tlen == flen && memcmp(term, form, flen) == 0) ? o->form
-                                                                       : arena_copy(a, term, tlen);
-  o->slen = slen;
-  o->flen = flen;
-  o->tlen = tlen;
-  return o->surf && o->form && o->term ? TOPICS_OK : TOPICS_ENOMEM;
+/* A new record, made outside the lock in the calling thread's arena along with copies of its
+ * strings: the surface, the match form and the term key, each sharing the previous one's copy when
+ * equal. NULL when out of memory. Records that lose a race to another thread stay unused. */
+static const tc_rec *rec_make(arena *a, const char *surf, size_t slen, const char *form,
+                              size_t flen, const char *term, size_t tlen, uint8_t flags) {
+  tc_rec *r = arena_alloc(a, sizeof *r);
+  if (!r || !(r->surf = arena_copy(a, surf, slen))) return NULL;
+  r->form = flen == slen && memcmp(form, surf, slen) == 0 ? r->surf : arena_copy(a, form, flen);
+  if (!r->form) return NULL;
+  r->term = tlen == flen && memcmp(term, form, flen) == 0 ? r->form : arena_copy(a, term, tlen);
+  if (!r->term) return NULL;
+  r->slen = (uint32_t)slen;
+  r->flen = (uint32_t)flen;
+  r->tlen = (uint32_t)tlen;
+  r->flags = flags;
+  return r;
 }
 
-/* Under mu: a new record for strings rs (which must outlive the cache) and flags; *nid gets its
- * index. */
-static topics_status rec_new_locked(tok_cache *c, const rec_strings *rs, uint8_t flags,
-                                    uint32_t *nid) {
-  uint32_t r = c->nrec;
-  if (r >= UINT32_MAX - 2) return TOPICS_ELIMIT;
-  tc_rec **chunk = &c->rec[r >> TC_CSHIFT];
-  if (!*chunk && !(*chunk = malloc(sizeof(tc_rec) << TC_CSHIFT))) return TOPICS_ENOMEM;
-  tc_rec *rc = &(*chunk)[r & TC_CMASK];
-  rc->surf = rs->surf;
-  rc->form = rs->form;
-  rc->term = rs->term;
-  rc->slen = (uint32_t)rs->slen;
-  rc->flen = (uint32_t)rs->flen;
-  rc->tlen = (uint32_t)rs->tlen;
-  rc->flags = flags;
-  c->nrec = r + 1;
-  *nid = r;
-  return TOPICS_OK;
+/* Under mu: the chunk entry e goes in, allocated when it is the first of its chunk (taking the
+ * spare made ahead when there is one: its pages are written already). At the middle of a chunk,
+ * asks for the next one. */
+static tc_entry *ent_slot_locked(tok_cache *c, uint32_t e) {
+  tc_entry **chunk = &c->ent[e >> TC_CSHIFT];
+  if (!*chunk) {
+    *chunk = c->ent_spare ? c->ent_spare : malloc(sizeof(tc_entry) << TC_CSHIFT);
+    c->ent_spare = NULL;
+    if (!*chunk) return NULL;
+  }
+  if (c->shared && (e & TC_CMASK) == TC_CMASK / 2 && !c->ent_spare)
+    __atomic_store_n(&c->ent_spare_state, 1, __ATOMIC_RELAXED);
+  return &(*chunk)[e & TC_CMASK];
 }
 
-/* Under mu: a new entry for raw form raw[0..rlen) (not in the cache yet) with record nid. The
- * entry is complete before its slot is published. */
-static topics_status ent_new_locked(tok_cache *c, const char *raw, size_t rlen, uint32_t nid,
+/* Under mu: a new entry for k (not in the cache yet) leading to record rec. at: k's slot from
+ * find_locked, or NULL when the table may have changed since. The entry is complete before its
+ * slot is published. */
+static topics_status ent_new_locked(tok_cache *c, const tc_key *k, tc_slot *at, const tc_rec *rec,
                                     uint32_t *id) {
   uint32_t e = c->nent;
   if (e >= UINT32_MAX - 2) return TOPICS_ELIMIT;
-  tc_entry **chunk = &c->ent[e >> TC_CSHIFT];
-  if (!*chunk && !(*chunk = malloc(sizeof(tc_entry) << TC_CSHIFT))) return TOPICS_ENOMEM;
-  uint8_t flags = c->rec[nid >> TC_CSHIFT][nid & TC_CMASK].flags;
-  tc_entry *en = &c->ent[e >> TC_CSHIFT][e & TC_CMASK];
-  en->rec = nid;
-  en->flags = flags;
-  if (rlen - 1 < TC_SHORT) {
-    if ((c->count + 1) * 2 > c->cur->mask + 1 && grow_locked(c) != TOPICS_OK) return TOPICS_ENOMEM;
-    uint64_t w[2];
-    tc_load16(raw, rlen, rlen, w);
-    tc_slot *sl = probe_locked(c->cur, w, rlen, tc_hash(w, rlen));
-    sl->w[0] = w[0];
-    sl->w[1] = w[1];
-    sl->len = (uint8_t)rlen;
-    sl->flags = flags;
+  tc_entry *en = ent_slot_locked(c, e);
+  if (!en) return TOPICS_ENOMEM;
+  en->rec = rec;
+  en->flags = rec->flags;
+  if (k->len - 1 < TC_SHORT) {
+    if ((c->count + 1) * 2 > c->cur->mask + 1) {
+      if (grow_locked(c) != TOPICS_OK) return TOPICS_ENOMEM;
+      at = NULL;
+    }
+    tc_slot *sl = at ? at : probe_locked(c->cur, k->w, k->len, k->h);
+    sl->w[0] = k->w[0];
+    sl->w[1] = k->w[1];
+    sl->len = (uint8_t)k->len;
+    sl->flags = rec->flags;
     __atomic_store_n(&sl->v1, e + 1, __ATOMIC_RELEASE);
     c->count++;
+    if (c->logging == 1) { /* a copy of cur is being made: growing must add this key itself */
+      if (c->nlog < c->logcap)
+        c->log[c->nlog++] = (size_t)(sl - c->cur->s);
+      else
+        c->logging = 2;
+    }
     /* At 3/8 full, ask for the next table: a thread allocates and zeroes it outside the lock, so
      * growing at 1/2 only rehashes while the others wait. */
     if (c->shared && !c->spare && c->count * 8 >= (c->cur->mask + 1) * 3)
       __atomic_store_n(&c->spare_state, 1, __ATOMIC_RELAXED);
   } else {
-    uint32_t k;
+    uint32_t i;
     if (MEM_RESERVE(c->long_e, c->lcap, (size_t)strmap_count(c->longs) + 1) != TOPICS_OK)
       return TOPICS_ENOMEM;
-    topics_status st = strmap_intern(c->longs, raw, rlen, &k, NULL);
+    topics_status st = strmap_intern(c->longs, k->raw, k->len, &i, NULL);
     if (st != TOPICS_OK) return st;
-    c->long_e[k] = e;
+    c->long_e[i] = e;
   }
   __atomic_store_n(&c->nent, e + 1, __ATOMIC_RELEASE);
   *id = e;
@@ -185,13 +220,12 @@ static topics_status ent_new_locked(tok_cache *c, const char *raw, size_t rlen, 
 
 /* The record an entry of raw form n leads to, when it has surface n itself: then it is the record
  * of normalised form n. Without the lock for short n (an entry is complete once visible). */
-static int norm_record(tok_cache *c, const char *n, size_t nlen, int locked, uint32_t *nid) {
+static int norm_record(tok_cache *c, const tc_key *n, int locked, const tc_rec **rec) {
   uint32_t id;
-  if (!(locked ? find_locked(c, n, nlen, &id) : tc_find(c, n, nlen, &id))) return 0;
-  uint32_t r = tc_ent(c, id)->rec;
-  const tc_rec *rc = &c->rec[r >> TC_CSHIFT][r & TC_CMASK];
-  if (rc->slen != nlen || memcmp(rc->surf, n, nlen) != 0) return 0;
-  *nid = r;
+  if (!(locked ? find_locked(c, n, &id, NULL) : tc_find(c, n->raw, n->len, &id))) return 0;
+  const tc_rec *rc = tc_ent(c, id)->rec;
+  if (rc->slen != n->len || memcmp(rc->surf, n->raw, n->len) != 0) return 0;
+  *rec = rc;
   return 1;
 }
 
@@ -273,24 +307,63 @@ static int norm_fixed(tc_scratch *x, const char *n, size_t nlen) {
   return same;
 }
 
-/* Allocates the next table when one was asked for and no other thread is at it (outside the
- * lock). Failing to is no error: growing allocates then. */
-static void make_spare(tok_cache *c) {
+/* 1 when this thread takes the job state stands for (1: wanted, 2: taken). */
+static int take_job(int *state) {
   int want = 1;
-  if (__atomic_load_n(&c->spare_state, __ATOMIC_RELAXED) != 1 ||
-      !__atomic_compare_exchange_n(&c->spare_state, &want, 2, 0, __ATOMIC_ACQ_REL,
-                                   __ATOMIC_RELAXED))
-    return;
-  size_t n = (tc_table_now(c)->mask + 1) * 2;
-  tc_table *t = table_alloc(n);
-  pthread_spin_lock(&c->mu);
-  if (t && !c->spare && c->cur->mask + 1 == n / 2) {
-    c->spare = t;
-    t = NULL;
+  return __atomic_load_n(state, __ATOMIC_RELAXED) == 1 &&
+         __atomic_compare_exchange_n(state, &want, 2, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+/* Makes the next table and the next chunk of entries when they were asked for and no other thread
+ * is at it, outside the lock, so that the faults of fresh memory stall no other thread. Failing to
+ * is no error: growing allocates then. */
+static void make_spares(tok_cache *c) {
+  if (take_job(&c->spare_state)) {
+    /* The next table, filled with a copy of the current one. Keys added meanwhile go to the log,
+     * which has room for all that can come before the table is half full (1/8 of it). */
+    size_t n = (tc_table_now(c)->mask + 1) * 2, cap = n / 16 + 64;
+    tc_table *t = table_alloc(n);
+    size_t *log = malloc(cap * sizeof *log);
+    if (log) memset(log, 0, cap * sizeof *log); /* its pages are faulted in here, not under the lock */
+    const tc_table *src = NULL;
+    pthread_spin_lock(&c->mu);
+    if (t && log && !c->spare && !c->logging && c->cur->mask + 1 == n / 2) {
+      src = c->cur;
+      free(c->log);
+      c->log = log;
+      c->logcap = cap;
+      c->nlog = 0;
+      c->logging = 1;
+      log = NULL;
+    }
+    pthread_spin_unlock(&c->mu);
+    free(log);
+    /* Slots are never changed once published, and a published value means a complete slot. */
+    for (size_t i = 0; src && i <= src->mask; i++)
+      if (__atomic_load_n(&src->s[i].v1, __ATOMIC_ACQUIRE)) copy_slot(t, &src->s[i]);
+    pthread_spin_lock(&c->mu);
+    if (src && c->cur == src && !c->spare) { /* else the table grew without it */
+      c->spare = t;
+      c->spare_copied = 1;
+      t = NULL;
+    }
+    __atomic_store_n(&c->spare_state, 0, __ATOMIC_RELAXED);
+    pthread_spin_unlock(&c->mu);
+    table_free(t);
   }
-  __atomic_store_n(&c->spare_state, 0, __ATOMIC_RELAXED);
-  pthread_spin_unlock(&c->mu);
-  table_free(t);
+  if (take_job(&c->ent_spare_state)) {
+    size_t bytes = sizeof(tc_entry) << TC_CSHIFT;
+    tc_entry *ch = malloc(bytes);
+    if (ch) memset(ch, 0, bytes); /* fault the pages in here */
+    pthread_spin_lock(&c->mu);
+    if (ch && !c->ent_spare) {
+      c->ent_spare = ch;
+      ch = NULL;
+    }
+    __atomic_store_n(&c->ent_spare_state, 0, __ATOMIC_RELAXED);
+    pthread_spin_unlock(&c->mu);
+    free(ch);
+  }
 }
 
 /* How normalised forms find their records: every record of a normalised form n is reached from an
@@ -318,37 +391,42 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
     n = heap;
   }
   int self = nlen == rlen && memcmp(n, raw, rlen) == 0;
-  uint32_t nid;
+  tc_key kn;
+  key_of(n, nlen, &kn);
+  const tc_rec *rec = NULL, *mine = NULL;
   topics_status st = TOPICS_OK;
-  int have = !self && norm_record(c, n, nlen, 0, &nid), add_n = 0;
-  rec_strings rs = {NULL, NULL, NULL, 0, 0, 0};
-  uint8_t rflags = 0;
+  int have = !self && norm_record(c, &kn, 0, &rec), add_n = 0;
   if (!have) {
     /* The costly part, outside the lock. Now and then it is wasted, when another thread adds the
      * word meanwhile. */
     worked wk;
     st = work_out(c, x, n, nlen, &wk);
-    if (st == TOPICS_OK)
-      st = rec_copy(&x->strings, n, nlen, wk.form, wk.flen, wk.term, wk.tlen, &rs);
-    rflags = wk.flags;
+    if (st == TOPICS_OK &&
+        !(mine = rec_make(&x->strings, n, nlen, wk.form, wk.flen, wk.term, wk.tlen, wk.flags)))
+      st = TOPICS_ENOMEM;
     add_n = !self && norm_fixed(x, n, nlen);
   }
   if (st == TOPICS_OK) {
+    tc_key k;
+    key_of(raw, rlen, &k);
+    tc_slot *at;
     pthread_spin_lock(&c->mu);
-    if (!find_locked(c, raw, rlen, id)) { /* else another thread was first */
-      if (!have && !(!self && norm_record(c, n, nlen, 1, &nid))) {
-        st = rec_new_locked(c, &rs, rflags, &nid);
+    if (!find_locked(c, &k, id, &at)) { /* else another thread was first */
+      if (!have && !(!self && norm_record(c, &kn, 1, &rec))) {
+        rec = mine;
         uint32_t nent;
-        if (st == TOPICS_OK && add_n && !find_locked(c, n, nlen, &nent))
-          st = ent_new_locked(c, n, nlen, nid, &nent);
+        if (add_n && !find_locked(c, &kn, &nent, NULL)) {
+          st = ent_new_locked(c, &kn, NULL, rec, &nent);
+          at = NULL; /* n may have taken raw's slot, or grown the table */
+        }
       }
-      if (st == TOPICS_OK) st = ent_new_locked(c, raw, rlen, nid, id);
+      if (st == TOPICS_OK) st = ent_new_locked(c, &k, at, rec, id);
     }
     pthread_spin_unlock(&c->mu);
   }
   free(heap);
   if (st != TOPICS_OK) return st;
-  make_spare(c);
+  make_spares(c);
   *flags = tc_ent(c, *id)->flags;
   return TOPICS_OK;
 }
@@ -360,8 +438,10 @@ int tc_find(tok_cache *c, const char *raw, size_t rlen, uint32_t *id) {
     tc_load16(raw, rlen, rlen, w);
     return tc_find_short(tc_table_now(c), w, rlen, tc_hash(w, rlen), id, &fl);
   }
+  tc_key k;
+  key_of(raw, rlen, &k);
   pthread_spin_lock(&c->mu);
-  int found = find_locked(c, raw, rlen, id);
+  int found = find_locked(c, &k, id, NULL);
   pthread_spin_unlock(&c->mu);
   return found;
 }
@@ -369,16 +449,16 @@ int tc_find(tok_cache *c, const char *raw, size_t rlen, uint32_t *id) {
 topics_status tc_add_phrase(tok_cache *c, tc_scratch *x, const char *raw, size_t rlen, const char *key,
                             size_t klen, const char *surf, size_t slen, uint32_t *id) {
   uint8_t flags = (uint8_t)(TC_KEEP | TC_DICT | form_flags(c, key, klen));
-  rec_strings rs = {NULL, NULL, NULL, 0, 0, 0};
-  topics_status st = rec_copy(&x->strings, surf, slen, key, klen, key, klen, &rs);
-  if (st != TOPICS_OK) return st;
+  const tc_rec *rec = rec_make(&x->strings, surf, slen, key, klen, key, klen, flags);
+  if (!rec) return TOPICS_ENOMEM;
+  tc_key k;
+  key_of(raw, rlen, &k);
+  tc_slot *at;
+  topics_status st = TOPICS_OK;
   pthread_spin_lock(&c->mu);
-  if (!find_locked(c, raw, rlen, id)) {
-    uint32_t nid;
-    st = rec_new_locked(c, &rs, flags, &nid);
-    if (st == TOPICS_OK) st = ent_new_locked(c, raw, rlen, nid, id);
-  }
+  if (!find_locked(c, &k, id, &at)) st = ent_new_locked(c, &k, at, rec, id);
   pthread_spin_unlock(&c->mu);
+  make_spares(c);
   return st;
 }
 
@@ -423,10 +503,9 @@ static tok_cache *cache_new(const lex *lx, const tok_options *opt, int shared, t
   }
   c->cur = table_alloc(TC_START);
   c->longs = strmap_new();
-  /* The chunk pointers take 2 MiB of address space each, touched only as ids grow. */
+  /* The chunk pointers take 2 MiB of address space, touched only as ids grow. */
   c->ent = calloc(TC_NCHUNKS, sizeof *c->ent);
-  c->rec = calloc(TC_NCHUNKS, sizeof *c->rec);
-  if (!c->cur || !c->longs || !c->ent || !c->rec) {
+  if (!c->cur || !c->longs || !c->ent) {
     tok_cache_free(c);
     *st = TOPICS_ENOMEM;
     return NULL;
@@ -465,9 +544,9 @@ void tok_cache_free(tok_cache *c) {
   free(c->long_e);
   arena_free(&c->strings);
   for (size_t i = 0; c->ent && i < TC_NCHUNKS && c->ent[i]; i++) free(c->ent[i]);
-  for (size_t i = 0; c->rec && i < TC_NCHUNKS && c->rec[i]; i++) free(c->rec[i]);
+  free(c->ent_spare);
+  free(c->log);
   free(c->ent);
-  free(c->rec);
   pthread_spin_destroy(&c->mu);
   free(c);
 }

@@ -10,10 +10,13 @@
  * - Lookups of short raw forms (1..TC_SHORT bytes, nearly all words) read the table without a lock.
  *   A slot is published by storing its value last, with release order; a grown table replaces the
  *   old one through an atomic pointer, and the old one stays readable until tok_cache_reclaim.
- * - Everything else (long forms, new entries and records) takes the cache's lock, for a probe or
- *   two and a few stores. The slow work -- normalising, folding, stemming, copying strings -- runs
- *   outside it, on the calling thread's scratch, whose strings the cache adopts when it is freed.
- * - Entries and records live in chunks that never move, so a published id is read without a lock.
+ * - New entries and long forms take the cache's lock, for one probe and a few stores: the lock
+ *   is what bounds the speed-up of a second thread, so everything else runs outside it. The slow
+ *   work -- normalising, folding, stemming -- and the new record with its strings are made on the
+ *   calling thread's scratch, whose arena the cache adopts when it is freed; the key's hash, the
+ *   next table and the next chunk of entries are made ahead, outside the lock too.
+ * - Entries live in chunks that never move, and records in arenas, so a published id is read
+ *   without a lock.
  * Entry ids depend on how the threads interleave; callers that need ids independent of the thread
  * count (pipeline/ingest) map them to their own ids in input order. */
 #ifndef TOPICS_TERM_CACHE_H
@@ -58,16 +61,16 @@ typedef struct tc_table {
   tc_slot s[];
 } tc_table;
 
-typedef struct tc_entry {
-  uint32_t rec;
-  uint8_t flags;
-} tc_entry;
-
 typedef struct tc_rec {
   const char *surf, *form, *term;
   uint32_t slen, flen, tlen;
   uint8_t flags;
 } tc_rec;
+
+typedef struct tc_entry {
+  const tc_rec *rec; /* in the arena of the thread that made it, which the cache adopts */
+  uint8_t flags;
+} tc_entry;
 
 struct tok_cache {
   /* Read by every lookup: kept off the cache lines the writers change. */
@@ -76,20 +79,25 @@ struct tok_cache {
   int has_dict; /* the lexicon has dictionary entries */
   int shared;   /* other threads may read: retire grown-out tables instead of freeing them */
   tc_table *cur; /* read with tc_table_now */
-  /* The lock: held for a few hundred nanoseconds at a time (a probe, a few copies), so threads
-   * spin rather than sleep. Everything below is under it. */
+  /* The lock: held for a probe and a few stores at a time, so threads spin rather than sleep.
+   * Everything below is under it; the counters share its cache line. */
   _Alignas(64) pthread_spinlock_t mu;
+  uint32_t nent;   /* entries; also read without the lock, atomically */
   size_t count;    /* keys in cur */
   tc_table *spare; /* the next table, allocated ahead (shared caches) */
-  int spare_state; /* atomic: 1 when a spare is wanted, 2 while a thread makes it */
+  int spare_copied; /* spare holds every key cur had when logging began */
+  int logging;      /* 1: keys added to cur go to log too; 2: log overflowed */
+  size_t *log;      /* slots of cur added since a copy for the spare began */
+  size_t nlog, logcap;
+  tc_entry *ent_spare; /* the next chunk of entries, likewise */
+  int spare_state;     /* atomic: 1 when a spare table is wanted, 2 while a thread makes it */
+  int ent_spare_state; /* the same for ent_spare */
   strmap *longs;   /* raw forms of other lengths -> long_e */
   uint32_t *long_e;
   size_t lcap;
-  arena strings;   /* the arenas of freed scratches, whose strings records point to */
-  /* Chunked: entry i is ent[i >> TC_CSHIFT][i & TC_CMASK]; likewise records. */
+  arena strings;   /* the arenas of freed scratches, whose records and strings entries point to */
+  /* Chunked: entry i is ent[i >> TC_CSHIFT][i & TC_CMASK]. */
   tc_entry **ent;
-  tc_rec **rec;
-  uint32_t nent, nrec; /* nent is also read without the lock, atomically */
 };
 
 #define TC_CSHIFT 14
@@ -103,7 +111,7 @@ typedef struct tc_scratch {
   size_t nbcap;
   char *nb2; /* that form normalised again */
   size_t nb2cap;
-  arena strings; /* the strings of records this thread made, copied outside the lock */
+  arena strings; /* the records this thread made and their strings, made outside the lock */
 } tc_scratch;
 
 static inline const tc_table *tc_table_now(const tok_cache *c) {
@@ -165,8 +173,7 @@ static inline const tc_entry *tc_ent(const tok_cache *c, uint32_t id) {
 }
 
 static inline const tc_rec *tc_rec_of(const tok_cache *c, uint32_t id) {
-  uint32_t r = tc_ent(c, id)->rec;
-  return &c->rec[r >> TC_CSHIFT][r & TC_CMASK];
+  return tc_ent(c, id)->rec;
 }
 
 /* Tools for one thread's slow path; 0 on failure (*st set). tc_scratch_free on a zeroed or
