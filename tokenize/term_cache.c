@@ -65,9 +65,10 @@ static tc_slot *probe_locked(tc_table *t, const uint64_t w[2], size_t len, uint6
 }
 
 /* Puts published slot sl into table t (private to the caller, or under mu); a key already there is
- * the same entry, written again. */
+ * the same entry, written again (a long key's slot matches only itself: same copy, same hash). */
 static void copy_slot(tc_table *t, const tc_slot *sl) {
-  *probe_locked(t, sl->w, sl->len, tc_hash(sl->w, sl->len)) = *sl;
+  uint64_t h = sl->len ? tc_hash(sl->w, sl->len) : sl->w[1];
+  *probe_locked(t, sl->w, sl->len, h) = *sl;
 }
 
 /* Doubles the table: the new one is filled, then published; readers still on the old one find
@@ -100,40 +101,67 @@ static topics_status grow_locked(tok_cache *c) {
   return TOPICS_OK;
 }
 
-/* A raw form as the cache looks it up; for short forms, the key words and hash, worked out before
- * taking the lock. */
+/* A raw form as the cache looks it up, with its hash worked out before taking the lock; for short
+ * forms the key words, for others (once key_keep made it) the copy a slot will point to. */
 typedef struct tc_key {
   const char *raw;
   size_t len;
   uint64_t w[2], h;
+  const char *copy;
 } tc_key;
+
+static int key_short(const tc_key *k) { return k->len - 1 < TC_SHORT; }
 
 static void key_of(const char *raw, size_t len, tc_key *k) {
   k->raw = raw;
   k->len = len;
-  k->w[0] = k->w[1] = k->h = 0;
-  if (len - 1 < TC_SHORT) {
+  k->w[0] = k->w[1] = 0;
+  k->copy = NULL;
+  if (key_short(k)) {
     tc_load16(raw, len, len, k->w);
     k->h = tc_hash(k->w, len);
+  } else {
+    k->h = tc_hash_long(raw, len);
   }
 }
 
-/* Under mu: 1 and *id set when k has an entry; else 0, and *at (when not NULL) gets the slot of
- * cur where a short k would go, for ent_new_locked, so that a new word costs one probe. */
-static int find_locked(tok_cache *c, const tc_key *k, uint32_t *id, tc_slot **at) {
-  if (at) *at = NULL;
-  if (k->len - 1 < TC_SHORT) {
-    tc_slot *sl = probe_locked(c->cur, k->w, k->len, k->h);
-    if (!sl->v1) {
-      if (at) *at = sl;
-      return 0;
-    }
-    *id = sl->v1 - 1;
-    return 1;
+/* Outside the lock: the copy of a long key that its slot will point to, in the thread's arena (its
+ * length, then its bytes). */
+static topics_status key_keep(arena *a, tc_key *k) {
+  if (key_short(k) || k->copy) return TOPICS_OK;
+  size_t n;
+  if (mem_add(k->len, sizeof n, &n) != TOPICS_OK) return TOPICS_ENOMEM;
+  char *p = arena_alloc(a, n);
+  if (!p) return TOPICS_ENOMEM;
+  memcpy(p, &k->len, sizeof k->len);
+  if (k->len) memcpy(p + sizeof k->len, k->raw, k->len);
+  k->copy = p;
+  return TOPICS_OK;
+}
+
+/* Under mu (or on a table nobody else sees yet): the slot of t holding long key k, or the empty
+ * slot where it would go. */
+static tc_slot *probe_long_locked(tc_table *t, const tc_key *k) {
+  size_t i = k->h & t->mask;
+  for (;;) {
+    tc_slot *sl = &t->s[i];
+    if (!sl->v1 || (sl->len == 0 && sl->w[1] == k->h && tc_long_key_is(sl, k->raw, k->len)))
+      return sl;
+    i = (i + 1) & t->mask;
   }
-  uint32_t i;
-  if (!strmap_find(c->longs, k->raw, k->len, &i)) return 0;
-  *id = c->long_e[i];
+}
+
+static tc_slot *probe_key_locked(tc_table *t, const tc_key *k) {
+  return key_short(k) ? probe_locked(t, k->w, k->len, k->h) : probe_long_locked(t, k);
+}
+
+/* Under mu: 1 and *id set when k has an entry; else 0, and *at (when not NULL) gets the slot of
+ * cur where k would go, for ent_new_locked, so that a new word costs one probe. */
+static int find_locked(tok_cache *c, const tc_key *k, uint32_t *id, tc_slot **at) {
+  tc_slot *sl = probe_key_locked(c->cur, k);
+  if (at) *at = sl->v1 ? NULL : sl;
+  if (!sl->v1) return 0;
+  *id = sl->v1 - 1;
   return 1;
 }
 
@@ -172,47 +200,45 @@ static tc_entry *ent_slot_locked(tok_cache *c, uint32_t e) {
   return &(*chunk)[e & TC_CMASK];
 }
 
-/* Under mu: a new entry for k (not in the cache yet) leading to record rec. at: k's slot from
- * find_locked, or NULL when the table may have changed since. The entry is complete before its
- * slot is published. */
+/* Under mu: a new entry for k (not in the cache yet; a long k kept by key_keep) leading to record
+ * rec. at: k's slot from find_locked, or NULL when the table may have changed since. The entry is
+ * complete before its slot is published. */
 static topics_status ent_new_locked(tok_cache *c, const tc_key *k, tc_slot *at, const tc_rec *rec,
                                     uint32_t *id) {
   uint32_t e = c->nent;
   if (e >= UINT32_MAX - 2) return TOPICS_ELIMIT;
+  if (!key_short(k) && !k->copy) return TOPICS_EINVAL;
   tc_entry *en = ent_slot_locked(c, e);
   if (!en) return TOPICS_ENOMEM;
   en->rec = rec;
   en->flags = rec->flags;
-  if (k->len - 1 < TC_SHORT) {
-    if ((c->count + 1) * 2 > c->cur->mask + 1) {
-      if (grow_locked(c) != TOPICS_OK) return TOPICS_ENOMEM;
-      at = NULL;
-    }
-    tc_slot *sl = at ? at : probe_locked(c->cur, k->w, k->len, k->h);
+  if ((c->count + 1) * 2 > c->cur->mask + 1) {
+    if (grow_locked(c) != TOPICS_OK) return TOPICS_ENOMEM;
+    at = NULL;
+  }
+  tc_slot *sl = at ? at : probe_key_locked(c->cur, k);
+  if (key_short(k)) {
     sl->w[0] = k->w[0];
     sl->w[1] = k->w[1];
     sl->len = (uint8_t)k->len;
-    sl->flags = rec->flags;
-    __atomic_store_n(&sl->v1, e + 1, __ATOMIC_RELEASE);
-    c->count++;
-    if (c->logging == 1) { /* a copy of cur is being made: growing must add this key itself */
-      if (c->nlog < c->logcap)
-        c->log[c->nlog++] = (size_t)(sl - c->cur->s);
-      else
-        c->logging = 2;
-    }
-    /* At 3/8 full, ask for the next table: a thread allocates and zeroes it outside the lock, so
-     * growing at 1/2 only rehashes while the others wait. */
-    if (c->shared && !c->spare && c->count * 8 >= (c->cur->mask + 1) * 3)
-      __atomic_store_n(&c->spare_state, 1, __ATOMIC_RELAXED);
   } else {
-    uint32_t i;
-    if (MEM_RESERVE(c->long_e, c->lcap, (size_t)strmap_count(c->longs) + 1) != TOPICS_OK)
-      return TOPICS_ENOMEM;
-    topics_status st = strmap_intern(c->longs, k->raw, k->len, &i, NULL);
-    if (st != TOPICS_OK) return st;
-    c->long_e[i] = e;
+    sl->w[0] = (uint64_t)(uintptr_t)k->copy;
+    sl->w[1] = k->h;
+    sl->len = 0;
   }
+  sl->flags = rec->flags;
+  __atomic_store_n(&sl->v1, e + 1, __ATOMIC_RELEASE);
+  c->count++;
+  if (c->logging == 1) { /* a copy of cur is being made: growing must add this key itself */
+    if (c->nlog < c->logcap)
+      c->log[c->nlog++] = (size_t)(sl - c->cur->s);
+    else
+      c->logging = 2;
+  }
+  /* At 3/8 full, ask for the next table: a thread allocates and zeroes it outside the lock, so
+   * growing at 1/2 only rehashes while the others wait. */
+  if (c->shared && !c->spare && c->count * 8 >= (c->cur->mask + 1) * 3)
+    __atomic_store_n(&c->spare_state, 1, __ATOMIC_RELAXED);
   __atomic_store_n(&c->nent, e + 1, __ATOMIC_RELEASE);
   *id = e;
   return TOPICS_OK;
@@ -377,7 +403,7 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
   const char *n;
   size_t nlen = rlen;
   /* The caller may have looked in a table since outgrown, or another thread may have just added
-   * the word (long forms have no lock-free route at all): look before doing any work. */
+   * the word (and callers send forms that are not short straight here): look before any work. */
   if (tc_find(c, raw, rlen, id)) {
     *flags = tc_ent(c, *id)->flags;
     return TOPICS_OK;
@@ -391,8 +417,8 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
     n = heap;
   }
   int self = nlen == rlen && memcmp(n, raw, rlen) == 0;
-  tc_key kn;
-  key_of(n, nlen, &kn);
+  tc_key kn = {0}; /* n as a key: needed only when it differs from raw */
+  if (!self) key_of(n, nlen, &kn);
   const tc_rec *rec = NULL, *mine = NULL;
   topics_status st = TOPICS_OK;
   int have = !self && norm_record(c, &kn, 0, &rec), add_n = 0;
@@ -405,10 +431,12 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
         !(mine = rec_make(&x->strings, n, nlen, wk.form, wk.flen, wk.term, wk.tlen, wk.flags)))
       st = TOPICS_ENOMEM;
     add_n = !self && norm_fixed(x, n, nlen);
+    if (st == TOPICS_OK && add_n) st = key_keep(&x->strings, &kn);
   }
+  tc_key k;
+  key_of(raw, rlen, &k);
+  if (st == TOPICS_OK) st = key_keep(&x->strings, &k);
   if (st == TOPICS_OK) {
-    tc_key k;
-    key_of(raw, rlen, &k);
     tc_slot *at;
     pthread_spin_lock(&c->mu);
     if (!find_locked(c, &k, id, &at)) { /* else another thread was first */
@@ -432,18 +460,13 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
 }
 
 int tc_find(tok_cache *c, const char *raw, size_t rlen, uint32_t *id) {
+  uint8_t fl;
   if (rlen - 1 < TC_SHORT) {
     uint64_t w[2];
-    uint8_t fl;
     tc_load16(raw, rlen, rlen, w);
     return tc_find_short(tc_table_now(c), w, rlen, tc_hash(w, rlen), id, &fl);
   }
-  tc_key k;
-  key_of(raw, rlen, &k);
-  pthread_spin_lock(&c->mu);
-  int found = find_locked(c, &k, id, NULL);
-  pthread_spin_unlock(&c->mu);
-  return found;
+  return tc_find_long(tc_table_now(c), raw, rlen, tc_hash_long(raw, rlen), id, &fl);
 }
 
 topics_status tc_add_phrase(tok_cache *c, tc_scratch *x, const char *raw, size_t rlen, const char *key,
@@ -454,7 +477,8 @@ topics_status tc_add_phrase(tok_cache *c, tc_scratch *x, const char *raw, size_t
   tc_key k;
   key_of(raw, rlen, &k);
   tc_slot *at;
-  topics_status st = TOPICS_OK;
+  topics_status st = key_keep(&x->strings, &k);
+  if (st != TOPICS_OK) return st;
   pthread_spin_lock(&c->mu);
   if (!find_locked(c, &k, id, &at)) st = ent_new_locked(c, &k, at, rec, id);
   pthread_spin_unlock(&c->mu);
@@ -502,10 +526,9 @@ static tok_cache *cache_new(const lex *lx, const tok_options *opt, int shared, t
     return NULL;
   }
   c->cur = table_alloc(TC_START);
-  c->longs = strmap_new();
   /* The chunk pointers take 2 MiB of address space, touched only as ids grow. */
   c->ent = calloc(TC_NCHUNKS, sizeof *c->ent);
-  if (!c->cur || !c->longs || !c->ent) {
+  if (!c->cur || !c->ent) {
     tok_cache_free(c);
     *st = TOPICS_ENOMEM;
     return NULL;
@@ -540,8 +563,6 @@ void tok_cache_free(tok_cache *c) {
   tok_cache_reclaim(c);
   table_free(c->cur);
   table_free(c->spare);
-  strmap_free(c->longs);
-  free(c->long_e);
   arena_free(&c->strings);
   for (size_t i = 0; c->ent && i < TC_NCHUNKS && c->ent[i]; i++) free(c->ent[i]);
   free(c->ent_spare);

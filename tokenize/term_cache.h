@@ -7,10 +7,11 @@
  * One cache serves the toks of every thread, so a word worked out by one thread is a hit for the
  * others and the costly first sightings (normalising, folding, stemming) happen once per run, not
  * once per thread.
- * - Lookups of short raw forms (1..TC_SHORT bytes, nearly all words) read the table without a lock.
+ * - Lookups read the table without a lock: short raw forms (1..TC_SHORT bytes, nearly all words)
+ *   compare the key in the slot, other forms their copy, which the slot points to.
  *   A slot is published by storing its value last, with release order; a grown table replaces the
  *   old one through an atomic pointer, and the old one stays readable until tok_cache_reclaim.
- * - New entries and long forms take the cache's lock, for one probe and a few stores: the lock
+ * - New entries take the cache's lock, for one probe and a few stores: the lock
  *   is what bounds the speed-up of a second thread, so everything else runs outside it. The slow
  *   work -- normalising, folding, stemming -- and the new record with its strings are made on the
  *   calling thread's scratch, whose arena the cache adopts when it is freed; the key's hash, the
@@ -46,8 +47,9 @@ enum {
   TC_CJK_LAST = 16
 };
 
-/* A slot of the lock-free table: the key's bytes zero padded, value + 1 (0: empty), length, the
- * entry's flags. */
+/* A slot of the lock-free table: value + 1 (0: empty), the entry's flags, and the key. A short key
+ * (1..TC_SHORT bytes) is held in w, zero padded, with its length in len. Any other key has len 0,
+ * w[0] the address of its copy (tc_long_key) and w[1] its hash (tc_hash_long). */
 typedef struct tc_slot {
   uint64_t w[2];
   uint32_t v1;
@@ -92,9 +94,6 @@ struct tok_cache {
   tc_entry *ent_spare; /* the next chunk of entries, likewise */
   int spare_state;     /* atomic: 1 when a spare table is wanted, 2 while a thread makes it */
   int ent_spare_state; /* the same for ent_spare */
-  strmap *longs;   /* raw forms of other lengths -> long_e */
-  uint32_t *long_e;
-  size_t lcap;
   arena strings;   /* the arenas of freed scratches, whose records and strings entries point to */
   /* Chunked: entry i is ent[i >> TC_CSHIFT][i & TC_CMASK]. */
   tc_entry **ent;
@@ -160,6 +159,50 @@ static inline int tc_find_short(const tc_table *t, const uint64_t w[2], size_t l
     uint32_t v1 = __atomic_load_n(&sl->v1, __ATOMIC_ACQUIRE);
     if (!v1) return 0;
     if (sl->w[0] == w[0] && sl->w[1] == w[1] && sl->len == len) {
+      *id = v1 - 1;
+      *flags = sl->flags;
+      return 1;
+    }
+    i = (i + 1) & t->mask;
+  }
+}
+
+/* Hash of a key of any length (for keys that are not short): 8 bytes at a time, each multiplied in
+ * and folded, then a final mix with the length. */
+static inline uint64_t tc_hash_long(const char *s, size_t len) {
+  uint64_t h = 0x243f6a8885a308d3ull ^ (len * 0x9e3779b97f4a7c15ull);
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t v;
+    memcpy(&v, s + i, 8);
+    __uint128_t r = (__uint128_t)(h ^ v) * 0xff51afd7ed558ccdull;
+    h = (uint64_t)r ^ (uint64_t)(r >> 64);
+  }
+  uint64_t v = 0;
+  if (len > i) memcpy(&v, s + i, len - i);
+  __uint128_t r = (__uint128_t)(h ^ v ^ 0xc2b2ae3d27d4eb4full) * 0x9e3779b97f4a7c15ull;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* The copy of a long key a slot points to: its length, then its bytes. */
+static inline int tc_long_key_is(const tc_slot *sl, const char *s, size_t len) {
+  const char *p = (const char *)(uintptr_t)sl->w[0];
+  size_t plen;
+  memcpy(&plen, p, sizeof plen);
+  return plen == len && memcmp(p + sizeof plen, s, len) == 0;
+}
+
+/* Without a lock: 1 and *id, *flags set when the key s[0..len) that is not short, hash h
+ * (tc_hash_long), has an entry in table t. Misses as tc_find_short does. The same walk as
+ * tc_find_short, kept apart so that the hot short lookup stays a plain compare of two words. */
+static inline int tc_find_long(const tc_table *t, const char *s, size_t len, uint64_t h,
+                               uint32_t *id, uint8_t *flags) {
+  size_t i = h & t->mask;
+  for (;;) {
+    const tc_slot *sl = &t->s[i];
+    uint32_t v1 = __atomic_load_n(&sl->v1, __ATOMIC_ACQUIRE);
+    if (!v1) return 0;
+    if (sl->len == 0 && sl->w[1] == h && tc_long_key_is(sl, s, len)) {
       *id = v1 - 1;
       *flags = sl->flags;
       return 1;
