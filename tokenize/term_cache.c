@@ -72,16 +72,16 @@ static void copy_slot(tc_table *t, const tc_slot *sl) {
 }
 
 /* Doubles the table: the new one is filled, then published; readers still on the old one find
- * fewer words, and the slow path finds the rest under the lock. When a spare holds a copy of the
- * table made outside the lock (make_spares), only the keys added since the copy began (the log)
- * are put in here, which keeps the other threads' wait short. */
+ * fewer words, and the slow path finds the rest under the lock. The spare holds a copy of the
+ * table made outside the lock (make_spares), so unless the log overflowed only the keys added
+ * since the copy began are put in here, which keeps the other threads' wait short. */
 static topics_status grow_locked(tok_cache *c) {
   tc_table *old = c->cur;
   size_t n;
   if (mem_mul(old->mask + 1, 2, &n) != TOPICS_OK) return TOPICS_ENOMEM;
   tc_table *t = c->spare && c->spare->mask + 1 == n ? c->spare : table_alloc(n);
   if (!t) return TOPICS_ENOMEM;
-  int copied = t == c->spare && c->spare_copied && c->logging == 1;
+  int copied = t == c->spare && c->logging == 1; /* a spare always holds a copy */
   if (t == c->spare) c->spare = NULL;
   if (copied) {
     for (size_t i = 0; i < c->nlog; i++) copy_slot(t, &old->s[c->log[i]]);
@@ -89,7 +89,6 @@ static topics_status grow_locked(tok_cache *c) {
     for (size_t i = 0; i <= old->mask; i++)
       if (old->s[i].v1) copy_slot(t, &old->s[i]);
   }
-  c->spare_copied = 0;
   c->logging = 0;
   c->nlog = 0;
   if (c->shared) {
@@ -149,6 +148,14 @@ static tc_slot *probe_long_locked(tc_table *t, const tc_key *k) {
       return sl;
     i = (i + 1) & t->mask;
   }
+}
+
+/* Without the lock: 1 and *id set when k has an entry in the current table (see tc_find). */
+static int find_key(const tok_cache *c, const tc_key *k, uint32_t *id) {
+  uint8_t fl;
+  const tc_table *t = tc_table_now(c);
+  return key_short(k) ? tc_find_short(t, k->w, k->len, k->h, id, &fl)
+                      : tc_find_long(t, k->raw, k->len, k->h, id, &fl);
 }
 
 static tc_slot *probe_key_locked(tc_table *t, const tc_key *k) {
@@ -248,7 +255,7 @@ static topics_status ent_new_locked(tok_cache *c, const tc_key *k, tc_slot *at, 
  * of normalised form n. Without the lock for short n (an entry is complete once visible). */
 static int norm_record(tok_cache *c, const tc_key *n, int locked, const tc_rec **rec) {
   uint32_t id;
-  if (!(locked ? find_locked(c, n, &id, NULL) : tc_find(c, n->raw, n->len, &id))) return 0;
+  if (!(locked ? find_locked(c, n, &id, NULL) : find_key(c, n, &id))) return 0;
   const tc_rec *rc = tc_ent(c, id)->rec;
   if (rc->slen != n->len || memcmp(rc->surf, n->raw, n->len) != 0) return 0;
   *rec = rc;
@@ -370,7 +377,6 @@ static void make_spares(tok_cache *c) {
     pthread_spin_lock(&c->mu);
     if (src && c->cur == src && !c->spare) { /* else the table grew without it */
       c->spare = t;
-      c->spare_copied = 1;
       t = NULL;
     }
     __atomic_store_n(&c->spare_state, 0, __ATOMIC_RELAXED);
@@ -404,7 +410,9 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
   size_t nlen = rlen;
   /* The caller may have looked in a table since outgrown, or another thread may have just added
    * the word (and callers send forms that are not short straight here): look before any work. */
-  if (tc_find(c, raw, rlen, id)) {
+  tc_key k;
+  key_of(raw, rlen, &k);
+  if (find_key(c, &k, id)) {
     *flags = tc_ent(c, *id)->flags;
     return TOPICS_OK;
   }
@@ -433,8 +441,6 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
     add_n = !self && norm_fixed(x, n, nlen);
     if (st == TOPICS_OK && add_n) st = key_keep(&x->strings, &kn);
   }
-  tc_key k;
-  key_of(raw, rlen, &k);
   if (st == TOPICS_OK) st = key_keep(&x->strings, &k);
   if (st == TOPICS_OK) {
     tc_slot *at;
@@ -460,13 +466,9 @@ topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_
 }
 
 int tc_find(tok_cache *c, const char *raw, size_t rlen, uint32_t *id) {
-  uint8_t fl;
-  if (rlen - 1 < TC_SHORT) {
-    uint64_t w[2];
-    tc_load16(raw, rlen, rlen, w);
-    return tc_find_short(tc_table_now(c), w, rlen, tc_hash(w, rlen), id, &fl);
-  }
-  return tc_find_long(tc_table_now(c), raw, rlen, tc_hash_long(raw, rlen), id, &fl);
+  tc_key k;
+  key_of(raw, rlen, &k);
+  return find_key(c, &k, id);
 }
 
 topics_status tc_add_phrase(tok_cache *c, tc_scratch *x, const char *raw, size_t rlen, const char *key,

@@ -86,8 +86,7 @@ struct tok_cache {
   _Alignas(64) pthread_spinlock_t mu;
   uint32_t nent;   /* entries; also read without the lock, atomically */
   size_t count;    /* keys in cur */
-  tc_table *spare; /* the next table, allocated ahead (shared caches) */
-  int spare_copied; /* spare holds every key cur had when logging began */
+  tc_table *spare; /* the next table, made ahead with a copy of cur (shared caches) */
   int logging;      /* 1: keys added to cur go to log too; 2: log overflowed */
   size_t *log;      /* slots of cur added since a copy for the spare began */
   size_t nlog, logcap;
@@ -232,8 +231,8 @@ tok_cache *tc_private_new(const lex *lx, const tok_options *opt, topics_status *
 topics_status tc_lookup_slow(tok_cache *c, tc_scratch *x, const char *raw, size_t rlen,
                              uint32_t *id, uint8_t *flags);
 
-/* 1 and *id set when raw[0..rlen) (any length) has an entry. Short forms are looked up without
- * the lock, so an entry another thread is adding right now may be missed. */
+/* 1 and *id set when raw[0..rlen) (any length) has an entry. Looked up without the lock, so an
+ * entry another thread is adding right now may be missed. */
 int tc_find(tok_cache *c, const char *raw, size_t rlen, uint32_t *id);
 
 /* The entry of a dictionary phrase whose raw text is raw[0..rlen) (white space included): its
