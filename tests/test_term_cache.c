@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "test_util.h"
+#include "tokenize/term_cache.h"
 #include "tokenize/tokenizer.h"
 
 #define NT 4
@@ -161,6 +162,10 @@ static void check_shared(const lex *lx, const text_lines *L, const char *what, u
     CHECK_MSG(tok_cache_entry_count(c) >= min_entries, "%s: %u entries, expected at least %u", what,
               tok_cache_entry_count(c), min_entries);
   }
+  /* One thread at a time makes the next table, so only a table that grew meanwhile wastes one.
+   * (Letting a second thread start the same job threw away twice as many tables as grew.) */
+  CHECK_MSG(c->spares_lost <= c->grows, "%s: %zu spare tables thrown away for %zu grows", what,
+            c->spares_lost, c->grows);
   for (int k = 0; k < NT; k++) tok_free(jobs[k].t);
   tok_cache_free(c);
   for (size_t i = 0; i < L->n; i++) free(want[i]);

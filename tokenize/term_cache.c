@@ -91,6 +91,7 @@ static topics_status grow_locked(tok_cache *c) {
   }
   c->logging = 0;
   c->nlog = 0;
+  c->grows++;
   if (c->shared) {
     t->older = old;
   } else {
@@ -192,6 +193,14 @@ static const tc_rec *rec_make(arena *a, const char *surf, size_t slen, const cha
   return r;
 }
 
+/* Under mu: asks for the job state stands for (0: none, 1: wanted, 2: taken), unless a thread is
+ * at it already. Storing 1 over a 2 would let a second thread start the same job, whose result
+ * is then thrown away: with 2 threads that wasted up to a dozen zeroed tables per pass. */
+static void want_job(int *state) {
+  int none = 0;
+  __atomic_compare_exchange_n(state, &none, 1, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 /* Under mu: the chunk entry e goes in, allocated when it is the first of its chunk (taking the
  * spare made ahead when there is one: its pages are written already). At the middle of a chunk,
  * asks for the next one. */
@@ -202,8 +211,7 @@ static tc_entry *ent_slot_locked(tok_cache *c, uint32_t e) {
     c->ent_spare = NULL;
     if (!*chunk) return NULL;
   }
-  if (c->shared && (e & TC_CMASK) == TC_CMASK / 2 && !c->ent_spare)
-    __atomic_store_n(&c->ent_spare_state, 1, __ATOMIC_RELAXED);
+  if (c->shared && (e & TC_CMASK) == TC_CMASK / 2 && !c->ent_spare) want_job(&c->ent_spare_state);
   return &(*chunk)[e & TC_CMASK];
 }
 
@@ -244,8 +252,7 @@ static topics_status ent_new_locked(tok_cache *c, const tc_key *k, tc_slot *at, 
   }
   /* At 3/8 full, ask for the next table: a thread allocates and zeroes it outside the lock, so
    * growing at 1/2 only rehashes while the others wait. */
-  if (c->shared && !c->spare && c->count * 8 >= (c->cur->mask + 1) * 3)
-    __atomic_store_n(&c->spare_state, 1, __ATOMIC_RELAXED);
+  if (c->shared && !c->spare && c->count * 8 >= (c->cur->mask + 1) * 3) want_job(&c->spare_state);
   __atomic_store_n(&c->nent, e + 1, __ATOMIC_RELEASE);
   *id = e;
   return TOPICS_OK;
@@ -379,6 +386,7 @@ static void make_spares(tok_cache *c) {
       c->spare = t;
       t = NULL;
     }
+    if (t) c->spares_lost++;
     __atomic_store_n(&c->spare_state, 0, __ATOMIC_RELAXED);
     pthread_spin_unlock(&c->mu);
     table_free(t);

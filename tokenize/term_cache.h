@@ -93,6 +93,9 @@ struct tok_cache {
   tc_entry *ent_spare; /* the next chunk of entries, likewise */
   int spare_state;     /* atomic: 1 when a spare table is wanted, 2 while a thread makes it */
   int ent_spare_state; /* the same for ent_spare */
+  size_t grows;        /* times cur was replaced */
+  size_t spares_lost;  /* spare tables made and thrown away (the table grew first): never more
+                        * than grows, as one spare is made at a time; tests check it */
   arena strings;   /* the arenas of freed scratches, whose records and strings entries point to */
   /* Chunked: entry i is ent[i >> TC_CSHIFT][i & TC_CMASK]. */
   tc_entry **ent;
