@@ -15,11 +15,11 @@
 
 /* ---- the table ---- */
 
-/* A zeroed table of n slots, its pages faulted in at once. Large ones come straight from mmap, asking
- * for huge pages: lookups land all over the table, and 4 KiB pages would cost a TLB miss apiece.
- * Writing the zeros now matters with several threads: a page first read by a lookup maps the
- * shared zero page, and the first insert into it then costs a fault and a TLB shootdown that
- * stops every thread. */
+/* A zeroed table of n slots, its pages faulted in at once. Large ones come straight from mmap,
+ * asking for huge pages: lookups land all over the table, and 4 KiB pages would cost a TLB miss
+ * apiece. Faulting the pages in now matters with several threads: a page first read by a lookup
+ * maps the shared zero page, and the first insert into it then costs a fault and a TLB shootdown
+ * that stops every thread. */
 static tc_table *table_alloc(size_t n) {
   size_t bytes = sizeof(tc_table) + n * sizeof(tc_slot);
   tc_table *t;
@@ -374,12 +374,12 @@ static void make_spares(tok_cache *c) {
     pthread_spin_lock(&c->mu);
     if (t && log && !c->spare && !c->logging && c->cur->mask + 1 == n / 2) {
       src = c->cur;
-      free(c->log);
+      size_t *unused = c->log; /* the last copy's log, freed below: not under the lock */
       c->log = log;
       c->logcap = cap;
       c->nlog = 0;
       c->logging = 1;
-      log = NULL;
+      log = unused;
     }
     pthread_spin_unlock(&c->mu);
     free(log);
