@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/ures.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
@@ -29,6 +30,7 @@ struct han_fold {
 
 static han_fold *the_fold;
 static topics_status the_status = TOPICS_EICU;
+static int the_route; /* 1: the rules were read from ICU's data, no transliterator opened */
 static pthread_once_t the_once = PTHREAD_ONCE_INIT;
 
 static void fold_free(han_fold *f) {
@@ -150,22 +152,139 @@ static topics_status icu_rules(char **out, size_t *len) {
   return st;
 }
 
-static void build(void) {
-  han_fold *f = calloc(1, sizeof *f);
-  char *rules = NULL;
-  size_t len = 0;
-  topics_status st = TOPICS_ENOMEM;
-  if (f && (f->keys = strmap_new()) && (f->firsts = strmap_new())) {
-    st = icu_rules(&rules, &len);
-    if (st == TOPICS_OK) st = parse_rules(f, rules, len);
+/* The next rule of ICU's rule source r[*i..len), cut at ';' with ASCII spaces trimmed: *a, *b its
+ * bounds. 0 at the end; -1 for text after the last ';'. */
+static int next_rule(const char *r, size_t len, size_t *i, size_t *a, size_t *b) {
+  while (*i < len) {
+    const char *semi = memchr(r + *i, ';', len - *i);
+    size_t e = semi ? (size_t)(semi - r) : len;
+    *a = *i;
+    *b = e;
+    *i = e + 1;
+    while (*a < *b && r[*a] == ' ') (*a)++;
+    while (*b > *a && r[*b - 1] == ' ') (*b)--;
+    if (*a < *b) return semi ? 1 : -1;
   }
-  free(rules);
+  return 0;
+}
+
+/* The last place arrow (3 bytes of UTF-8) is in s[0..len), or NULL; *count gets how often it is
+ * there. */
+static const char *find_arrow(const char *s, size_t len, const char *arrow, int *count) {
+  const char *at = NULL;
+  *count = 0;
+  for (size_t k = 0; k + 3 <= len; k++)
+    if (memcmp(s + k, arrow, 3) == 0) {
+      at = s + k;
+      (*count)++;
+    }
+  return at;
+}
+
+static void trim(const char **s, size_t *len) {
+  while (*len && **s == ' ') (*s)++, (*len)--;
+  while (*len && (*s)[*len - 1] == ' ') (*len)--;
+}
+
+/* Parses the source of ICU's Hans-Hant rules for use in reverse: "a ↔ b;" and "a ← b;" give
+ * "b > a", "a → b;" is forward only, and "$v = ...;" defines a variable (forward rules use them).
+ * Any other shape is TOPICS_EICU. */
+static topics_status parse_source(han_fold *f, const char *r, size_t len) {
+  static const char both[] = "\xe2\x86\x94", back[] = "\xe2\x86\x90", fwd[] = "\xe2\x86\x92";
+  size_t i = 0, a, b;
+  int k;
+  while ((k = next_rule(r, len, &i, &a, &b)) != 0) {
+    if (k < 0) return TOPICS_EICU;
+    const char *line = r + a;
+    size_t ll = b - a;
+    int nb, nk, nf;
+    const char *ab = find_arrow(line, ll, both, &nb), *ak = find_arrow(line, ll, back, &nk);
+    find_arrow(line, ll, fwd, &nf);
+    if (nb + nk == 0) {
+      if (nf > 0 || (line[0] == '$' && memchr(line, '=', ll))) continue;
+      return TOPICS_EICU;
+    }
+    if (nb + nk + nf != 1) return TOPICS_EICU;
+    const char *arrow = ab ? ab : ak, *src = arrow + 3, *dst = line;
+    size_t slen = (size_t)(line + ll - src), dlen = (size_t)(arrow - line);
+    trim(&src, &slen);
+    trim(&dst, &dlen);
+    if (!literal(src, slen) || !literal(dst, dlen)) return TOPICS_EICU;
+    topics_status st = add_rule(f, src, slen, dst, dlen);
+    if (st != TOPICS_OK) return st;
+  }
+  return f->nrules ? TOPICS_OK : TOPICS_EICU;
+}
+
+/* ICU's transliterator index gives Hant-Hans as the rules of Hans-Hant read in reverse, and holds
+ * their source. Read from there, no transliterator is opened, which spares the process ICU's
+ * transliterator registry (about 40 ms, most of the start-up of a run on Chinese text). A layout
+ * other than ICU 72's, or rules of another shape, give TOPICS_EICU: then build asks the
+ * transliterator (icu_rules), and tests/test_han_fold.c fails, as the route taken is checked. */
+static topics_status data_rules(han_fold *f) {
+  static const UChar reverse[] = {'R', 'E', 'V', 'E', 'R', 'S', 'E'};
+  UErrorCode e = U_ZERO_ERROR;
+  UResourceBundle *root = ures_openDirect(U_ICUDATA_NAME "-translit", "root", &e);
+  UResourceBundle *ids = ures_getByKey(root, "RuleBasedTransliteratorIDs", NULL, &e);
+  UResourceBundle *id = ures_getByKey(ids, "Hant-Hans", NULL, &e);
+  UResourceBundle *file = ures_getByKey(id, "file", NULL, &e);
+  int32_t dn = 0, rn = 0;
+  const UChar *dir = ures_getStringByKey(file, "direction", &dn, &e);
+  const UChar *src = ures_getStringByKey(file, "resource", &rn, &e);
+  topics_status st = TOPICS_EICU;
+  if (U_SUCCESS(e) && dn == 7 && memcmp(dir, reverse, sizeof reverse) == 0 && rn > 0 &&
+      rn < INT32_MAX / 4) {
+    char *u8 = malloc((size_t)rn * 3 + 1);
+    int32_t blen = 0;
+    if (!u8) {
+      st = TOPICS_ENOMEM;
+    } else {
+      u_strToUTF8(u8, rn * 3 + 1, &blen, src, rn, &e);
+      if (U_SUCCESS(e)) st = parse_source(f, u8, (size_t)blen);
+    }
+    free(u8);
+  }
+  ures_close(file);
+  ures_close(id);
+  ures_close(ids);
+  ures_close(root);
+  return st;
+}
+
+static han_fold *fold_new(void) {
+  han_fold *f = calloc(1, sizeof *f);
+  if (f && (!(f->keys = strmap_new()) || !(f->firsts = strmap_new()))) {
+    fold_free(f);
+    f = NULL;
+  }
+  return f;
+}
+
+static void build(void) {
+  han_fold *f = fold_new();
+  topics_status st = f ? data_rules(f) : TOPICS_ENOMEM;
+  the_route = st == TOPICS_OK;
+  if (st == TOPICS_EICU) { /* another ICU: ask its transliterator */
+    char *rules = NULL;
+    size_t len = 0;
+    fold_free(f);
+    f = fold_new();
+    st = f ? icu_rules(&rules, &len) : TOPICS_ENOMEM;
+    if (st == TOPICS_OK) st = parse_rules(f, rules, len);
+    free(rules);
+  }
   if (st != TOPICS_OK) {
     fold_free(f);
     f = NULL;
   }
   the_fold = f;
   the_status = st;
+}
+
+int han_fold_from_data(void) {
+  const han_fold *f;
+  han_fold_get(&f);
+  return the_route;
 }
 
 topics_status han_fold_get(const han_fold **out) {

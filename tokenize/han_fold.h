@@ -4,14 +4,18 @@
  * Why: ICU runs every rule-based transliteration in the process behind one global mutex when the
  * compiled rules are shared between transliterators (as they are for all opened by name), so toks
  * folding new words on several threads waited for each other; and each call converts to UTF-16 and
- * back. The rules themselves come from ICU at run time (utrans_toRules), never from a copy here.
+ * back. The rules themselves come from ICU at run time, never from a copy here.
  *
  * ICU 72's Hant-Hans rules are plain "source > target;" pairs (1 to 5 characters each). ICU applies
  * them at each position in rule order, first match wins, and rejects rule sets where an earlier rule
  * would hide a later one whose source it prefixes; so the first match is the longest, and that is
  * what han_fold_apply takes. Text no rule matches is kept, one code point at a time. Rules of any
  * other shape (contexts, variables, filters: a future ICU) make han_fold_get report TOPICS_EICU,
- * and the caller keeps using the transliterator. tests/test_han_fold.c compares the two. */
+ * and the caller keeps using the transliterator. tests/test_han_fold.c compares the two.
+ *
+ * The rules are read from ICU's data, where Hant-Hans is listed as Hans-Hant reversed, without
+ * opening a transliterator: that spares each run ICU's transliterator registry (about 40 ms).
+ * When the data has another layout, they come from the transliterator's utrans_toRules. */
 #ifndef TOPICS_HAN_FOLD_H
 #define TOPICS_HAN_FOLD_H
 
@@ -25,6 +29,10 @@ typedef struct han_fold han_fold;
  * then return at once). It lives until the process ends. TOPICS_EICU when the transliterator cannot
  * be opened or its rules have a shape this code does not apply; TOPICS_ENOMEM. */
 topics_status han_fold_get(const han_fold **out);
+
+/* 1 when the fold table was read from ICU's data directly (no transliterator opened), 0 when it
+ * came from the transliterator or could not be built. Builds the table as han_fold_get does. */
+int han_fold_from_data(void);
 
 /* Folds well-formed UTF-8 s[0..len) into *buf (malloc'd, grown as needed, capacity *cap; the
  * caller frees it); *outlen gets the length (not NUL-terminated). Thread-safe: f is read-only. */
