@@ -139,6 +139,53 @@ static void test_file(const char *path, size_t max) {
   free(text);
 }
 
+/* f's fold of s, compared with want. */
+static int folds_to(const han_fold *f, const char *s, const char *want) {
+  char *buf = NULL;
+  size_t cap = 0, n = 0;
+  int ok = han_fold_apply(f, s, strlen(s), &buf, &cap, &n) == TOPICS_OK && n == strlen(want) &&
+           memcmp(buf, want, n) == 0;
+  free(buf);
+  return ok;
+}
+
+/* The reading of ICU's rule source (han_fold_from_source) on made-up sources: what it must take,
+ * reversed, what it must skip, and the shapes it must refuse, so that a change of ICU's data falls
+ * back to the transliterator instead of folding wrongly. */
+static void test_source_reading(void) {
+  static const char good[] = "$SC = [一二三] ;于飞↔于飛;姜←薑; 后 ↔ 後 ;余→餘;$SC { 余 → 餘;"
+                             "干}[杯]→乾;系←係;系←繫;";
+  han_fold *f = NULL;
+  CHECK(han_fold_from_source(good, strlen(good), &f) == TOPICS_OK && f);
+  if (f) {
+    CHECK(folds_to(f, "于飛", "于飞"));     /* a↔b: b folds to a */
+    CHECK(folds_to(f, "薑片", "姜片"));     /* a←b likewise */
+    CHECK(folds_to(f, "以後", "以后"));     /* spaces around the arrow */
+    CHECK(folds_to(f, "係繫", "系系"));     /* two sources, one target */
+    CHECK(folds_to(f, "餘乾杯", "餘乾杯")); /* forward-only rules are not read in reverse */
+    CHECK(folds_to(f, "余", "余"));
+  }
+  han_fold_free(f);
+  static const char *const bad[] = {
+      "",                /* no rules */
+      "于飞↔于飛",       /* no ';' after the last rule */
+      "于飞 > 于飛;",    /* another arrow */
+      "于飞↔于飛↔飛;",   /* two arrows */
+      "于飞↔于飛←飛;",
+      "x}于飞↔于飛;",    /* a context */
+      "[于]↔于飛;",      /* a set */
+      "'a'↔于飛;",       /* quoting */
+      ":: Hant-Hans ;",  /* a transform */
+      "# comment\n于飞↔于飛;",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    han_fold *g = NULL;
+    CHECK_MSG(han_fold_from_source(bad[i], strlen(bad[i]), &g) == TOPICS_EICU && !g,
+              "rule source %zu was not refused", i);
+    han_fold_free(g);
+  }
+}
+
 static void *fold_many(void *arg) {
   const rule_list *r = arg;
   long bad = 0;
@@ -166,6 +213,7 @@ int main(void) {
   /* The table is read from ICU's data, not from a transliterator (han_fold.h): this is what spares
    * each run ICU's transliterator registry, so a change of ICU's data layout must show here. */
   CHECK_MSG(han_fold_from_data(), "the fold table came from the transliterator, not ICU's data");
+  test_source_reading();
   rule_list r = rule_sources();
   CHECK_MSG(r.n > 3000, "%zu rules", r.n);
   test_rules(&r);

@@ -281,6 +281,19 @@ static void build(void) {
   the_status = st;
 }
 
+topics_status han_fold_from_source(const char *rules, size_t len, han_fold **out) {
+  han_fold *f = fold_new();
+  topics_status st = f ? parse_source(f, rules, len) : TOPICS_ENOMEM;
+  if (st != TOPICS_OK) {
+    fold_free(f);
+    f = NULL;
+  }
+  *out = f;
+  return st;
+}
+
+void han_fold_free(han_fold *f) { fold_free(f); }
+
 int han_fold_from_data(void) {
   const han_fold *f;
   han_fold_get(&f);

@@ -34,6 +34,14 @@ topics_status han_fold_get(const han_fold **out);
  * came from the transliterator or could not be built. Builds the table as han_fold_get does. */
 int han_fold_from_data(void);
 
+/* A fold table of its own (not the process-wide one) from rule source rules[0..len) in the syntax
+ * of ICU's transliterator data, read in reverse as Hant-Hans reads Hans-Hant: "a↔b;" and "a←b;"
+ * fold b to a, "a→b;" and variable definitions "$v = ...;" are skipped, and any other shape gives
+ * TOPICS_EICU (so does a source without rules). For tests of that reading; free with
+ * han_fold_free. */
+topics_status han_fold_from_source(const char *rules, size_t len, han_fold **out);
+void han_fold_free(han_fold *f);
+
 /* Folds well-formed UTF-8 s[0..len) into *buf (malloc'd, grown as needed, capacity *cap; the
  * caller frees it); *outlen gets the length (not NUL-terminated). Thread-safe: f is read-only. */
 topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char **buf, size_t *cap,
