@@ -267,8 +267,8 @@ int main(int argc, char **argv) {
       if (o) fclose(o);
     }
     /* BENCH_REPEAT=N (up to MAX_REPEAT) measures the text N times and prints each figure's
-     * median, then the range of the per-run 2-thread speed-ups: on a shared machine one run's
-     * best-of passes still move by more than the targets' margins. */
+     * median, then the range of the per-run ratios (1-thread stage/ICU, 2-thread speed-ups): on a
+     * shared machine one run's best-of passes still move by more than the targets' margins. */
     double mbs[MAX_REPEAT][2][3], tps[MAX_REPEAT][2][3], cpu[MAX_REPEAT][2][3];
     int reps = repeat_count(), failed = 0;
     for (int r = 0; r < reps && !failed; r++) failed = measure(c, lx, mbs[r], tps[r], cpu[r]) != 0;
