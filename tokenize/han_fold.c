@@ -152,18 +152,22 @@ static topics_status icu_rules(char **out, size_t *len) {
   return st;
 }
 
-/* The next rule of ICU's rule source r[*i..len), cut at ';' with ASCII spaces trimmed: *a, *b its
- * bounds. 0 at the end; -1 for text after the last ';'. */
-static int next_rule(const char *r, size_t len, size_t *i, size_t *a, size_t *b) {
+static void trim(const char **s, size_t *len) {
+  while (*len && **s == ' ') (*s)++, (*len)--;
+  while (*len && (*s)[*len - 1] == ' ') (*len)--;
+}
+
+/* The next rule of ICU's rule source r[*i..len), cut at ';' and trimmed of ASCII spaces: *rule,
+ * *rlen. 0 at the end; -1 for text after the last ';'. */
+static int next_rule(const char *r, size_t len, size_t *i, const char **rule, size_t *rlen) {
   while (*i < len) {
     const char *semi = memchr(r + *i, ';', len - *i);
     size_t e = semi ? (size_t)(semi - r) : len;
-    *a = *i;
-    *b = e;
+    *rule = r + *i;
+    *rlen = e - *i;
     *i = e + 1;
-    while (*a < *b && r[*a] == ' ') (*a)++;
-    while (*b > *a && r[*b - 1] == ' ') (*b)--;
-    if (*a < *b) return semi ? 1 : -1;
+    trim(rule, rlen);
+    if (*rlen) return semi ? 1 : -1;
   }
   return 0;
 }
@@ -181,22 +185,16 @@ static const char *find_arrow(const char *s, size_t len, const char *arrow, int 
   return at;
 }
 
-static void trim(const char **s, size_t *len) {
-  while (*len && **s == ' ') (*s)++, (*len)--;
-  while (*len && (*s)[*len - 1] == ' ') (*len)--;
-}
-
 /* Parses the source of ICU's Hans-Hant rules for use in reverse: "a ↔ b;" and "a ← b;" give
  * "b > a", "a → b;" is forward only, and "$v = ...;" defines a variable (forward rules use them).
  * Any other shape is TOPICS_EICU. */
 static topics_status parse_source(han_fold *f, const char *r, size_t len) {
   static const char both[] = "\xe2\x86\x94", back[] = "\xe2\x86\x90", fwd[] = "\xe2\x86\x92";
-  size_t i = 0, a, b;
+  size_t i = 0, ll;
+  const char *line;
   int k;
-  while ((k = next_rule(r, len, &i, &a, &b)) != 0) {
+  while ((k = next_rule(r, len, &i, &line, &ll)) != 0) {
     if (k < 0) return TOPICS_EICU;
-    const char *line = r + a;
-    size_t ll = b - a;
     int nb, nk, nf;
     const char *ab = find_arrow(line, ll, both, &nb), *ak = find_arrow(line, ll, back, &nk);
     find_arrow(line, ll, fwd, &nf);
