@@ -4,9 +4,12 @@
  * events -- next to raw ICU word breaking (ubrk over utext_openUTF8, counting word segments) on
  * the same text in the same run; and the F1 of the segmentation and of raw ICU on the UD GSD test
  * set. Columns: wall-clock MB/s and tokens/s of the full stage and of raw ICU, their ratio, seg_run
- * alone (MB/s), and the full-stage/ICU ratio measured in CPU time ("cpu t/I"), steadier when other
- * processes share the machine. Usage: bench_tokenize SHARED_DIR [MIXED_OUT]; MIXED_OUT receives
- * the mixed text (one talk a line) so that bench/tokenize.sh can give jieba the same text.
+ * alone (MB/s), the full-stage/ICU ratio measured in CPU time ("cpu t/I"), steadier when other
+ * processes share the machine, and raw ICU over UTF-16 ("I16": each talk converted with
+ * u_strFromUTF8, the conversion timed too) with the stage's ratio to it. The stage breaks bounded
+ * UTF-16 copies of its non-ASCII stretches (tokenize/seg_icu.c); I16 is ICU's own best case.
+ * Usage: bench_tokenize SHARED_DIR [MIXED_OUT]; MIXED_OUT receives the mixed text (one talk a
+ * line) so that bench/tokenize.sh can give jieba the same text.
  * BENCH_TEXT=law|talks|mixed measures one text; BENCH_REPEAT=N prints medians of N runs. */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,6 +20,7 @@
 #include <time.h>
 
 #include <unicode/ubrk.h>
+#include <unicode/ustring.h>
 #include <unicode/utext.h>
 
 #include "common/mem.h"
@@ -81,6 +85,17 @@ static void *run_seg(void *arg) {
   return NULL;
 }
 
+/* Raw ICU's word segments in the text just set on j->bi (err: how setting it went). */
+static void count_words(job *j, UErrorCode err) {
+  if (U_FAILURE(err)) {
+    j->failed = 1;
+    return;
+  }
+  ubrk_first(j->bi);
+  while (ubrk_next(j->bi) != UBRK_DONE)
+    if (ubrk_getRuleStatus(j->bi) >= UBRK_WORD_NONE_LIMIT) j->tokens++;
+}
+
 static void *run_icu(void *arg) {
   job *j = arg;
   double c0 = thread_cpu();
@@ -89,22 +104,40 @@ static void *run_icu(void *arg) {
     UErrorCode err = U_ZERO_ERROR;
     utext_openUTF8(&ut, j->c->buf + j->c->off[d], (int64_t)j->c->dlen[d], &err);
     ubrk_setUText(j->bi, &ut, &err);
-    if (U_FAILURE(err)) {
-      j->failed = 1;
-      continue;
-    }
-    ubrk_first(j->bi);
-    while (ubrk_next(j->bi) != UBRK_DONE)
-      if (ubrk_getRuleStatus(j->bi) >= UBRK_WORD_NONE_LIMIT) j->tokens++;
+    count_words(j, err);
   }
   utext_close(&ut);
   j->cpu = thread_cpu() - c0;
   return NULL;
 }
 
+static void *run_icu16(void *arg) {
+  job *j = arg;
+  double c0 = thread_cpu();
+  UChar *buf = NULL;
+  size_t cap = 0;
+  for (size_t d; (d = atomic_fetch_add(j->next, 1)) < j->c->ndocs;) {
+    UErrorCode err = U_ZERO_ERROR;
+    if (MEM_RESERVE(buf, cap, j->c->dlen[d] + 1) != TOPICS_OK) {
+      j->failed = 1;
+      break;
+    }
+    int32_t n16 = 0;
+    u_strFromUTF8WithSub(buf, (int32_t)cap, &n16, j->c->buf + j->c->off[d], (int32_t)j->c->dlen[d],
+                         0xFFFD, NULL, &err);
+    ubrk_setText(j->bi, buf, n16, &err);
+    count_words(j, err);
+  }
+  free(buf);
+  j->cpu = thread_cpu() - c0;
+  return NULL;
+}
+
+static void *(*const pass_fn[])(void *) = {run_tok, run_icu, run_seg, run_icu16};
+
 /* One timed pass over the corpus with nt threads: raw 0 the full stage (fresh toks sharing one
  * fresh term cache, as the pipeline's threads do, so first sightings are paid in every pass), 1 raw
- * ICU, 2 seg_run alone. */
+ * ICU, 2 seg_run alone, 3 raw ICU over UTF-16. */
 static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *secs, double *cpu,
                     uint64_t *tokens) {
   job jobs[2];
@@ -126,7 +159,7 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
     if (raw == 2) {
       jobs[k].seg = seg_new(&st);
       if (!jobs[k].seg) return -1;
-    } else if (raw) {
+    } else if (raw == 1 || raw == 3) {
       UErrorCode err = U_ZERO_ERROR;
       jobs[k].bi = ubrk_open(UBRK_WORD, "", NULL, 0, &err);
       if (U_FAILURE(err)) return -1;
@@ -137,7 +170,7 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
   }
   double t0 = now();
   for (int k = 0; k < nt; k++)
-    if (pthread_create(&th[k], NULL, raw == 2 ? run_seg : raw ? run_icu : run_tok, &jobs[k]))
+    if (pthread_create(&th[k], NULL, pass_fn[raw], &jobs[k]))
       return -1;
   *tokens = 0;
   *cpu = 0;
@@ -158,21 +191,22 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
   return failed ? -1 : 0;
 }
 
-/* The full stage, raw ICU and seg_run alone, each with 1 and 2 threads: passes interleaved so that
- * a change in the machine's load hits all six alike (the 2-thread / 1-thread ratio included); best
- * of at least 7 passes each (more, up to 20 s in all, for smaller texts): on a shared virtual
- * machine single passes vary by a factor of 1.5, and the best of several is what the code can do.
+/* The full stage, raw ICU, seg_run alone and raw ICU over UTF-16, each with 1 and 2 threads:
+ * passes interleaved so that a change in the machine's load hits all eight alike (the 2-thread /
+ * 1-thread ratio included); best of at least 7 passes each (more, up to 20 s in all, for smaller
+ * texts): on a shared virtual machine single passes vary by a factor of 1.5, and the best of
+ * several is what the code can do.
  * mbs[t][m] and tps[t][m] get wall-clock MB/s and tokens/s of mode m with t + 1 threads,
  * cpu_mbs[t][m] MB per CPU second (summed over threads), which other processes disturb less. */
-static int measure(const corpus *c, const lex *lx, double mbs[2][3], double tps[2][3],
-                   double cpu_mbs[2][3]) {
-  double best[2][3], best_cpu[2][3], total = 0;
-  uint64_t tokens[2][3] = {{0, 0, 0}, {0, 0, 0}};
+static int measure(const corpus *c, const lex *lx, double mbs[2][4], double tps[2][4],
+                   double cpu_mbs[2][4]) {
+  double best[2][4], best_cpu[2][4], total = 0;
+  uint64_t tokens[2][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
   for (int t = 0; t < 2; t++)
-    for (int m = 0; m < 3; m++) best[t][m] = best_cpu[t][m] = 1e30;
+    for (int m = 0; m < 4; m++) best[t][m] = best_cpu[t][m] = 1e30;
   for (int pass = 0; pass < 7 || (total < 20.0 && pass < 50); pass++) {
     for (int t = 0; t < 2; t++)
-      for (int m = 0; m < 3; m++) {
+      for (int m = 0; m < 4; m++) {
         double s, cpu;
         if (one_pass(c, lx, m, t + 1, &s, &cpu, &tokens[t][m])) return -1;
         total += s;
@@ -181,7 +215,7 @@ static int measure(const corpus *c, const lex *lx, double mbs[2][3], double tps[
       }
   }
   for (int t = 0; t < 2; t++)
-    for (int m = 0; m < 3; m++) {
+    for (int m = 0; m < 4; m++) {
       mbs[t][m] = (double)c->len / 1e6 / best[t][m];
       tps[t][m] = (double)tokens[t][m] / best[t][m];
       cpu_mbs[t][m] = (double)c->len / 1e6 / best_cpu[t][m];
@@ -242,8 +276,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_tokenize: lex_new: %s\n", topics_strerror(st));
     return 1;
   }
-  printf("%-14s %6s %3s %9s %12s %9s %12s %7s %9s %8s\n", "text", "MB", "thr", "tok MB/s",
-         "tok tokens/s", "ICU MB/s", "ICU tokens/s", "tok/ICU", "seg MB/s", "cpu t/I");
+  printf("%-14s %6s %3s %9s %12s %9s %12s %7s %9s %8s %9s %7s\n", "text", "MB", "thr", "tok MB/s",
+         "tok tokens/s", "ICU MB/s", "ICU tokens/s", "tok/ICU", "seg MB/s", "cpu t/I", "I16 MB/s",
+         "tok/I16");
   /* BENCH_TEXT=talks (or law, mixed) measures that text alone, for quicker experiments. */
   const char *only = getenv("BENCH_TEXT");
   for (int i = 0; i < 3; i++) {
@@ -269,16 +304,16 @@ int main(int argc, char **argv) {
     /* BENCH_REPEAT=N (up to MAX_REPEAT) measures the text N times and prints each figure's
      * median, then the range of the per-run ratios (1-thread stage/ICU, 2-thread speed-ups): on a
      * shared machine one run's best-of passes still move by more than the targets' margins. */
-    double mbs[MAX_REPEAT][2][3], tps[MAX_REPEAT][2][3], cpu[MAX_REPEAT][2][3];
+    double mbs[MAX_REPEAT][2][4], tps[MAX_REPEAT][2][4], cpu[MAX_REPEAT][2][4];
     int reps = repeat_count(), failed = 0;
     for (int r = 0; r < reps && !failed; r++) failed = measure(c, lx, mbs[r], tps[r], cpu[r]) != 0;
     if (failed) {
       printf("%-14s failed\n", texts[i].name);
       continue;
     }
-    double md[3][2][3], sp[3][MAX_REPEAT]; /* medians of MB/s, tokens/s, CPU MB/s; ratios */
+    double md[3][2][4], sp[4][MAX_REPEAT]; /* medians of MB/s, tokens/s, CPU MB/s; ratios */
     for (int t = 0; t < 2; t++)
-      for (int m = 0; m < 3; m++) {
+      for (int m = 0; m < 4; m++) {
         double v[3][MAX_REPEAT];
         for (int r = 0; r < reps; r++) {
           v[0][r] = mbs[r][t][m];
@@ -291,12 +326,14 @@ int main(int argc, char **argv) {
       sp[0][r] = mbs[r][1][0] / mbs[r][0][0];
       sp[1][r] = mbs[r][1][1] / mbs[r][0][1];
       sp[2][r] = mbs[r][0][0] / mbs[r][0][1];
+      sp[3][r] = mbs[r][0][0] / mbs[r][0][3];
     }
     for (int t = 0; t < 2; t++) {
       double tm = md[0][t][0], tt = md[1][t][0], im = md[0][t][1], it = md[1][t][1];
-      double sm = md[0][t][2];
-      printf("%-14s %6.1f %3d %9.1f %12.0f %9.1f %12.0f %6.2fx %9.1f %7.2fx", texts[i].name,
-             (double)c->len / 1e6, t + 1, tm, tt, im, it, tm / im, sm, md[2][t][0] / md[2][t][1]);
+      double sm = md[0][t][2], um = md[0][t][3];
+      printf("%-14s %6.1f %3d %9.1f %12.0f %9.1f %12.0f %6.2fx %9.1f %7.2fx %9.1f %6.2fx",
+             texts[i].name, (double)c->len / 1e6, t + 1, tm, tt, im, it, tm / im, sm,
+             md[2][t][0] / md[2][t][1], um, tm / um);
       if (t == 1)
         printf("  (2 threads / 1 thread: %.2fx; raw ICU %.2fx)", median(sp[0], reps),
                median(sp[1], reps));
@@ -304,9 +341,10 @@ int main(int argc, char **argv) {
     }
     if (reps > 1)
       printf("%-14s median of %d runs; per run: 1 thread tok/ICU %.2f-%.2fx (median %.2fx), "
-             "2 threads / 1 thread %.2f-%.2fx, raw ICU %.2f-%.2fx\n", texts[i].name, reps,
-             lowest(sp[2], reps), highest(sp[2], reps), median(sp[2], reps), lowest(sp[0], reps),
-             highest(sp[0], reps), lowest(sp[1], reps), highest(sp[1], reps));
+             "tok/I16 %.2f-%.2fx (median %.2fx), 2 threads / 1 thread %.2f-%.2fx, raw ICU "
+             "%.2f-%.2fx\n", texts[i].name, reps, lowest(sp[2], reps), highest(sp[2], reps),
+             median(sp[2], reps), lowest(sp[3], reps), highest(sp[3], reps), median(sp[3], reps),
+             lowest(sp[0], reps), highest(sp[0], reps), lowest(sp[1], reps), highest(sp[1], reps));
   }
   /* Accuracy on the UD GSD test set. */
   snprintf(path, sizeof path, "%s/data/ud-zh-gsd-zh_gsd-ud-test.conllu", argv[1]);

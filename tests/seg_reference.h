@@ -1,6 +1,6 @@
 /* The general route of the segmenter, written out plainly for tests to compare against: every
- * white-space-delimited chunk through ICU alone (no fast path), protected spans cut out first,
- * then the merges over the whole text. seg_run (fast path, grouping of ICU calls) and the
+ * white-space-delimited chunk through ICU alone (a UText over the UTF-8; no fast path, no UTF-16
+ * copy), protected spans cut out first, then the merges over the whole text. seg_run (fast path, grouping of ICU calls) and the
  * tokenizer's fused path must agree with it. Header-only (static functions): each test is its own
  * program. */
 #ifndef TOPICS_SEG_REFERENCE_H
@@ -24,11 +24,11 @@ static inline topics_status sr_reference_run(segmenter *s, const char *text, siz
     while (i < len && !sr_is_ws((unsigned char)text[i])) i++;
     size_t p = a, ps, pe;
     while (st == TOPICS_OK && p < i && seg_protect_find(text, p, i, &ps, &pe)) {
-      if (ps > p) st = seg_icu_spans(s, text, p, ps, sp, n, cap, 0);
+      if (ps > p) st = seg_icu_spans_utf8(s, text, p, ps, sp, n, cap, 0);
       if (st == TOPICS_OK) st = seg_push(sp, n, cap, 0, ps, pe - ps, SEG_PROTECTED);
       p = pe;
     }
-    if (st == TOPICS_OK && p < i) st = seg_icu_spans(s, text, p, i, sp, n, cap, 0);
+    if (st == TOPICS_OK && p < i) st = seg_icu_spans_utf8(s, text, p, i, sp, n, cap, 0);
   }
   if (st == TOPICS_OK) seg_merge(text, len, *sp, 0, n);
   return st;

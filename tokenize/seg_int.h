@@ -139,10 +139,19 @@ static inline int seg_fast_may_take(const unsigned char *p, size_t i, size_t end
   return p[i] < 0x80 || seg_latin_char(p, i, end, &k) != SEG_B_STOP;
 }
 
-/* ICU's segmentation (UBRK_WORD over UTF-8) of text[start..end), no protected spans, no merges:
- * word segments by rule status, everything else as SEG_PUNCT spans with white space left out. */
+/* ICU's segmentation (UBRK_WORD) of text[start..end), no protected spans, no merges: word
+ * segments by rule status, everything else as SEG_PUNCT spans with white space left out. A
+ * well-formed stretch of at most SEG_U16_MAX bytes is broken in a UTF-16 copy (seg_icu.c says
+ * why); seg_run groups the pieces it sends here so that they stay under that size. */
+#define SEG_U16_MAX ((size_t)1 << 16)
 topics_status seg_icu_spans(segmenter *s, const char *text, size_t start, size_t end,
                             seg_span **spans, size_t *n, size_t *cap, size_t base);
+
+/* The same through a UText over the UTF-8 itself, for any stretch. seg_icu_spans takes this route
+ * for ill-formed or longer stretches; the tests' reference route takes it always, so every
+ * comparison with the reference also checks that both routes agree. */
+topics_status seg_icu_spans_utf8(segmenter *s, const char *text, size_t start, size_t end,
+                                 seg_span **spans, size_t *n, size_t *cap, size_t base);
 
 /* The ASCII fast path over text[start..end), which must be pure ASCII (white space allowed): the
  * same spans and kinds ICU gives for that stretch. */

@@ -1,5 +1,5 @@
-/* Word segmentation, internal to tokenize/: ICU's word break iterator over UTF-8 (UText, no UTF-16
- * copy of the text), an ASCII fast path that gives the same result as ICU, protected spans (URLs,
+/* Word segmentation, internal to tokenize/: ICU's word break iterator (over a bounded UTF-16 copy
+ * of one stretch of the text at a time, never of the whole text), an ASCII fast path that gives the same result as ICU, protected spans (URLs,
  * e-mail addresses, @handles, #hashtags) found before segmentation, and merges after it (numerals
  * with date/quantity units, ordinals, percentages, Latin letters glued to digits, runs of the same
  * punctuation). The user dictionary's phrase merges happen one level up, in tokenizer.c. */
@@ -27,7 +27,8 @@ typedef struct seg_span {
 
 typedef struct segmenter segmenter;
 
-/* A segmenter (owns one ICU break iterator; one per thread); NULL and *st set on failure. */
+/* A segmenter (owns one ICU break iterator and a UTF-16 buffer of at most 128 KB; one per thread);
+ * NULL and *st set on failure. */
 segmenter *seg_new(topics_status *st);
 /* seg_free(NULL) does nothing. */
 void seg_free(segmenter *s);
