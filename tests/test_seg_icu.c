@@ -1,12 +1,17 @@
-/* The segmenter's two ICU routes (tokenize/seg_icu.c) must give the same spans: the UTF-16 copy
- * that seg_icu_spans takes for well-formed stretches up to SEG_U16_MAX bytes, and the UText over
- * UTF-8 it takes otherwise. Checked on every short string over an alphabet of characters that are
- * one, two, three and four UTF-8 bytes and one or two UTF-16 units, on stretches right at the size
- * limit, on ill-formed input, on real law and talk text (../shared/data, when present), and through
- * seg_run when its grouping of pieces meets the limit. */
+/* The segmenter's ICU routes (tokenize/seg_icu.c) must give the same spans: the UTF-16 copy that
+ * seg_icu_spans takes for well-formed stretches up to SEG_U16_MAX bytes (longer ones cut where a
+ * break is certain), and the UText over UTF-8 it takes otherwise. Checked on every short string
+ * over an alphabet of characters that are one, two, three and four UTF-8 bytes and one or two
+ * UTF-16 units, on stretches at and over the size limit, on ill-formed input, on South-East Asian
+ * scripts (which keep the UTF-8 route), on real law and talk text (../shared/data, when present) as
+ * it is and with its white space taken out, and through seg_run when its grouping of pieces meets
+ * the limit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/utf16.h>
 
 #include "check.h"
 #include "reader_sink.h"
@@ -43,12 +48,34 @@ static void test_short_strings(void) {
                                       "e\xCC\x81", "\xC3\xA9", "7", "a", "。", "\xE3\x80\x80",
                                       "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD",
                                       "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9",
-                                      "\xF0\x9F\x87\xB9\xF0\x9F\x87\xBC", ".", "-", " "};
+                                      "\xF0\x9F\x87\xB9\xF0\x9F\x87\xBC", ".", "-", " ",
+                                      "ဃ", "ဦ", "ก"};
   g_strings = g_bad = 0;
   sr_each_string(alpha, (int)(sizeof alpha / sizeof *alpha), 3, count_string, NULL);
   CHECK_MSG(g_bad == 0, "%ld of %ld short strings differ", g_bad, g_strings);
   CHECK(g_strings > 5000);
   printf("the routes agree on %ld short strings\n", g_strings);
+}
+
+/* Thai, Lao, Myanmar, Khmer and the other scripts of line-break class SA take the UTF-8 route:
+ * ICU's dictionary engines for them break U+1003 U+1026 (ဃဦ) as one word in UTF-16 and as two in
+ * UTF-8. The cheap filter must let every such character through, and the routes must agree on
+ * text in these scripts, alone and next to Chinese. */
+static void test_south_east_asian(void) {
+  long missed = 0, sa = 0;
+  for (UChar32 c = 0; c <= 0x10FFFF; c++) {
+    if (u_getIntPropertyValue(c, UCHAR_LINE_BREAK) != U_LB_COMPLEX_CONTEXT) continue;
+    sa++;
+    if (!seg_sa_maybe(c <= 0xFFFF ? (unsigned)c : (unsigned)U16_LEAD(c)) && missed++ < 5)
+      fprintf(stderr, "the SA filter misses U+%04X\n", (unsigned)c);
+  }
+  CHECK_MSG(missed == 0 && sa > 700, "%ld of %ld SA characters missed", missed, sa);
+  static const char *const text[] = {
+      "ဃဦ", "元ဃဦ-", "資料ဃဦ。中文", "ภาษาไทยเป็นภาษาที่มีวรรณยุกต์เช่นเดียวกับภาษาจีน",
+      "ພາສາລາວເປັນພາສາທີ່ມີສຽງວັນນະຍຸດ", "ကွန်ပျူတာပရိုဂရမ်ရေးသားခြင်း",
+      "ភាសាខ្មែរគឺជាភាសាកំណើតរបស់ជនជាតិខ្មែរ", "機器學習ภาษาไทย😀ကွန်ပျူတာ"};
+  for (size_t i = 0; i < sizeof text / sizeof *text; i++)
+    CHECK_MSG(routes_agree(text[i], strlen(text[i]), NULL), "%s", text[i]);
 }
 
 /* Ill-formed UTF-8 goes the UTF-8 route; the spans are still ICU's, and cover every byte that is
@@ -154,6 +181,22 @@ static void test_real(const char *path, size_t max_bytes) {
       fprintf(stderr, "the routes differ on talk %s\n", k.t[i].id);
     spans += n;
   }
+  /* The same text with its white space taken out: one piece of Chinese far longer than the
+   * limit, which seg_icu_spans cuts where a break is certain. seg_run must still give the spans of
+   * the reference route, which sends the whole piece to ICU over UTF-8. */
+  char *joined = NULL;
+  size_t jl = 0, jcap = 0, nx = 0, ny = 0;
+  for (size_t i = 0; i < k.n && jl < max_bytes / 4; i++) {
+    const char *text = rs_text_of(&k, i);
+    if (MEM_RESERVE(joined, jcap, jl + k.t[i].len) != TOPICS_OK) break;
+    for (size_t b = 0; b < k.t[i].len; b++)
+      if (!sr_is_ws((unsigned char)text[b])) joined[jl++] = text[b];
+  }
+  CHECK(joined && seg_run(g_seg, joined, jl, &g_x, &nx, &g_cx) == TOPICS_OK);
+  CHECK(joined && sr_reference_run(g_seg, joined, jl, &g_y, &ny, &g_cy) == TOPICS_OK);
+  CHECK_MSG(sr_same(g_x, nx, g_y, ny), "%s without white space (%zu bytes, %zu spans)", path, jl,
+            nx);
+  free(joined);
   rs_free(&k);
   CHECK_MSG(bad == 0, "%ld of %zu talks of %s differ", bad, talks, path);
   CHECK(talks > 100);
@@ -167,6 +210,7 @@ int main(void) {
   if (!g_seg) return check_done();
   test_short_strings();
   test_ill_formed();
+  test_south_east_asian();
   test_size_limit();
   test_grouping();
   test_real(TOPICS_SHARED_DIR "/data/zh-law-texts.jsonl", 4u << 20);

@@ -1,9 +1,11 @@
 /* The segmenter's ICU side: it owns the word break iterator, and gives ICU's spans of a stretch of
  * text. A stretch of well-formed UTF-8 up to SEG_U16_MAX bytes is converted into the segmenter's
- * own UTF-16 buffer and broken there; anything else (ill-formed bytes, longer stretches) goes
- * through a UText over the UTF-8 itself. Both give the same breaks and rule statuses; the first is
- * faster because ICU's dictionary engine, handed UTF-8, copies every Han run into a UTF-16 string
- * of its own and records a native offset for each character. */
+ * own UTF-16 buffer and broken there; a longer one is first cut where a word break is certain;
+ * anything else (ill-formed bytes, long stretches with no such place) goes through a UText over
+ * the UTF-8 itself, and so does any stretch in a script of ICU's South-East Asian dictionary
+ * engines (holds_sa says why). All give the same breaks and rule statuses. The UTF-16 route is faster
+ * because ICU's dictionary engine, handed UTF-8, copies every Han run into a UTF-16 string of its
+ * own and records a native offset for each character. */
 #include "tokenize/segmenter.h"
 
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
+#include <unicode/utf16.h>
 #include <unicode/utext.h>
 
 #include "common/mem.h"
@@ -168,6 +171,25 @@ topics_status seg_icu_spans_utf8(segmenter *s, const char *text, size_t start, s
   return TOPICS_OK;
 }
 
+/* 1 when u[0..n) holds a character of line-break class SA (Thai, Lao, Myanmar, Khmer, Tai
+ * scripts). ICU's dictionary engines for them can break a few sequences differently given UTF-8
+ * and UTF-16 (U+1003 U+1026 is one word in UTF-16, two in UTF-8), so such stretches take the UTF-8
+ * route, which is what the rest of the project was measured and tested against. A cheap pass over
+ * all units (seg_sa_maybe), then an exact look at the candidates. */
+static int holds_sa(const UChar *u, int32_t n) {
+  unsigned any = 0;
+  for (int32_t i = 0; i < n; i++) any |= seg_sa_maybe(u[i]);
+  if (!any) return 0;
+  for (int32_t i = 0; i < n; i++) {
+    if (!seg_sa_maybe(u[i])) continue;
+    UChar32 c = u[i];
+    if (U16_IS_LEAD(u[i]) && i + 1 < n && U16_IS_TRAIL(u[i + 1]))
+      c = U16_GET_SUPPLEMENTARY(u[i], u[i + 1]);
+    if (u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT) return 1;
+  }
+  return 0;
+}
+
 /* The UTF-16 route over text[start..end), at most SEG_U16_MAX bytes. *done is 0 when the stretch
  * is not well-formed UTF-8 (nothing was pushed; the caller takes the UTF-8 route). */
 static topics_status icu_utf16(segmenter *s, const char *text, size_t start, size_t end,
@@ -185,7 +207,7 @@ static topics_status icu_utf16(segmenter *s, const char *text, size_t start, siz
   int32_t n16 = 0;
   /* Without a substitution character, u_strFromUTF8 refuses any ill-formed sequence. */
   u_strFromUTF8(s->u16, (int32_t)s->u16_cap, &n16, text + start, (int32_t)len, &err);
-  if (U_FAILURE(err)) return TOPICS_OK;
+  if (U_FAILURE(err) || holds_sa(s->u16, n16)) return TOPICS_OK;
   err = U_ZERO_ERROR;
   ubrk_setText(s->bi, s->u16, n16, &err);
   if (U_FAILURE(err)) return TOPICS_EICU;
@@ -209,8 +231,9 @@ static topics_status icu_utf16(segmenter *s, const char *text, size_t start, siz
   return TOPICS_OK;
 }
 
-topics_status seg_icu_spans(segmenter *s, const char *text, size_t start, size_t end,
-                            seg_span **spans, size_t *n, size_t *cap, size_t base) {
+/* text[start..end) by whichever route fits it. */
+static topics_status icu_range(segmenter *s, const char *text, size_t start, size_t end,
+                               seg_span **spans, size_t *n, size_t *cap, size_t base) {
   if (start >= end) return TOPICS_OK;
   if (end - start <= SEG_U16_MAX) {
     int done;
@@ -218,4 +241,48 @@ topics_status seg_icu_spans(segmenter *s, const char *text, size_t start, size_t
     if (st != TOPICS_OK || done) return st;
   }
   return seg_icu_spans_utf8(s, text, start, end, spans, n, cap, base);
+}
+
+/* 1 when a word break is certain at p + i, between a Chinese clause mark (、。，！；？) and a CJK
+ * ideograph (U+4E00..U+9FFF): no word rule joins punctuation to what follows (only Extend and
+ * Format characters attach to it, and an ideograph is neither), and ICU's dictionary ranges are
+ * runs of ideographs, so the breaks on each side do not depend on the other. Only whole
+ * characters are read: 0xE3 and 0xEF are always lead bytes. */
+static int certain_break(const unsigned char *p, size_t i, size_t lo, size_t hi) {
+  if (i < lo + 3 || i + 3 > hi) return 0;
+  const unsigned char *m = p + i - 3;
+  int mark = (m[0] == 0xE3 && m[1] == 0x80 && (m[2] == 0x81 || m[2] == 0x82)) ||
+             (m[0] == 0xEF && m[1] == 0xBC &&
+              (m[2] == 0x81 || m[2] == 0x8C || m[2] == 0x9B || m[2] == 0x9F));
+  if (!mark || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) return 0;
+  unsigned cp = ((unsigned)(p[i] & 0x0F) << 12) | ((unsigned)(p[i + 1] & 0x3F) << 6) |
+                (p[i + 2] & 0x3F);
+  return (p[i] & 0xF0) == 0xE0 && cp >= 0x4E00 && cp <= 0x9FFF;
+}
+
+/* Where to end the next part of text[start..end), longer than SEG_U16_MAX: the last certain
+ * break in the second half of the first SEG_U16_MAX bytes, else the first one after them (that
+ * part goes the UTF-8 route), else end. */
+static size_t next_cut(const char *text, size_t start, size_t end) {
+  const unsigned char *p = (const unsigned char *)text;
+  size_t hi = start + SEG_U16_MAX;
+  for (size_t i = hi; i > start + SEG_U16_MAX / 2; i--)
+    if (p[i] >= 0xE4 && certain_break(p, i, start, end)) return i;
+  for (size_t i = hi; i < end; i++)
+    if (p[i] >= 0xE4 && certain_break(p, i, start, end)) return i;
+  return end;
+}
+
+topics_status seg_icu_spans(segmenter *s, const char *text, size_t start, size_t end,
+                            seg_span **spans, size_t *n, size_t *cap, size_t base) {
+  if (start >= end) return TOPICS_OK;
+  /* A piece longer than the UTF-16 buffer (Chinese written without white space) is broken in
+   * parts cut where a break is certain. */
+  while (end - start > SEG_U16_MAX) {
+    size_t cut = next_cut(text, start, end);
+    topics_status st = icu_range(s, text, start, cut, spans, n, cap, base);
+    if (st != TOPICS_OK) return st;
+    start = cut;
+  }
+  return icu_range(s, text, start, end, spans, n, cap, base);
 }

@@ -142,16 +142,26 @@ static inline int seg_fast_may_take(const unsigned char *p, size_t i, size_t end
 /* ICU's segmentation (UBRK_WORD) of text[start..end), no protected spans, no merges: word
  * segments by rule status, everything else as SEG_PUNCT spans with white space left out. A
  * well-formed stretch of at most SEG_U16_MAX bytes is broken in a UTF-16 copy (seg_icu.c says
- * why); seg_run groups the pieces it sends here so that they stay under that size. */
+ * why), a longer one in parts cut where a break is certain; seg_run groups the pieces it sends
+ * here so that they stay under that size. */
 #define SEG_U16_MAX ((size_t)1 << 16)
 topics_status seg_icu_spans(segmenter *s, const char *text, size_t start, size_t end,
                             seg_span **spans, size_t *n, size_t *cap, size_t base);
 
 /* The same through a UText over the UTF-8 itself, for any stretch. seg_icu_spans takes this route
- * for ill-formed or longer stretches; the tests' reference route takes it always, so every
- * comparison with the reference also checks that both routes agree. */
+ * for ill-formed stretches, stretches in South-East Asian scripts (seg_sa_maybe) and long ones it
+ * finds no place to cut; the tests' reference route takes it always, so every comparison with the
+ * reference also checks that the routes agree. */
 topics_status seg_icu_spans_utf8(segmenter *s, const char *text, size_t start, size_t end,
                                  seg_span **spans, size_t *n, size_t *cap, size_t base);
+
+/* 0 when UTF-16 code unit u is no part of a character of line-break class SA (Thai, Lao, Myanmar,
+ * Khmer, Tai scripts, Ahom), which seg_icu_spans sends through the UTF-8 route; 1 for a superset:
+ * U+0E00..U+1AAF, U+A9E0..U+AADF and every surrogate. Branch-free, so that a pass over a whole
+ * stretch vectorises. tests/test_seg_icu.c checks it against ICU's property data. */
+static inline unsigned seg_sa_maybe(unsigned u) {
+  return (u - 0x0E00u < 0x0CB0u) | (u - 0xA9E0u < 0x0100u) | ((u & 0xF800u) == 0xD800u);
+}
 
 /* The ASCII fast path over text[start..end), which must be pure ASCII (white space allowed): the
  * same spans and kinds ICU gives for that stretch. */
