@@ -191,7 +191,8 @@ static int holds_sa(const UChar *u, int32_t n) {
 }
 
 /* The UTF-16 route over text[start..end), at most SEG_U16_MAX bytes. *done is 0 when the stretch
- * is not well-formed UTF-8 (nothing was pushed; the caller takes the UTF-8 route). */
+ * is not well-formed UTF-8 or holds a South-East Asian character (holds_sa): nothing was pushed,
+ * and the caller takes the UTF-8 route. */
 static topics_status icu_utf16(segmenter *s, const char *text, size_t start, size_t end,
                                seg_span **spans, size_t *n, size_t *cap, size_t base, int *done) {
   size_t len = end - start; /* UTF-16 never needs more units than UTF-8 has bytes */
