@@ -133,12 +133,14 @@ static void *run_icu16(void *arg) {
   return NULL;
 }
 
-static void *(*const pass_fn[])(void *) = {run_tok, run_icu, run_seg, run_icu16};
+/* What a pass measures: the full stage (fresh toks sharing one fresh term cache, as the
+ * pipeline's threads do, so first sightings are paid in every pass), raw ICU, seg_run alone, raw
+ * ICU over UTF-16. */
+enum { MODE_TOK, MODE_ICU, MODE_SEG, MODE_ICU16, NMODES };
+static void *(*const pass_fn[NMODES])(void *) = {run_tok, run_icu, run_seg, run_icu16};
 
-/* One timed pass over the corpus with nt threads: raw 0 the full stage (fresh toks sharing one
- * fresh term cache, as the pipeline's threads do, so first sightings are paid in every pass), 1 raw
- * ICU, 2 seg_run alone, 3 raw ICU over UTF-16. */
-static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *secs, double *cpu,
+/* One timed pass over the corpus in mode `mode` with nt threads. */
+static int one_pass(const corpus *c, const lex *lx, int mode, int nt, double *secs, double *cpu,
                     uint64_t *tokens) {
   job jobs[2];
   pthread_t th[2];
@@ -147,7 +149,7 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
   atomic_size_t next;
   atomic_init(&next, 0);
   tok_cache *cache = NULL;
-  if (raw == 0) {
+  if (mode == MODE_TOK) {
     topics_status st;
     tok_options opt = tok_default_options();
     cache = tok_cache_new(lx, &opt, &st);
@@ -156,10 +158,10 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
   for (int k = 0; k < nt; k++) {
     jobs[k] = (job){c, &next, NULL, NULL, NULL, 0, 0.0, 0};
     topics_status st = TOPICS_OK;
-    if (raw == 2) {
+    if (mode == MODE_SEG) {
       jobs[k].seg = seg_new(&st);
       if (!jobs[k].seg) return -1;
-    } else if (raw == 1 || raw == 3) {
+    } else if (mode == MODE_ICU || mode == MODE_ICU16) {
       UErrorCode err = U_ZERO_ERROR;
       jobs[k].bi = ubrk_open(UBRK_WORD, "", NULL, 0, &err);
       if (U_FAILURE(err)) return -1;
@@ -170,7 +172,7 @@ static int one_pass(const corpus *c, const lex *lx, int raw, int nt, double *sec
   }
   double t0 = now();
   for (int k = 0; k < nt; k++)
-    if (pthread_create(&th[k], NULL, pass_fn[raw], &jobs[k]))
+    if (pthread_create(&th[k], NULL, pass_fn[mode], &jobs[k]))
       return -1;
   *tokens = 0;
   *cpu = 0;
@@ -232,34 +234,35 @@ static double median(const double *v, int n) {
  * several is what the code can do.
  * mbs[t][m] and tps[t][m] get wall-clock MB/s and tokens/s of mode m with t + 1 threads,
  * cpu_mbs[t][m] MB per CPU second (summed over threads), which other processes disturb less, and
- * med_speedup[m] the 2-thread speed-up of mode m (0 the stage, 1 raw ICU) by median pass. */
-static int measure(const corpus *c, const lex *lx, double mbs[2][4], double tps[2][4],
-                   double cpu_mbs[2][4], double med_speedup[2]) {
-  double best[2][4], best_cpu[2][4], total = 0, secs[2][2][MAX_PASSES];
-  uint64_t tokens[2][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+ * med_speedup[m] the 2-thread speed-up of mode m (MODE_TOK, MODE_ICU) by median pass. */
+static int measure(const corpus *c, const lex *lx, double mbs[2][NMODES], double tps[2][NMODES],
+                   double cpu_mbs[2][NMODES], double med_speedup[2]) {
+  double best[2][NMODES], best_cpu[2][NMODES], total = 0;
+  double secs[2][2][MAX_PASSES]; /* [MODE_TOK or MODE_ICU][threads - 1][pass] */
+  uint64_t tokens[2][NMODES] = {{0}, {0}};
   int passes = 0;
   for (int t = 0; t < 2; t++)
-    for (int m = 0; m < 4; m++) best[t][m] = best_cpu[t][m] = 1e30;
+    for (int m = 0; m < NMODES; m++) best[t][m] = best_cpu[t][m] = 1e30;
   for (; passes < 7 || (total < 20.0 && passes < MAX_PASSES); passes++) {
     for (int t = 0; t < 2; t++)
-      for (int m = 0; m < 4; m++) {
+      for (int m = 0; m < NMODES; m++) {
         double s, cpu;
         if (one_pass(c, lx, m, t + 1, &s, &cpu, &tokens[t][m])) return -1;
         total += s;
-        if (m < 2) secs[m][t][passes] = s;
+        if (m == MODE_TOK || m == MODE_ICU) secs[m][t][passes] = s;
         if (s < best[t][m]) best[t][m] = s;
         if (cpu < best_cpu[t][m]) best_cpu[t][m] = cpu;
       }
   }
   for (int t = 0; t < 2; t++)
-    for (int m = 0; m < 4; m++) {
+    for (int m = 0; m < NMODES; m++) {
       mbs[t][m] = (double)c->len / 1e6 / best[t][m];
       tps[t][m] = (double)tokens[t][m] / best[t][m];
       cpu_mbs[t][m] = (double)c->len / 1e6 / best_cpu[t][m];
     }
   /* The best pass favours whichever side had the luckiest moment, and on this machine that is
    * more often a 1-thread pass: the 2-thread speed-up by median pass is printed beside it. */
-  for (int m = 0; m < 2; m++)
+  for (int m = MODE_TOK; m <= MODE_ICU; m++)
     med_speedup[m] = median(secs[m][0], passes) / median(secs[m][1], passes);
   return 0;
 }
@@ -312,7 +315,7 @@ int main(int argc, char **argv) {
     /* BENCH_REPEAT=N (up to MAX_REPEAT) measures the text N times and prints each figure's
      * median, then the range of the per-run ratios (1-thread stage/ICU, 2-thread speed-ups): on a
      * shared machine one run's best-of passes still move by more than the targets' margins. */
-    double mbs[MAX_REPEAT][2][4], tps[MAX_REPEAT][2][4], cpu[MAX_REPEAT][2][4];
+    double mbs[MAX_REPEAT][2][NMODES], tps[MAX_REPEAT][2][NMODES], cpu[MAX_REPEAT][2][NMODES];
     double msp[2][MAX_REPEAT]; /* 2-thread speed-ups by median pass: the stage, raw ICU */
     int reps = repeat_count(), failed = 0;
     for (int r = 0; r < reps && !failed; r++) {
@@ -325,9 +328,9 @@ int main(int argc, char **argv) {
       printf("%-14s failed\n", texts[i].name);
       continue;
     }
-    double md[3][2][4], sp[4][MAX_REPEAT]; /* medians of MB/s, tokens/s, CPU MB/s; ratios */
+    double md[3][2][NMODES], sp[4][MAX_REPEAT]; /* medians of MB/s, tokens/s, CPU MB/s; ratios */
     for (int t = 0; t < 2; t++)
-      for (int m = 0; m < 4; m++) {
+      for (int m = 0; m < NMODES; m++) {
         double v[3][MAX_REPEAT];
         for (int r = 0; r < reps; r++) {
           v[0][r] = mbs[r][t][m];
@@ -337,17 +340,17 @@ int main(int argc, char **argv) {
         for (int q = 0; q < 3; q++) md[q][t][m] = median(v[q], reps);
       }
     for (int r = 0; r < reps; r++) {
-      sp[0][r] = mbs[r][1][0] / mbs[r][0][0];
-      sp[1][r] = mbs[r][1][1] / mbs[r][0][1];
-      sp[2][r] = mbs[r][0][0] / mbs[r][0][1];
-      sp[3][r] = mbs[r][0][0] / mbs[r][0][3];
+      sp[0][r] = mbs[r][1][MODE_TOK] / mbs[r][0][MODE_TOK];
+      sp[1][r] = mbs[r][1][MODE_ICU] / mbs[r][0][MODE_ICU];
+      sp[2][r] = mbs[r][0][MODE_TOK] / mbs[r][0][MODE_ICU];
+      sp[3][r] = mbs[r][0][MODE_TOK] / mbs[r][0][MODE_ICU16];
     }
     for (int t = 0; t < 2; t++) {
-      double tm = md[0][t][0], tt = md[1][t][0], im = md[0][t][1], it = md[1][t][1];
-      double sm = md[0][t][2], um = md[0][t][3];
+      double tm = md[0][t][MODE_TOK], tt = md[1][t][MODE_TOK], im = md[0][t][MODE_ICU];
+      double it = md[1][t][MODE_ICU], sm = md[0][t][MODE_SEG], um = md[0][t][MODE_ICU16];
       printf("%-14s %6.1f %3d %9.1f %12.0f %9.1f %12.0f %6.2fx %9.1f %7.2fx %9.1f %6.2fx",
              texts[i].name, (double)c->len / 1e6, t + 1, tm, tt, im, it, tm / im, sm,
-             md[2][t][0] / md[2][t][1], um, tm / um);
+             md[2][t][MODE_TOK] / md[2][t][MODE_ICU], um, tm / um);
       if (t == 1)
         printf("  (2 threads / 1 thread: %.2fx; raw ICU %.2fx; by median pass %.2fx, raw ICU "
                "%.2fx)", median(sp[0], reps), median(sp[1], reps), median(msp[0], reps),
