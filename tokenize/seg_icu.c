@@ -3,9 +3,10 @@
  * own UTF-16 buffer and broken there; a longer one is first cut where a word break is certain;
  * anything else (ill-formed bytes, long stretches with no such place) goes through a UText over
  * the UTF-8 itself, and so does any stretch in a script of ICU's South-East Asian dictionary
- * engines (holds_sa says why). All give the same breaks and rule statuses. The UTF-16 route is faster
- * because ICU's dictionary engine, handed UTF-8, copies every Han run into a UTF-16 string of its
- * own and records a native offset for each character. */
+ * engines (holds_sa says why). All give the same breaks and rule statuses. The UTF-16 route is
+ * faster because ICU's dictionary engine, handed UTF-8, copies every Han run into a UTF-16 string
+ * of its own and records a native offset for each character. It also says which characters ICU
+ * would join to the white space before them (seg_icu_attaches). */
 #include "tokenize/segmenter.h"
 
 #include <stdlib.h>
@@ -67,6 +68,16 @@ static int is_hangul(unsigned cp) {
 static int is_space_cp(unsigned cp) {
   if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
   return u_isUWhiteSpace((UChar32)cp);
+}
+
+int seg_icu_attaches(const char *text, size_t a, size_t b) {
+  const unsigned char *p = (const unsigned char *)text;
+  /* ASCII, and the lead bytes of U+4000..U+9FFF (most Chinese), hold no such character. */
+  if (a >= b || p[a] < 0x80 || (p[a] >= 0xE4 && p[a] <= 0xE9)) return 0;
+  unsigned cp;
+  utf8_decode(p + a, b - a, &cp);
+  int wb = u_getIntPropertyValue((UChar32)cp, UCHAR_WORD_BREAK);
+  return wb == U_WB_EXTEND || wb == U_WB_FORMAT || wb == U_WB_ZWJ;
 }
 
 /* A segment ICU marks as "none" (spaces, punctuation, symbols, emoji): its non-space runs. */

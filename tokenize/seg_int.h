@@ -148,6 +148,12 @@ static inline int seg_fast_may_take(const unsigned char *p, size_t i, size_t end
 topics_status seg_icu_spans(segmenter *s, const char *text, size_t start, size_t end,
                             seg_span **spans, size_t *n, size_t *cap, size_t base);
 
+/* 1 when the first character of text[a..b) is one that word-break rule WB4 attaches to whatever
+ * precedes it (Word_Break Extend, Format or ZWJ), white space included. seg_run does not send such
+ * a piece to ICU in one stretch with the piece before it: ICU would join it to the white space
+ * between them (U+16FE4 after a tab even makes the tab part of an ideographic word). */
+int seg_icu_attaches(const char *text, size_t a, size_t b);
+
 /* The same through a UText over the UTF-8 itself, for any stretch. seg_icu_spans takes this route
  * for ill-formed stretches, stretches in South-East Asian scripts (seg_sa_maybe) and long ones it
  * finds no place to cut; the tests' reference route takes it always, so every comparison with the

@@ -42,7 +42,8 @@ static const unsigned char chunk_class[256] = {
 };
 
 /* State of one seg_run: the output array and the pending ICU stretch. Non-ASCII pieces separated
- * only by white space are sent to ICU together, which saves the per-call set-up. */
+ * only by white space are sent to ICU together, which saves the per-call set-up, unless the later
+ * one starts with a character ICU would join to that white space (seg_icu_attaches). */
 typedef struct run_state {
   segmenter *s;
   const char *text;
@@ -66,7 +67,7 @@ static topics_status do_piece(run_state *r, size_t a, size_t b, int ascii) {
     if (st != TOPICS_OK) return st;
     return seg_ascii_spans(r->text, a, b, r->spans, r->n, r->cap, r->base);
   }
-  if (r->ra != r->rb && b - r->ra <= SEG_U16_MAX) {
+  if (r->ra != r->rb && b - r->ra <= SEG_U16_MAX && !seg_icu_attaches(r->text, a, b)) {
     r->rb = b;
     return TOPICS_OK;
   }
