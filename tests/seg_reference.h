@@ -13,6 +13,31 @@
 
 static inline int sr_is_ws(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13); }
 
+/* Writes code point c as UTF-8 at o (room for 4 bytes); returns how many bytes. */
+static inline size_t sr_put_utf8(unsigned c, char *o) {
+  unsigned char *p = (unsigned char *)o;
+  if (c < 0x80) {
+    p[0] = (unsigned char)c;
+    return 1;
+  }
+  if (c < 0x800) {
+    p[0] = (unsigned char)(0xC0 | c >> 6);
+    p[1] = (unsigned char)(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    p[0] = (unsigned char)(0xE0 | c >> 12);
+    p[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+    p[2] = (unsigned char)(0x80 | (c & 0x3F));
+    return 3;
+  }
+  p[0] = (unsigned char)(0xF0 | c >> 18);
+  p[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+  p[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+  p[3] = (unsigned char)(0x80 | (c & 0x3F));
+  return 4;
+}
+
 /* Sets *n to 0 and appends the reference spans of text[0..len) to *sp (capacity *cap). */
 static inline topics_status sr_reference_run(segmenter *s, const char *text, size_t len,
                                              seg_span **sp, size_t *n, size_t *cap) {

@@ -154,30 +154,6 @@ static void test_grouping(void) {
   free(buf);
 }
 
-static size_t put_utf8(unsigned c, char *o) {
-  unsigned char *p = (unsigned char *)o;
-  if (c < 0x80) {
-    p[0] = (unsigned char)c;
-    return 1;
-  }
-  if (c < 0x800) {
-    p[0] = (unsigned char)(0xC0 | c >> 6);
-    p[1] = (unsigned char)(0x80 | (c & 0x3F));
-    return 2;
-  }
-  if (c < 0x10000) {
-    p[0] = (unsigned char)(0xE0 | c >> 12);
-    p[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-    p[2] = (unsigned char)(0x80 | (c & 0x3F));
-    return 3;
-  }
-  p[0] = (unsigned char)(0xF0 | c >> 18);
-  p[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-  p[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-  p[3] = (unsigned char)(0x80 | (c & 0x3F));
-  return 4;
-}
-
 /* 1 when seg_run gives the reference's spans for text[0..len), none of them holding white space. */
 static int run_clean(const char *text, size_t len) {
   size_t nx = 0, ny = 0;
@@ -202,16 +178,16 @@ static void test_grouping_attach(void) {
     if (cp >= 0xD800 && cp < 0xE000) continue;
     int wb = u_getIntPropertyValue((UChar32)cp, UCHAR_WORD_BREAK);
     int want = wb == U_WB_EXTEND || wb == U_WB_FORMAT || wb == U_WB_ZWJ;
-    size_t l = put_utf8(cp, buf);
+    size_t l = sr_put_utf8(cp, buf);
     if (seg_icu_attaches(buf, 0, l) != want && wrong++ < 5)
       fprintf(stderr, "seg_icu_attaches is wrong on U+%04X\n", cp);
     if (!want) continue;
     attaching++;
     for (int w = 0; w < 2; w++) {
-      size_t o = put_utf8(0x4E2D, buf); /* 中, white space, the character, 文 */
+      size_t o = sr_put_utf8(0x4E2D, buf); /* 中, white space, the character, 文 */
       buf[o++] = w ? '\t' : ' ';
-      o += put_utf8(cp, buf + o);
-      o += put_utf8(0x6587, buf + o);
+      o += sr_put_utf8(cp, buf + o);
+      o += sr_put_utf8(0x6587, buf + o);
       if (!run_clean(buf, o) && differ++ < 5)
         fprintf(stderr, "seg_run is wrong on U+%04X after white space\n", cp);
     }
