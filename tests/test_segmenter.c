@@ -111,6 +111,11 @@ static void test_numbers_dates(void) {
   CHECK_STREQ(seg("Python3 H200 ICU72 3.14 v2.0"), "Python3 H200 ICU72 3.14 v2.0");
   CHECK(kind_of("Python3 H200 ICU72 3.14 v2.0", "Python3") == SEG_WORD);
   CHECK(kind_of("Python3 H200 ICU72 3.14 v2.0", "3.14") == SEG_NUMBER);
+  /* A number with a typographic apostrophe and underscores is a number on both routes: alone (the
+   * fast path) and glued to Chinese (ICU, whose status for it is "letter"; fuzz_fastpath). */
+  const char *apos = "1\xE2\x80\x99" "0__ 中1\xE2\x80\x99" "0__";
+  CHECK_STREQ(seg(apos), "1\xE2\x80\x99" "0__ 中 1\xE2\x80\x99" "0__");
+  CHECK(g_n == 3 && g_sp[0].kind == SEG_NUMBER && g_sp[2].kind == SEG_NUMBER);
   /* Words of ICU's dictionary that begin with a numeral stay as they are. */
   CHECK_STREQ(seg("结果一样，一些人万一不来"), "结果 一样 ， 一些 人 万一 不 来");
   /* Traditional text follows the Taiwan/UD convention: numeral and unit apart ... */

@@ -124,9 +124,11 @@ static topics_status push_none(const char *text, size_t a, size_t b, seg_span **
   return TOPICS_OK;
 }
 
-/* ICU's status for a word segment is that of the last rule matched ("Python3" gets "number"), so
- * kinds are worked out from the content: a letter makes a word, else a digit a number, else
- * ('_', '@') punctuation. Non-ASCII letters in a number segment are rare; they are decoded. */
+/* ICU's status for a word segment is that of the last rule matched ("Python3" gets "number",
+ * "1’0__" gets "letter" from its underscores), so kinds are worked out from the content, as the
+ * fast path does: a letter makes a word, else a digit (or ICU's number status) a number, else
+ * ('_', '@') punctuation. A segment with no ASCII letter but other non-ASCII characters is rare;
+ * it is decoded. */
 static int word_kind(const char *text, size_t a, size_t b, int kind) {
   const unsigned char *p = (const unsigned char *)text;
   int digit = 0, hi = 0;
@@ -136,13 +138,14 @@ static int word_kind(const char *text, size_t a, size_t b, int kind) {
     hi |= p[i] >= 0x80;
   }
   if (hi) {
-    if (kind == SEG_WORD) return SEG_WORD;
+    int num = digit || kind == SEG_NUMBER;
     for (size_t i = a; i < b;) {
       unsigned cp;
       i += utf8_decode(p + i, b - i, &cp);
       if (u_isalpha((UChar32)cp)) return SEG_WORD;
+      num |= u_isdigit((UChar32)cp);
     }
-    return SEG_NUMBER;
+    return num ? SEG_NUMBER : SEG_PUNCT;
   }
   return digit ? SEG_NUMBER : SEG_PUNCT;
 }
