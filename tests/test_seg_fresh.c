@@ -11,7 +11,6 @@
  * by an ideograph. The parent never breaks text, so every child starts as a new process would. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -41,21 +41,18 @@ segmenter *seg_new(topics_status *st) {
   }
   UErrorCode err = U_ZERO_ERROR;
   s->bi = ubrk_open(UBRK_WORD, "", NULL, 0, &err);
-  if (U_FAILURE(err) || !s->bi) {
-    free(s);
-    if (st) *st = TOPICS_EICU;
-    return NULL;
-  }
   /* Break two ideographs once, so that ICU's Chinese-Japanese engine is on this iterator's stack
    * before any text. Otherwise the first dictionary run to start with U+30FC or U+FF70 (script
    * Common, which no engine loads for) makes the iterator claim that character for its "unhandled"
    * engine, and "ー中" comes out as one word the first time and as two ever after: the words would
    * depend on which text a thread happened to see first. */
   static const UChar warm[] = {0x4E2D, 0x6587};
-  ubrk_setText(s->bi, warm, 2, &err);
-  for (int32_t b = ubrk_first(s->bi); U_SUCCESS(err) && b != UBRK_DONE;) b = ubrk_next(s->bi);
-  if (U_FAILURE(err)) {
-    ubrk_close(s->bi);
+  if (U_SUCCESS(err) && s->bi) {
+    ubrk_setText(s->bi, warm, 2, &err);
+    for (int32_t b = ubrk_first(s->bi); U_SUCCESS(err) && b != UBRK_DONE;) b = ubrk_next(s->bi);
+  }
+  if (U_FAILURE(err) || !s->bi) {
+    if (s->bi) ubrk_close(s->bi);
     free(s);
     if (st) *st = TOPICS_EICU;
     return NULL;
