@@ -169,7 +169,7 @@ static topics_status doc_words(const dtm_builder *b, const uint32_t *kterm, cons
         }
         dbest[k] = UINT32_MAX;
       }
-      qsort(pairs, np, sizeof *pairs, cmp_u64_pair);
+      if (np > 1) qsort(pairs, np, sizeof *pairs, cmp_u64_pair);
     }
     for (size_t i = 0; i < nseen; i++) cnt[seen[i]] = 0;
     if (np && (MEM_RESERVE(m->xterm, xcap, nx + np) != TOPICS_OK ||
