@@ -3,6 +3,7 @@
  *   bench_lda [--data FILE.jsonl] [--iters N] [--uci DIR] [--score FILE] [--quality-k K]
  *             [--quality-iters N] [--only-k K [--threads N]] [--ids F] [--save-ids F]
  *             [--seed N] [--quality-only]
+ *   bench_lda --trace IDS K ITERS THREADS ALPHA BETA SEED
  *
  * Reads every talk of the JSON Lines file through the project's reader (bench/bench_load.h),
  * turns it into terms with the project tokenizer (tokenize/tokenizer.h), builds a
@@ -14,7 +15,11 @@
  * --quality-k topics and prints its NPMI. --save-ids F writes the corpus as term ids and --ids F
  * reads such a file instead of --data (the same corpus for every run of a comparison, and no
  * tokenizer start-up under valgrind); --only-k K times a single configuration; --seed N [1]
- * seeds every model; --quality-only skips the throughput table. */
+ * seeds every model; --quality-only skips the throughput table. --trace trains one model on an
+ * ids file with fixed alpha per topic and beta (no optimisation) and prints "sweep seconds
+ * ll_per_token" at sweep 1, every 10th sweep and the last, seconds counting sampling only (the
+ * input of /work/shared/tools/lda_race.py); ITERS 0 runs the default instead (stopping rule, alpha
+ * optimised from ALPHA) and ends with a "final:" line. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,12 +264,66 @@ static double score_file(const dtm *m, const char *path, uint32_t *ntopics) {
   return s;
 }
 
+/* --trace: the sampling seconds so far, from each sweep's reported throughput (the model times
+ * its sweeps without the likelihood evaluations). */
+typedef struct trace_state {
+  uint64_t ntokens;
+  double secs;
+} trace_state;
+
+static void trace_progress(void *ud, uint32_t it, uint32_t iters, double tps, double ll) {
+  trace_state *ts = ud;
+  if (tps > 0) ts->secs += (double)ts->ntokens / tps;
+  if (it == 1 || it % 10 == 0 || it == iters) printf("%u %.4f %.6f\n", it, ts->secs, ll);
+}
+
+static int trace_main(int argc, char **argv) {
+  if (argc != 9) {
+    fprintf(stderr, "usage: bench_lda --trace IDS K ITERS THREADS ALPHA BETA SEED\n");
+    return 2;
+  }
+  char *e1, *e2, *e3, *e4, *e5, *e6;
+  long k = strtol(argv[3], &e1, 10), iters = strtol(argv[4], &e2, 10);
+  long threads = strtol(argv[5], &e3, 10), seed = strtol(argv[8], &e6, 10);
+  double alpha = strtod(argv[6], &e4), beta = strtod(argv[7], &e5);
+  if (*e1 || *e2 || *e3 || *e4 || *e5 || *e6 || k <= 0 || k > 65535 || iters < 0 ||
+      iters > 1000000 || threads <= 0 || threads > 256 || !(alpha > 0) || !(beta > 0) || seed < 0) {
+    fprintf(stderr, "bench_lda: bad --trace arguments\n");
+    return 2;
+  }
+  double load_s;
+  dtm *m = load_ids(argv[2], &load_s);
+  if (!m) return 1;
+  trace_state ts = {dtm_ntokens(m), 0};
+  lda_options o = lda_default_options();
+  o.k = (uint32_t)k;
+  o.iterations = (uint32_t)iters;
+  o.threads = (uint32_t)threads;
+  o.alpha = alpha;
+  o.beta = beta;
+  o.seed = (uint64_t)seed;
+  /* ITERS 0 is the default run: the model's stopping rule and alpha optimisation from ALPHA. */
+  if (iters > 0) o.optimize_interval = 0;
+  o.progress = trace_progress;
+  o.progress_ud = &ts;
+  topics_status st;
+  lda *md = lda_new(m, &o, &st);
+  int rc = md && lda_train(md) == TOPICS_OK ? 0 : 1;
+  if (md && iters == 0)
+    printf("final: %u sweeps, %.4f s, LL/token %.6f\n", lda_iterations(md), ts.secs,
+           lda_log_likelihood_per_token(md));
+  lda_free(md);
+  dtm_free(m);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   const char *data = "../shared/data/talks-pyvideo.jsonl", *uci = NULL, *score = NULL;
   const char *ids_in = NULL, *ids_out = NULL;
   uint32_t iters = 50, qk = 50, qiters = 500, only_k = 0, only_threads = 1;
   int quality_only = 0;
   setvbuf(stdout, NULL, _IOLBF, 0); /* rows appear as they are measured, also through a pipe */
+  if (argc > 1 && !strcmp(argv[1], "--trace")) return trace_main(argc, argv);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     char *e;

@@ -31,6 +31,8 @@ void dtm_free(dtm *m) {
   free(m->xoff);
   free(m->xterm);
   free(m->xword);
+  free(m->poff);
+  free(m->parts);
   free(m);
 }
 
@@ -149,5 +151,18 @@ const char *dtm_doc_word(const dtm *m, uint32_t d, uint32_t t) {
   }
   return lo < m->xoff[d + 1] && m->xterm[lo] == t ? m->xstr[m->xword[lo]] : m->words[t];
 }
+uint32_t dtm_term_nwords(const dtm *m, uint32_t t) {
+  return m->poff && m->poff[t] != UINT32_MAX ? m->parts[m->poff[t]] : 1;
+}
+
+const uint32_t *dtm_term_parts(const dtm *m, uint32_t t, uint32_t *n) {
+  if (!m->poff || m->poff[t] == UINT32_MAX) {
+    *n = 1;
+    return NULL;
+  }
+  *n = m->parts[m->poff[t]];
+  return m->parts + m->poff[t] + 1;
+}
+
 uint32_t dtm_term_df(const dtm *m, uint32_t t) { return m->df[t]; }
 uint64_t dtm_term_cf(const dtm *m, uint32_t t) { return m->cf[t]; }

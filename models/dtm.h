@@ -22,11 +22,46 @@ void dtm_builder_free(dtm_builder *b);
 topics_status dtm_builder_surface(dtm_builder *b, const char *term, size_t tlen, const char *surface,
                                   size_t slen, uint32_t *sid);
 
+/* Surface flags for the phrase pass (dtm_builder_surface_marked). */
+enum {
+  DTM_PIECE = 1,     /* not a term by itself, only as part of a phrase (a single Han character) */
+  DTM_CJK_FIRST = 2, /* the surface starts / ends with a CJK character: phrase parts that meet */
+  DTM_CJK_LAST = 4   /* at CJK edges are joined without a space */
+};
+
+/* As dtm_builder_surface, with DTM_* flags, given on the surface's first interning. */
+topics_status dtm_builder_surface_marked(dtm_builder *b, const char *term, size_t tlen,
+                                         const char *surface, size_t slen, unsigned flags,
+                                         uint32_t *sid);
+
+/* In the token stream of dtm_builder_add: a break no phrase crosses (punctuation, a line end, a
+ * stopword, a number). */
+#define DTM_GAP UINT32_MAX
+
 /* Starts the next document (documents are numbered 0, 1, ... in call order). */
 topics_status dtm_builder_begin_doc(dtm_builder *b);
 
-/* Appends n tokens, given as surface ids, to the current document. */
+/* Appends n tokens, given as surface ids (or DTM_GAP), to the current document. */
 topics_status dtm_builder_add(dtm_builder *b, const uint32_t *sids, size_t n);
+
+/* The corpus phrase pass (models/phrases.c): statistics of adjacent terms across the corpus. */
+typedef struct dtm_phrase_options {
+  uint32_t max_words; /* longest phrase, in parts [4]; <= 1: no phrases, only drop gaps/pieces */
+  uint32_t min_count; /* occurrences a phrase needs [3] */
+  uint32_t min_docs;  /* documents a phrase needs [2] */
+  double min_npmi;    /* normalised pointwise mutual information of its two halves [0.35] */
+  double signif;      /* significance level of Dunning's log-likelihood ratio of its two halves,
+                       * divided by the number of pairs tested (Bonferroni) [0.01] */
+  double min_entropy; /* branching entropy, in bits, of what precedes and of what follows [1] */
+} dtm_phrase_options;
+
+dtm_phrase_options dtm_phrase_default_options(void);
+
+/* Finds the phrases of the corpus in the builder's token stream and makes each occurrence one
+ * token of a new term (display: parts joined by a space, or without one between CJK edges); then
+ * drops the gaps and the pieces no phrase took. Call once, after the last dtm_builder_add and
+ * before dtm_build. Deterministic: depends only on the stream. opt NULL: the defaults. */
+topics_status dtm_builder_phrases(dtm_builder *b, const dtm_phrase_options *opt);
 
 typedef struct dtm_options {
   uint32_t min_df; /* keep terms found in at least this many documents [2] */
@@ -38,7 +73,8 @@ typedef struct dtm_options {
 dtm_options dtm_default_options(void);
 
 /* Freezes the builder into *out (the builder may be freed afterwards). Terms are numbered by
- * descending corpus frequency, ties by key bytes, so ids are stable. Free with dtm_free. */
+ * descending corpus frequency, ties by key bytes, so ids are stable. Free with dtm_free.
+ * TOPICS_EINVAL when the stream still holds gaps or pieces (run dtm_builder_phrases first). */
 topics_status dtm_build(const dtm_builder *b, const dtm_options *opt, dtm **out);
 /* dtm_free(NULL) does nothing. */
 void dtm_free(dtm *m);
@@ -68,6 +104,13 @@ const char *dtm_term_word(const dtm *m, uint32_t t);
  * corpus mostly writes 测试, and a talk about one test shows "test" where the corpus says
  * "tests". Valid until dtm_free. */
 const char *dtm_doc_word(const dtm *m, uint32_t d, uint32_t t);
+/* Number of words (parts) joined into term t: 1 for a single word or a --dict entry, 2 or more
+ * for a phrase found by dtm_builder_phrases. */
+uint32_t dtm_term_nwords(const dtm *m, uint32_t t);
+/* The parts of phrase t in text order as term ids, UINT32_MAX for a part that is no term by itself
+ * (a single Han character, or a word --min-df/--max-df cut); *n gets dtm_term_nwords(m, t). NULL
+ * (and *n = 1) for a single word. Valid until dtm_free. */
+const uint32_t *dtm_term_parts(const dtm *m, uint32_t t, uint32_t *n);
 /* Documents containing term t, and its total count. */
 uint32_t dtm_term_df(const dtm *m, uint32_t t);
 uint64_t dtm_term_cf(const dtm *m, uint32_t t);

@@ -9,17 +9,6 @@
 #include "common/strmap.h"
 #include "models/dtm_int.h"
 
-struct dtm_builder {
-  strmap *surfaces;   /* surface spelling -> sid */
-  strmap *keys;       /* term key -> key id */
-  uint32_t *surf_key; /* sid -> key id */
-  size_t surf_cap;
-  uint32_t *toks; /* every token as a sid */
-  size_t ntoks, toks_cap;
-  uint64_t *doc_off; /* start of each document in toks */
-  size_t ndocs, doc_cap;
-};
-
 dtm_builder *dtm_builder_new(void) {
   dtm_builder *b = calloc(1, sizeof *b);
   if (!b) return NULL;
@@ -37,21 +26,33 @@ void dtm_builder_free(dtm_builder *b) {
   strmap_free(b->surfaces);
   strmap_free(b->keys);
   free(b->surf_key);
+  free(b->surf_flags);
+  free(b->poff);
+  free(b->parts);
   free(b->toks);
   free(b->doc_off);
   free(b);
 }
 
-topics_status dtm_builder_surface(dtm_builder *b, const char *term, size_t tlen, const char *surface,
-                                  size_t slen, uint32_t *sid) {
+topics_status dtm_builder_surface_marked(dtm_builder *b, const char *term, size_t tlen,
+                                         const char *surface, size_t slen, unsigned flags,
+                                         uint32_t *sid) {
   int added = 0;
   topics_status st = strmap_intern(b->surfaces, surface, slen, sid, &added);
   if (st != TOPICS_OK || !added) return st;
   uint32_t kid;
   if ((st = strmap_intern(b->keys, term, tlen, &kid, NULL)) != TOPICS_OK) return st;
-  if ((st = MEM_RESERVE(b->surf_key, b->surf_cap, (size_t)*sid + 1)) != TOPICS_OK) return st;
+  if ((st = MEM_RESERVE(b->surf_key, b->surf_cap, (size_t)*sid + 1)) != TOPICS_OK ||
+      (st = MEM_RESERVE(b->surf_flags, b->flags_cap, (size_t)*sid + 1)) != TOPICS_OK)
+    return st;
   b->surf_key[*sid] = kid;
+  b->surf_flags[*sid] = (uint8_t)flags;
   return TOPICS_OK;
+}
+
+topics_status dtm_builder_surface(dtm_builder *b, const char *term, size_t tlen, const char *surface,
+                                  size_t slen, uint32_t *sid) {
+  return dtm_builder_surface_marked(b, term, tlen, surface, slen, 0, sid);
 }
 
 topics_status dtm_builder_begin_doc(dtm_builder *b) {
@@ -68,8 +69,16 @@ topics_status dtm_builder_add(dtm_builder *b, const uint32_t *sids, size_t n) {
   if (mem_add(b->ntoks, n, &need) != TOPICS_OK) return TOPICS_ENOMEM;
   if (need - b->doc_off[b->ndocs - 1] > UINT32_MAX) return TOPICS_ELIMIT; /* doc length is 32-bit */
   uint32_t nsurf = strmap_count(b->surfaces);
-  for (size_t i = 0; i < n; i++)
+  uint64_t marks = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (sids[i] == DTM_GAP) {
+      marks++;
+      continue;
+    }
     if (sids[i] >= nsurf) return TOPICS_EINVAL;
+    marks += b->surf_flags[sids[i]] & DTM_PIECE;
+  }
+  b->nmarks += marks;
   topics_status st = MEM_RESERVE(b->toks, b->toks_cap, need);
   if (st != TOPICS_OK) return st;
   if (n) memcpy(b->toks + b->ntoks, sids, n * sizeof *sids);
@@ -207,8 +216,36 @@ done:
   return st;
 }
 
+/* The parts of each phrase term, as term ids (kterm maps key ids to them). */
+static topics_status phrase_parts(const dtm_builder *b, const uint32_t *kterm, const term_rec *recs,
+                                  dtm *m) {
+  size_t total = 0;
+  for (uint32_t t = 0; t < m->nterms; t++) {
+    uint32_t k = recs[t].kid;
+    if (k >= b->pkey0 && k - b->pkey0 < b->npoff && b->poff[k - b->pkey0] != UINT32_MAX)
+      total += 1 + (size_t)b->parts[b->poff[k - b->pkey0]];
+  }
+  if (total == 0) return TOPICS_OK;
+  if (total > UINT32_MAX - 1) return TOPICS_ELIMIT;
+  m->poff = malloc((size_t)m->nterms * sizeof *m->poff);
+  m->parts = malloc(total * sizeof *m->parts);
+  if (!m->poff || !m->parts) return TOPICS_ENOMEM;
+  uint32_t at = 0;
+  for (uint32_t t = 0; t < m->nterms; t++) {
+    uint32_t k = recs[t].kid;
+    m->poff[t] = UINT32_MAX;
+    if (k < b->pkey0 || k - b->pkey0 >= b->npoff || b->poff[k - b->pkey0] == UINT32_MAX) continue;
+    const uint32_t *p = b->parts + b->poff[k - b->pkey0];
+    m->poff[t] = at;
+    m->parts[at++] = p[0];
+    for (uint32_t i = 1; i <= p[0]; i++) m->parts[at++] = kterm[p[i]];
+  }
+  return TOPICS_OK;
+}
+
 topics_status dtm_build(const dtm_builder *b, const dtm_options *opt, dtm **out) {
   *out = NULL;
+  if (b->nmarks) return TOPICS_EINVAL; /* gaps and pieces are for dtm_builder_phrases */
   dtm_options o = opt ? *opt : dtm_default_options();
   uint32_t nkeys = strmap_count(b->keys), nsurf = strmap_count(b->surfaces);
   uint32_t ndocs = (uint32_t)b->ndocs;
@@ -308,6 +345,7 @@ topics_status dtm_build(const dtm_builder *b, const dtm_options *opt, dtm **out)
   m->doc_off[ndocs] = at;
   if ((st = dtm_finish_(m)) != TOPICS_OK) goto done;
   if ((st = doc_words(b, kterm, best, m)) != TOPICS_OK) goto done;
+  if ((st = phrase_parts(b, kterm, recs, m)) != TOPICS_OK) goto done;
   *out = m;
   m = NULL;
   st = TOPICS_OK;

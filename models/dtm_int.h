@@ -3,9 +3,32 @@
 #ifndef TOPICS_DTM_INT_H
 #define TOPICS_DTM_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "common/strmap.h"
 #include "models/dtm.h"
+
+struct dtm_builder {
+  strmap *surfaces;   /* surface spelling -> sid */
+  strmap *keys;       /* term key -> key id */
+  uint32_t *surf_key; /* sid -> key id */
+  size_t surf_cap;
+  uint8_t *surf_flags; /* sid -> DTM_* flags */
+  size_t flags_cap;
+  uint32_t *toks; /* every token as a sid, or DTM_GAP */
+  size_t ntoks, toks_cap;
+  uint64_t nmarks;   /* gaps and pieces in toks */
+  uint64_t *doc_off; /* start of each document in toks */
+  size_t ndocs, doc_cap;
+  /* Phrase keys (made by dtm_builder_phrases): key id k >= pkey0 has its parts, as key ids, at
+   * parts[poff[k - pkey0] + 1 ...], preceded by their count; UINT32_MAX when k is not a phrase. */
+  uint32_t pkey0;
+  uint32_t *poff;
+  size_t npoff, poff_cap;
+  uint32_t *parts;
+  size_t nparts, parts_cap;
+};
 
 struct dtm {
   uint32_t ndocs, nterms;
@@ -25,6 +48,9 @@ struct dtm {
   uint32_t *xterm, *xword;
   char **xstr;
   uint32_t nxstr;
+  /* Phrases: term t's parts are parts[poff[t] + 1 ...] (term ids or UINT32_MAX), preceded by their
+   * count; poff[t] is UINT32_MAX for a single word. poff is NULL when no term is a phrase. */
+  uint32_t *poff, *parts;
 };
 
 /* Allocates a zeroed dtm; NULL when out of memory. */

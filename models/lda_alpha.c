@@ -66,5 +66,5 @@ topics_status lda_optimize_alpha_(lda *md) {
   }
   md->alpha_sum = asum;
   free(hist), free(lenhist), free(maxn), free(ndk);
-  return lda_alias_build(&md->alpha_alias, md->alpha, K);
+  return TOPICS_OK;
 }

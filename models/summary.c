@@ -4,9 +4,16 @@
  * Representative documents are ranked by θ_dt · L_d / (L_d + 10): a two-token talk can reach
  * θ ≈ 1 by chance, so a document's weight is discounted until it has a few dozen tokens of
  * evidence. Only documents with at least one token in the topic qualify. Ties go to the lower
- * document index (and, for words, the lower term id). */
+ * document index (and, for words, the lower term id).
+ *
+ * Top words are ranked by relevance (Sievert & Shirley 2014): λ · log φ_tw + (1 − λ) · log lift,
+ * lift = φ_tw / p_w. Ranking by φ alone puts the corpus's most frequent words (use, data, work,
+ * 使用, 進行) at the top of many topics at once; the lift term divides that popularity out, and
+ * λ keeps enough of φ that a rare word seen a few times in one topic does not win on lift alone.
+ * λ = SUM_LAMBDA was picked by the NPMI of the top 10 words on the pyvideo talks (README). */
 #include "models/summary.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +50,22 @@ void sum_free(summary *s) {
 
 topics_status sum_compute(const lda *model, const dtm *m, uint32_t nwords, uint32_t ndocs,
                           summary **out) {
+  return sum_compute_rel(model, m, nwords, ndocs, SUM_LAMBDA, out);
+}
+
+/* Relevance of every word of a topic into r (V entries), from its φ row and log p_w. */
+static void rank_relevance(const double *phi, const double *logp, uint32_t V, double lambda,
+                           ranked *r) {
+  for (uint32_t w = 0; w < V; w++) {
+    double lp = log(phi[w]);
+    r[w] = (ranked){lambda * lp + (1.0 - lambda) * (lp - logp[w]), w};
+  }
+}
+
+topics_status sum_compute_rel(const lda *model, const dtm *m, uint32_t nwords, uint32_t ndocs,
+                              double lambda, summary **out) {
   *out = NULL;
+  if (!(lambda >= 0.0 && lambda <= 1.0)) return TOPICS_EINVAL;
   const uint32_t K = lda_k(model), V = dtm_nterms(m), D = dtm_ndocs(m);
   const uint64_t N = dtm_ntokens(m);
   summary *s = calloc(1, sizeof *s);
@@ -55,7 +77,14 @@ topics_status sum_compute(const lda *model, const dtm *m, uint32_t nwords, uint3
   size_t nr = V > D ? V : D;
   ranked *r = malloc((nr ? nr : 1) * sizeof *r);
   double *phi = malloc((V ? V : 1) * sizeof *phi);
-  if (!s->topics || !s->docs || !r || !phi) goto oom;
+  double *logp = malloc((V ? V : 1) * sizeof *logp);
+  if (!s->topics || !s->docs || !r || !phi || !logp) goto oom;
+  /* p_w from corpus frequency; a word no document kept (only possible with dtm_from_ids) gets
+   * half a token so the logarithm stays finite. */
+  for (uint32_t w = 0; w < V; w++) {
+    uint64_t cf = dtm_term_cf(m, w);
+    logp[w] = log((cf ? (double)cf : 0.5) / (double)(N ? N : 1));
+  }
   const double *alpha = lda_alpha(model);
   double asum = 0;
   for (uint32_t t = 0; t < K; t++) asum += alpha[t];
@@ -88,7 +117,7 @@ topics_status sum_compute(const lda *model, const dtm *m, uint32_t nwords, uint3
     sum_topic *st = &s->topics[t];
     st->share = N ? (double)lda_topic_tokens(model, t) / (double)N : 0.0;
     lda_topic_word_dist(model, t, phi);
-    for (uint32_t w = 0; w < V; w++) r[w] = (ranked){phi[w], w};
+    rank_relevance(phi, logp, V, lambda, r);
     qsort(r, V, sizeof *r, cmp_ranked);
     st->nwords = nwords < V ? nwords : V;
     st->words = malloc((st->nwords ? st->nwords : 1) * sizeof *st->words);
@@ -96,7 +125,7 @@ topics_status sum_compute(const lda *model, const dtm *m, uint32_t nwords, uint3
     if (!st->words || !st->weights) goto oom;
     for (uint32_t i = 0; i < st->nwords; i++) {
       st->words[i] = r[i].id;
-      st->weights[i] = r[i].score;
+      st->weights[i] = phi[r[i].id];
     }
     uint32_t n = 0;
     for (uint32_t d = 0; d < D; d++) {
@@ -116,11 +145,13 @@ topics_status sum_compute(const lda *model, const dtm *m, uint32_t nwords, uint3
   }
   free(r);
   free(phi);
+  free(logp);
   *out = s;
   return TOPICS_OK;
 oom:
   free(r);
   free(phi);
+  free(logp);
   sum_free(s);
   return TOPICS_ENOMEM;
 }

@@ -133,6 +133,151 @@ void atomic_discard(atomic_file *a) {
   a->tmp = a->path = NULL;
 }
 
+topics_status atomic_check_target(const char *path) {
+  struct stat sb;
+  if (lstat(path, &sb) != 0) return TOPICS_OK; /* missing, or the rename will say why */
+  if (S_ISDIR(sb.st_mode)) {
+    diag_error(path, 0, "cannot write: a directory is in the way");
+    return TOPICS_EIO;
+  }
+  /* In a sticky directory (like /tmp) only the file's or the directory's owner may replace it. */
+  size_t dlen = 0;
+  char *tmpl = temp_template(path, &dlen);
+  if (!tmpl) return TOPICS_OK;
+  char *dir = mem_strndup(dlen ? tmpl : ".", dlen ? dlen : 1);
+  free(tmpl);
+  struct stat db;
+  int refused = dir && stat(dir, &db) == 0 && (db.st_mode & S_ISVTX) && geteuid() != 0 &&
+                sb.st_uid != geteuid() && db.st_uid != geteuid();
+  free(dir);
+  if (refused) {
+    diag_error(path, 0, "cannot write: %s (the file belongs to another user)", strerror(EPERM));
+    return TOPICS_EIO;
+  }
+  return TOPICS_OK;
+}
+
+/* One target of atomic_commit_all and how far it got. */
+typedef struct commit_step {
+  const char *path;
+  char *tmp;    /* the new file (NULL for a removal) */
+  char *bak;    /* the old file's backup name, NULL when there was no old file */
+  int moved;    /* the old file was renamed to bak (so path is absent until restored) */
+  int done;     /* the new file is at path, or the old one is removed */
+} commit_step;
+
+/* Keeps path's old file (if any) under a fresh hidden name in its directory. A removal always
+ * moves it away; a replacement links it, so that path never disappears, and moves it only when the
+ * file system has no hard links. */
+static topics_status backup_old(commit_step *c) {
+  struct stat sb;
+  if (lstat(c->path, &sb) != 0) {
+    if (errno == ENOENT) return TOPICS_OK;
+    diag_error(c->path, 0, "cannot write: %s", strerror(errno));
+    return TOPICS_EIO;
+  }
+  if (S_ISDIR(sb.st_mode)) {
+    diag_error(c->path, 0, "cannot write: a directory is in the way");
+    return TOPICS_EIO;
+  }
+  size_t dlen;
+  char *bak = temp_template(c->path, &dlen);
+  if (!bak) {
+    diag_error(c->path, 0, "%s", topics_strerror(TOPICS_ENOMEM));
+    return TOPICS_ENOMEM;
+  }
+  int fd = mkstemp(bak); /* reserves a unique name */
+  if (fd < 0) {
+    diag_error(c->path, 0, "cannot keep a copy of the old file: %s", strerror(errno));
+    free(bak);
+    return TOPICS_EIO;
+  }
+  close(fd);
+  int ok = 0;
+  if (c->tmp) {
+    unlink(bak);
+    ok = link(c->path, bak) == 0;
+  }
+  if (!ok) {
+    ok = rename(c->path, bak) == 0;
+    c->moved = ok;
+  }
+  if (!ok) {
+    int err = errno;
+    unlink(bak);
+    free(bak);
+    diag_error(c->path, 0, "cannot keep a copy of the old file: %s", strerror(err));
+    return TOPICS_EIO;
+  }
+  c->bak = bak;
+  return TOPICS_OK;
+}
+
+/* Undoes c: puts the old file back at path, or removes the new one where there was none. */
+static void restore_old(commit_step *c) {
+  if (!c->bak) {
+    if (c->done && c->tmp) unlink(c->path);
+    return;
+  }
+  if (!c->done && !c->moved) {
+    unlink(c->bak); /* only a link: the old file never left path */
+    return;
+  }
+  if (rename(c->bak, c->path) != 0) {
+    diag_warn(c->path, 0, "could not restore the old file (%s); it is kept as %s", strerror(errno),
+              c->bak);
+  }
+}
+
+topics_status atomic_commit_all(atomic_file *files, size_t n, char *const *remove, size_t nremove) {
+  size_t total = 0;
+  topics_status st = mem_add(n, nremove, &total);
+  commit_step *steps = st == TOPICS_OK && total ? calloc(total, sizeof *steps) : NULL;
+  if (total && !steps) {
+    for (size_t i = 0; i < n; i++) atomic_discard(&files[i]);
+    diag_error(NULL, 0, "%s", topics_strerror(TOPICS_ENOMEM));
+    return TOPICS_ENOMEM;
+  }
+  for (size_t i = 0; i < n; i++) {
+    steps[i].path = files[i].path;
+    steps[i].tmp = files[i].tmp;
+  }
+  for (size_t i = 0; i < nremove; i++) steps[n + i].path = remove[i];
+  for (size_t i = 0; i < total && st == TOPICS_OK; i++) st = backup_old(&steps[i]);
+  for (size_t i = 0; i < total && st == TOPICS_OK; i++) {
+    commit_step *c = &steps[i];
+    if (c->tmp) {
+      if (rename(c->tmp, c->path) != 0) {
+        diag_error(c->path, 0, "cannot write: %s", strerror(errno));
+        st = TOPICS_EIO;
+        break;
+      }
+    } else if (!c->moved && unlink(c->path) != 0 && errno != ENOENT) {
+      diag_error(c->path, 0, "cannot remove this file of an earlier run: %s", strerror(errno));
+      st = TOPICS_EIO;
+      break;
+    }
+    c->done = 1;
+  }
+  for (size_t i = 0; i < total; i++) {
+    if (st != TOPICS_OK) restore_old(&steps[i]);
+    else if (steps[i].bak) unlink(steps[i].bak);
+    free(steps[i].bak);
+  }
+  if (st == TOPICS_OK && n) sync_dir(files[0].tmp, files[0].dirlen);
+  for (size_t i = 0; i < n; i++) {
+    if (st == TOPICS_OK) {
+      free(files[i].tmp);
+      free(files[i].path);
+      files[i].tmp = files[i].path = NULL;
+    } else {
+      atomic_discard(&files[i]); /* removes the temporary files not renamed */
+    }
+  }
+  free(steps);
+  return st;
+}
+
 topics_status atomic_write_file(const char *path, atomic_fill_fn fill, void *ud,
                                 volatile sig_atomic_t *stop) {
   atomic_file a;

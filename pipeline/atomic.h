@@ -40,4 +40,17 @@ topics_status atomic_commit(atomic_file *a);
 /* Removes the temporary file. */
 void atomic_discard(atomic_file *a);
 
+/* TOPICS_EIO (reported with diag_error naming path) when a rename could not put a file at path:
+ * path is a directory, or a file of another user in a sticky directory. For checking every target
+ * before the first rename; a missing path is fine. */
+topics_status atomic_check_target(const char *path);
+
+/* Commits files[0..n) and removes the files remove[0..nremove) (missing ones are fine) as one
+ * step: each old file is first kept under a hidden backup name (a hard link, or a rename where the
+ * file system refuses hard links), then the new files are renamed in and the removed ones taken
+ * away. When any step fails, every step done is undone, so each target holds its old content (or
+ * is absent again), and the failure is reported naming the file. The backups are removed at the
+ * end. Every files[i] is committed or discarded when this returns. */
+topics_status atomic_commit_all(atomic_file *files, size_t n, char *const *remove, size_t nremove);
+
 #endif

@@ -15,7 +15,8 @@
 enum opt_id {
   OPT_K, OPT_ITER, OPT_SEED, OPT_THREADS, OPT_TOPWORDS, OPT_TAGS, OPT_TOPDOCS, OPT_FORMAT,
   OPT_OUTPUT, OPT_STOPWORDS, OPT_DICT, OPT_MINDF, OPT_MAXDF, OPT_QUIET, OPT_SPLIT, OPT_NOFOLD,
-  OPT_OPTINT, OPT_ALPHA, OPT_BETA, OPT_HELP, OPT_VERSION
+  OPT_OPTINT, OPT_ALPHA, OPT_BETA, OPT_HELP, OPT_VERSION, OPT_CODE, OPT_KEEPDUP,
+  OPT_NOPHRASES, OPT_HOLDOUT
 };
 
 typedef struct opt_def {
@@ -43,9 +44,13 @@ static const opt_def opt_defs[] = {
     {'q', "quiet", 0, 0, OPT_QUIET},
     {0, "split", 1, 0, OPT_SPLIT},
     {0, "no-fold-han", 0, 0, OPT_NOFOLD},
+    {0, "no-phrases", 0, 0, OPT_NOPHRASES},
+    {0, "code", 1, 0, OPT_CODE},
+    {0, "keep-duplicates", 0, 0, OPT_KEEPDUP},
     {0, "optimize-interval", 1, 1, OPT_OPTINT},
     {0, "alpha", 1, 1, OPT_ALPHA},
     {0, "beta", 1, 1, OPT_BETA},
+    {0, "holdout", 1, 1, OPT_HOLDOUT},
     {'h', "help", 0, 0, OPT_HELP},
     {'V', "version", 0, 0, OPT_VERSION},
 };
@@ -95,8 +100,31 @@ static void set_defaults(cli_options *o, cli_command cmd) {
   o->max_df = -1;
   o->split = RD_SPLIT_AUTO;
   o->fold_han = 1;
+  o->phrases = 1;
   o->optimize_interval = -1;
   o->beta = 0.01;
+}
+
+/* -k auto (the range chosen from the corpus) or -k MIN:MAX (2 <= MIN <= MAX <= 1000). */
+static topics_status parse_k_range(cli_options *o, const char *name, const char *v, char *err,
+                                   size_t errlen) {
+  o->k_choose = 1;
+  o->k_min = o->k_max = 0;
+  if (strcmp(v, "auto") == 0) return TOPICS_OK;
+  const char *colon = strchr(v, ':');
+  char lo[24];
+  uint64_t a, b;
+  size_t n = (size_t)(colon - v);
+  if (n == 0 || n >= sizeof lo)
+    return fail(err, errlen, "option %s: '%s' is not N, auto or MIN:MAX", name, v);
+  memcpy(lo, v, n);
+  lo[n] = '\0';
+  if (!parse_u64(lo, 2, 1000, &a) || !parse_u64(colon + 1, 2, 1000, &b) || a > b)
+    return fail(err, errlen, "option %s: '%s' is not a range MIN:MAX with 2 <= MIN <= MAX <= 1000",
+                name, v);
+  o->k_min = (uint32_t)a;
+  o->k_max = (uint32_t)b;
+  return TOPICS_OK;
 }
 
 static topics_status apply(cli_options *o, const opt_def *d, const char *name, const char *v,
@@ -110,7 +138,9 @@ static topics_status apply(cli_options *o, const opt_def *d, const char *name, c
                 (unsigned long long)(lo), (unsigned long long)(hi));                             \
   o->field = (uint32_t)u;                                                                        \
   return TOPICS_OK
-  case OPT_K: UINT_OPT(k, 1, 65535); /* the sampler packs topics in 16 bits */
+  case OPT_K:
+    if (strcmp(v, "auto") == 0 || strchr(v, ':')) return parse_k_range(o, name, v, err, errlen);
+    UINT_OPT(k, 1, 65535); /* the sampler packs topics in 16 bits */
   case OPT_ITER: UINT_OPT(iterations, 1, 1000000);
   case OPT_THREADS: UINT_OPT(threads, 1, 256);
   case OPT_TOPWORDS: UINT_OPT(top_words, 1, 1000);
@@ -138,6 +168,11 @@ static topics_status apply(cli_options *o, const opt_def *d, const char *name, c
     if (!parse_double(v, 1e-9, 1e6, &x))
       return fail(err, errlen, "option %s: '%s' is not a positive number", name, v);
     o->alpha = x;
+    return TOPICS_OK;
+  case OPT_HOLDOUT:
+    if (!parse_double(v, 1e-9, 0.9, &x))
+      return fail(err, errlen, "option %s: '%s' is not a fraction above 0 and at most 0.9", name, v);
+    o->holdout = x;
     return TOPICS_OK;
   case OPT_BETA:
     if (!parse_double(v, 1e-9, 1e6, &x))
@@ -167,6 +202,13 @@ static topics_status apply(cli_options *o, const opt_def *d, const char *name, c
     return TOPICS_OK;
   case OPT_QUIET: o->quiet = 1; return TOPICS_OK;
   case OPT_NOFOLD: o->fold_han = 0; return TOPICS_OK;
+  case OPT_NOPHRASES: o->phrases = 0; return TOPICS_OK;
+  case OPT_KEEPDUP: o->keep_duplicates = 1; return TOPICS_OK;
+  case OPT_CODE:
+    if (strcmp(v, "keep") == 0) o->keep_code = 1;
+    else if (strcmp(v, "drop") == 0) o->keep_code = 0;
+    else return fail(err, errlen, "option %s: unknown mode '%s' (use keep or drop)", name, v);
+    return TOPICS_OK;
   case OPT_HELP: o->cmd = CLI_HELP; return TOPICS_OK;
   case OPT_VERSION: o->cmd = CLI_VERSION; return TOPICS_OK;
   }
@@ -257,13 +299,19 @@ const char *cli_usage(cli_command cmd) {
            "  --max-df F        drop terms in more than this fraction of talks [0.5 from 20 talks]\n"
            "  --split MODE      auto, file, heading or time [auto]\n"
            "  --no-fold-han     keep Traditional and Simplified Han apart\n"
+           "  --no-phrases      no multi-word terms found from the corpus\n"
+           "  --code MODE       drop or keep code blocks of Markdown notes [drop]\n"
+           "  --keep-duplicates keep talks whose text copies an earlier talk\n"
            "  -q, --quiet       no progress on standard error\n";
   return "usage: topics [OPTIONS] PATH...        train a topic model on every talk under PATH\n"
          "       topics segment [OPTIONS] [FILE...] segment text (see topics segment --help)\n"
          "       topics tags [OPTIONS] PATH...    per-talk keyword tags without a model\n"
+         "       topics infer --model DIR PATH... topic mixes and tags of new talks under a\n"
+         "                                        model saved with -o DIR\n"
          "       topics --help | --version\n"
          "PATH: files, directories (recursively), .jsonl files, or - for standard input.\n"
-         "  -k, --topics N            topics [10]\n"
+         "  -k, --topics N|auto|MIN:MAX  topics [10]; auto or a range: choose K by held-out\n"
+         "                            perplexity and coherence\n"
          "  -i, --iterations N        Gibbs sweeps [chosen from the corpus size]\n"
          "  -s, --seed N              random seed [1]\n"
          "  -t, --threads N           threads [all cores]\n"
@@ -272,7 +320,8 @@ const char *cli_usage(cli_command cmd) {
          "  --tags N                  tags per talk [5]\n"
          "  -f, --format F            text or json [text]\n"
          "  -o, --output DIR          also write topics.json, topic-keys.tsv, doc-topics.tsv,\n"
-         "                            tags.tsv, vocab.txt, docword.txt, report.html there\n"
+         "                            tags.tsv, vocab.txt, docword.txt, report.html and the\n"
+         "                            model (model.topics, for topics infer) there\n"
          "  --stopwords FILE          extra stopwords, one per line\n"
          "  --dict FILE               user words and phrases, one per line\n"
          "  --min-df N                keep terms in at least N talks [2; 1 under 10 talks]\n"
@@ -280,8 +329,13 @@ const char *cli_usage(cli_command cmd) {
          "                            [0.5, applied from 20 talks]\n"
          "  --split MODE              auto, file, heading or time [auto]\n"
          "  --no-fold-han             keep Traditional and Simplified Han apart\n"
+         "  --no-phrases              no multi-word terms found from the corpus\n"
+         "  --code MODE               drop or keep code blocks of Markdown notes [drop]\n"
+         "  --keep-duplicates         keep talks whose text copies an earlier talk\n"
          "  --optimize-interval N     re-estimate asymmetric alpha every N sweeps; 0 = off\n"
          "  --alpha F, --beta F       initial alpha per topic, and beta [0.01]\n"
+         "  --holdout F               keep this fraction of talks out of training and report\n"
+         "                            their perplexity\n"
          "  -q, --quiet               no progress on standard error\n"
          "Exit status: 0 success, 1 the run failed, 2 bad command line.\n";
 }

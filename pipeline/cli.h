@@ -14,6 +14,10 @@ typedef enum cli_format { CLI_FORMAT_TEXT = 0, CLI_FORMAT_JSON } cli_format;
 typedef struct cli_options {
   cli_command cmd;
   uint32_t k;                 /* -k [10] */
+  /* -k auto or -k MIN:MAX: choose K in [k_min, k_max] (both 0 for auto); k_choose 0: fixed K */
+  int k_choose;
+  uint32_t k_min, k_max;
+  double holdout;             /* --holdout F: fraction of talks kept out of training; 0: none */
   uint32_t iterations;        /* -i; 0 = the model's default */
   uint64_t seed;              /* -s [1] */
   uint32_t threads;           /* -t; 0 = all cores */
@@ -29,6 +33,9 @@ typedef struct cli_options {
   int quiet;                  /* -q */
   int split;                  /* --split, an rd_split value */
   int fold_han;               /* 0 with --no-fold-han */
+  int phrases;                /* 0 with --no-phrases */
+  int keep_code;              /* --code keep (default drop) */
+  int keep_duplicates;        /* --keep-duplicates */
   int32_t optimize_interval;  /* --optimize-interval; -1 = the model's default, 0 = off */
   double alpha;               /* --alpha; <= 0 = the model's default */
   double beta;                /* --beta [0.01] */

@@ -4,7 +4,9 @@
  * out once whichever thread meets it first. The cache's entry ids depend on that race, so the
  * merge walks the items in input order and maps entry ids to surface ids, interning an entry the
  * first time it is met; first meetings happen in input order, so ids are the same for any thread
- * count. */
+ * count. With phrases on (the default), the workers also mark where adjacency breaks and where the
+ * single Han characters stand, and ingest_finish runs the corpus phrase pass (models/phrases.c)
+ * over the merged stream, which is the same for any thread count too. */
 #include "pipeline/ingest.h"
 
 #include <pthread.h>
@@ -46,6 +48,8 @@ struct ingest {
   size_t ndocs, docs_cap;
   uint32_t begun;    /* documents begun in the builder */
   int in_talk;
+  int phrases;       /* mark the stream and run the phrase pass (ingest_set_phrases) */
+  uint32_t last_doc; /* document of the last item merged, UINT32_MAX before any */
   /* work distribution for the current batch */
   atomic_size_t next;
   double tok_seconds;
@@ -73,7 +77,10 @@ static void *worker_main(void *p) {
     if (i >= g->nitems) break;
     item *it = &g->items[i];
     it->n = 0;
-    it->st = tok_terms(g->toks[a->w], g->arena + it->off, it->len, &it->ids, &it->n, &it->cap);
+    tok *t = g->toks[a->w];
+    const char *text = g->arena + it->off;
+    it->st = g->phrases ? tok_terms_marked(t, text, it->len, &it->ids, &it->n, &it->cap)
+                        : tok_terms(t, text, it->len, &it->ids, &it->n, &it->cap);
   }
   return NULL;
 }
@@ -88,11 +95,19 @@ static topics_status translate(ingest *g, uint32_t *ids, size_t n) {
   }
   for (size_t i = 0; i < n; i++) {
     uint32_t e = ids[i];
+    if (e == TOK_GAP) {
+      ids[i] = DTM_GAP;
+      continue;
+    }
     if (g->sid[e] == NO_SID) {
       size_t tl, sl;
       const char *term = tok_cache_term(g->cache, e, &tl);
       const char *surf = tok_cache_surface(g->cache, e, &sl);
-      topics_status st = dtm_builder_surface(g->b, term, tl, surf, sl, &g->sid[e]);
+      unsigned mk = tok_cache_entry_marks(g->cache, e), fl = 0;
+      if (mk & TOK_JOINABLE) fl |= DTM_PIECE;
+      if (mk & TOK_CJK_FIRST) fl |= DTM_CJK_FIRST;
+      if (mk & TOK_CJK_LAST) fl |= DTM_CJK_LAST;
+      topics_status st = dtm_builder_surface_marked(g->b, term, tl, surf, sl, fl, &g->sid[e]);
       if (st != TOPICS_OK) return st;
     }
     ids[i] = g->sid[e];
@@ -135,6 +150,11 @@ static topics_status flush(ingest *g) {
     st = it->st;
     if (st == TOPICS_OK) st = begin_docs_through(g, it->doc);
     if (st == TOPICS_OK) st = translate(g, it->ids, it->n);
+    if (st == TOPICS_OK && g->phrases && it->doc == g->last_doc) { /* items meet at white space */
+      uint32_t gap = DTM_GAP;
+      st = dtm_builder_add(g->b, &gap, 1);
+    }
+    g->last_doc = it->doc;
     if (st == TOPICS_OK) st = dtm_builder_add(g->b, it->ids, it->n);
     g->tokens += it->n;
   }
@@ -156,8 +176,9 @@ static topics_status sink_begin(void *ud, const rd_talk_info *t) {
   d->path = mem_strndup(t->path, strlen(t->path));
   d->title = mem_strndup(t->title, strlen(t->title));
   d->line = t->line;
+  d->date = t->date ? mem_strndup(t->date, strlen(t->date)) : NULL;
   g->ndocs++;
-  if (!d->id || !d->path || !d->title) return TOPICS_ENOMEM;
+  if (!d->id || !d->path || !d->title || (t->date && !d->date)) return TOPICS_ENOMEM;
   g->in_talk = 1;
   return TOPICS_OK;
 }
@@ -208,6 +229,8 @@ ingest *ingest_new(const lex *lx, const tok_options *topt, uint32_t nthreads,
     return NULL;
   }
   g->stop = stop;
+  g->phrases = 1;
+  g->last_doc = UINT32_MAX;
   g->b = dtm_builder_new();
   g->toks = calloc(nthreads, sizeof *g->toks);
   if (!g->b || !g->toks) {
@@ -250,6 +273,7 @@ void ingest_free(ingest *g) {
     free((char *)g->docs[i].id);
     free((char *)g->docs[i].path);
     free((char *)g->docs[i].title);
+    free((char *)g->docs[i].date);
   }
   free(g->docs);
   free(g);
@@ -261,9 +285,15 @@ topics_status ingest_finish(ingest *g) {
   topics_status st = flush(g);
   if (st != TOPICS_OK) return st;
   /* Talks with no text at all still get their (empty) document. */
-  if (g->ndocs) return begin_docs_through(g, (uint32_t)(g->ndocs - 1));
-  return TOPICS_OK;
+  if (g->ndocs && (st = begin_docs_through(g, (uint32_t)(g->ndocs - 1))) != TOPICS_OK) return st;
+  if (!g->phrases) return TOPICS_OK;
+  double t0 = now_seconds();
+  st = dtm_builder_phrases(g->b, NULL);
+  g->tok_seconds += now_seconds() - t0;
+  return st;
 }
+
+void ingest_set_phrases(ingest *g, int on) { g->phrases = on != 0; }
 
 const dtm_builder *ingest_builder(const ingest *g) { return g->b; }
 

@@ -28,7 +28,12 @@ void ingest_free(ingest *g);
 /* The sink to hand to rd_read; valid while g lives. */
 const rd_sink *ingest_sink(ingest *g);
 
-/* Tokenises what is still buffered. Call once after rd_read. */
+/* Phrases on (1, the default) or off (0, --no-phrases). On: the token stream marks where
+ * adjacency breaks and holds the single Han characters, and ingest_finish runs the corpus phrase
+ * pass (dtm_builder_phrases) so that multi-word terms become terms. Call before reading. */
+void ingest_set_phrases(ingest *g, int on);
+
+/* Tokenises what is still buffered (and finds the phrases). Call once after rd_read. */
 topics_status ingest_finish(ingest *g);
 
 /* The builder holding every talk read (one document per talk, in order). */

@@ -541,7 +541,7 @@ topics_status jsonl_read(rd_src *src, const jsonl_file *f, const rd_sink *sink, 
                (r.head.full == 0 || memchr(r.head.b, '\n', r.head.len))) {
       title = hc;
     }
-    rd_talk_info ti = {id, f->path, title, line};
+    rd_talk_info ti = {id, f->path, title, line, NULL};
     if ((st = sink->begin(sink->ud, &ti)) != TOPICS_OK) goto done;
     (*ntalks)++;
     /* second look at the text, straight into pieces */

@@ -19,7 +19,15 @@
 typedef struct out_doc_meta {
   const char *id, *path, *title;
   long line;
+  const char *date; /* from the notes' front matter, or NULL */
 } out_doc_meta;
+
+/* Talks left out as copies of an earlier talk. */
+typedef struct out_dup {
+  const char *kept;           /* id of the talk that was kept */
+  const char *const *dropped; /* ids of its copies, in input order */
+  size_t ndropped;
+} out_dup;
 
 typedef struct out_run {
   const char *version;
@@ -28,6 +36,8 @@ typedef struct out_run {
   const rd_skipped *skipped;  /* files passed over */
   size_t nskipped;
   const tags_doc *tags;       /* dtm_ndocs(m) of them */
+  const out_dup *dups;        /* copies left out, ndups groups in the kept talks' order */
+  size_t ndups;
   /* The model part; model == NULL for `topics tags`. */
   const lda *model;
   const summary *sum;
@@ -36,6 +46,13 @@ typedef struct out_run {
   double read_s, tokenize_s, model_s, total_s;
   /* Peak resident memory of the process so far, in MiB (0 when unknown). */
   double peak_rss_mb;
+  /* The tokenizer settings model.topics records (NULL: the defaults, no extra word lists). */
+  const struct mf_save_info *save;
+  /* --holdout: perplexity of the held-out talks by document completion (0: no holdout). */
+  double holdout_perplexity;
+  /* Each topic's NPMI coherence (k values, NULL when not computed) and the topics' diversity. */
+  const double *coherence;
+  double diversity;
 } out_run;
 
 /* The readable report: a table per topic, then one line per talk with its tags. */

@@ -27,7 +27,7 @@ void out_put_clean(FILE *f, const char *s, int flags) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80) {
       if (c < 0x20 || c == 0x7f) c = ' ';
-      else if (c == ' ' && (flags & OUT_CLEAN_SPACE)) c = '_';
+      if (c == ' ' && (flags & OUT_CLEAN_SPACE)) c = '_'; /* a word stays one field */
       else if (c == ',' && (flags & OUT_CLEAN_COMMA)) c = ' ';
       fputc(c, f);
       i++;

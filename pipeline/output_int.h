@@ -20,7 +20,7 @@ const char *out_str(const char *s);
 /* How out_put_clean rewrites characters (flags may be or'ed). */
 enum {
   OUT_CLEAN_CONTROL = 0,      /* control characters (tab, newline, ...) become spaces: always */
-  OUT_CLEAN_SPACE = 1,        /* spaces become '_' (for space-separated word lists) */
+  OUT_CLEAN_SPACE = 1,        /* spaces and control characters become '_' (space-separated lists) */
   OUT_CLEAN_COMMA = 2         /* ',' becomes a space (for comma-separated lists) */
 };
 

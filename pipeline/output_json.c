@@ -15,6 +15,27 @@ static void key(FILE *f, const char *indent, const char *k) {
   fputs(": ", f);
 }
 
+/* Talks left out as copies: one object per kept talk. */
+static void write_duplicates(FILE *f, const out_run *r) {
+  key(f, "    ", "duplicates");
+  if (!r->ndups) {
+    fputs("[]\n", f);
+    return;
+  }
+  fputs("[\n", f);
+  for (size_t g = 0; g < r->ndups; g++) {
+    fputs("      {\"kept\": ", f);
+    jw_string(f, r->dups[g].kept);
+    fputs(", \"dropped\": [", f);
+    for (size_t i = 0; i < r->dups[g].ndropped; i++) {
+      if (i) fputs(", ", f);
+      jw_string(f, r->dups[g].dropped[i]);
+    }
+    fputs(g + 1 < r->ndups ? "]},\n" : "]}\n", f);
+  }
+  fputs("    ]\n", f);
+}
+
 static void write_corpus(FILE *f, const out_run *r) {
   fputs("  \"corpus\": {\n", f);
   key(f, "    ", "documents");
@@ -27,7 +48,7 @@ static void write_corpus(FILE *f, const out_run *r) {
   fprintf(f, "%" PRIu32 ",\n", dtm_nterms(r->m));
   key(f, "    ", "skipped");
   if (!r->nskipped) {
-    fputs("[]\n", f);
+    fputs("[],\n", f);
   } else {
     fputs("[\n", f);
     for (size_t i = 0; i < r->nskipped; i++) {
@@ -37,8 +58,9 @@ static void write_corpus(FILE *f, const out_run *r) {
       jw_string(f, r->skipped[i].reason);
       fputs(i + 1 < r->nskipped ? "},\n" : "}\n", f);
     }
-    fputs("    ]\n", f);
+    fputs("    ],\n", f);
   }
+  write_duplicates(f, r);
   fputs("  },\n", f);
 }
 
@@ -65,6 +87,16 @@ static void write_model(FILE *f, const out_run *r) {
   fputs(",\n", f);
   key(f, "    ", "log_likelihood_per_token");
   jw_number(f, lda_log_likelihood_per_token(md));
+  if (r->coherence) { /* share of distinct words among all topics' top words */
+    fputs(",\n", f);
+    key(f, "    ", "diversity");
+    jw_number(f, r->diversity);
+  }
+  if (r->holdout_perplexity > 0) { /* --holdout: document completion on the held-out talks */
+    fputs(",\n", f);
+    key(f, "    ", "holdout_perplexity");
+    jw_number(f, r->holdout_perplexity);
+  }
   fputs("\n  },\n", f);
 }
 
@@ -84,6 +116,11 @@ static void write_topics(FILE *f, const out_run *r) {
     key(f, "      ", "share");
     jw_number(f, tp->share);
     fputs(",\n", f);
+    if (r->coherence) { /* NPMI of the top words over the corpus */
+      key(f, "      ", "coherence");
+      jw_number(f, r->coherence[t]);
+      fputs(",\n", f);
+    }
     key(f, "      ", "words");
     if (!tp->nwords) fputs("[],\n", f);
     else fputs("[\n", f);
@@ -128,6 +165,10 @@ static void write_documents(FILE *f, const out_run *r) {
     fputs(",\n", f);
     key(f, "      ", "line");
     fprintf(f, "%ld,\n", dm->line);
+    key(f, "      ", "date");
+    if (dm->date) jw_string(f, dm->date);
+    else fputs("null", f);
+    fputs(",\n", f);
     key(f, "      ", "topics");
     fputc('[', f);
     if (r->model) {

@@ -23,6 +23,9 @@ static void put_header(FILE *f, const out_run *r) {
             ", log-likelihood %s per token\n",
             lda_k(r->model), lda_iterations(r->model), r->seed,
             jw_format_fixed(buf, lda_log_likelihood_per_token(r->model), 3));
+    if (r->holdout_perplexity > 0)
+      fprintf(f, "held-out perplexity %s (document completion)\n",
+              jw_format_fixed(buf, r->holdout_perplexity, 1));
   } else {
     fputs(" (tags only, no topic model)\n", f);
   }
@@ -32,6 +35,16 @@ static void put_header(FILE *f, const out_run *r) {
     fputs(" (", f);
     out_put_clean(f, r->skipped[i].reason, 0);
     fputs(")\n", f);
+  }
+  for (size_t g = 0; g < r->ndups; g++) {
+    fputs("left out as copies of ", f);
+    out_put_clean(f, r->dups[g].kept, 0);
+    fputc(':', f);
+    for (size_t i = 0; i < r->dups[g].ndropped; i++) {
+      fputs(i ? ", " : " ", f);
+      out_put_clean(f, r->dups[g].dropped[i], 0);
+    }
+    fputc('\n', f);
   }
 }
 

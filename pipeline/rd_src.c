@@ -15,6 +15,7 @@ void rds_init_mem(rd_src *s, const void *mem, size_t len) {
   s->pos = 0;
   s->base = 0;
   s->err = 0;
+  s->stop = NULL;
 }
 
 topics_status rds_init_fd(rd_src *s, int fd, uint64_t size_hint) {
@@ -29,6 +30,7 @@ topics_status rds_init_fd(rd_src *s, int fd, uint64_t size_hint) {
   s->len = s->pos = 0;
   s->base = 0;
   s->err = 0;
+  s->stop = NULL;
   return TOPICS_OK;
 }
 
@@ -42,6 +44,10 @@ void rds_close(rd_src *s) {
 int rds_fill(rd_src *s) {
   if (s->pos < s->len) return 1;
   if (s->fd < 0 || s->err) return s->err ? -1 : 0;
+  if (s->stop && *s->stop) {
+    s->err = EINTR;
+    return -1;
+  }
   s->base += s->len;
   s->len = s->pos = 0;
   for (;;) {

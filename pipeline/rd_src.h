@@ -5,6 +5,7 @@
 #ifndef TOPICS_RD_SRC_H
 #define TOPICS_RD_SRC_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,9 @@ typedef struct rd_src {
   size_t cap;                /* size of buf */
   uint64_t base;             /* offset of p[0] in the whole input */
   int err;                   /* errno of a failed read, 0 if none */
+  /* When non-NULL and set, the next refill fails with err = EINTR: a signal stops a long read
+   * within one window. rds_init_* set it to NULL. */
+  volatile sig_atomic_t *stop;
 } rd_src;
 
 /* A source over mem[0..len); nothing is copied, mem must outlive the source. */
@@ -34,7 +38,7 @@ topics_status rds_init_fd(rd_src *s, int fd, uint64_t size_hint);
 void rds_close(rd_src *s);
 
 /* Refills the window when it is used up: 1 when bytes are available, 0 at end, -1 on a read error
- * (s->err holds errno). */
+ * (s->err holds errno; EINTR when *s->stop was set). */
 int rds_fill(rd_src *s);
 
 /* Offset of the next byte to be read. */

@@ -1,12 +1,15 @@
 /* rd_read: walks the command-line paths (directories recursively, names sorted by byte order,
  * hidden entries skipped, symlinked directory loops reported and not followed), checks each file
  * (binary, BOM, encoding) and hands it to the talk splitter or the JSON Lines reader. One fd is
- * open at a time: a directory's names are read and the directory closed before recursing. */
+ * open at a time: a directory's names are read and the directory closed before recursing.
+ * Symbolic links are followed, so one file can be reached by several paths: every file and folder
+ * read is remembered by device and inode, and read only the first time. */
 #include "pipeline/reader.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,13 @@ typedef struct dirid {
   ino_t ino;
 } dirid;
 
+/* A file or folder already read, by identity, with the path it was read under. */
+typedef struct seen_ent {
+  dev_t dev;
+  ino_t ino;
+  char *path; /* NULL: empty slot */
+} seen_ent;
+
 typedef struct walk {
   const rd_options *opt;
   const rd_sink *sink;
@@ -38,6 +48,9 @@ typedef struct walk {
    * so a folder of notes and pictures gives one line, not one per picture. */
   size_t nother;
   char other_names[256];
+  seen_ent *seen; /* open addressing, power-of-two capacity */
+  size_t nseen, seencap;
+  volatile sig_atomic_t *stop;
 } walk;
 
 topics_status rd_split_parse(const char *s, rd_split *out) {
@@ -81,6 +94,63 @@ static topics_status add_skipped(walk *w, const char *path, const char *reason) 
   return TOPICS_OK;
 }
 
+static size_t seen_slot(const seen_ent *t, size_t cap, dev_t dev, ino_t ino) {
+  uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15u) ^ ((uint64_t)ino * 0xC2B2AE3D27D4EB4Fu);
+  h ^= h >> 29;
+  size_t i = (size_t)h & (cap - 1);
+  while (t[i].path && !(t[i].dev == dev && t[i].ino == ino)) i = (i + 1) & (cap - 1);
+  return i;
+}
+
+/* Remembers sb's file as read under path. *first is NULL when it is new, else the path it was
+ * already read under. TOPICS_ENOMEM when out of memory. */
+static topics_status seen_check(walk *w, const struct stat *sb, const char *path, const char **first) {
+  *first = NULL;
+  if (w->seencap && w->seen[seen_slot(w->seen, w->seencap, sb->st_dev, sb->st_ino)].path) {
+    *first = w->seen[seen_slot(w->seen, w->seencap, sb->st_dev, sb->st_ino)].path;
+    return TOPICS_OK;
+  }
+  if ((w->nseen + 1) * 2 > w->seencap) { /* keep the table at most half full */
+    size_t cap = w->seencap ? w->seencap : 64;
+    while ((w->nseen + 1) * 2 > cap) {
+      if (cap > SIZE_MAX / 2 / sizeof(seen_ent)) return TOPICS_ENOMEM;
+      cap *= 2;
+    }
+    seen_ent *t = calloc(cap, sizeof *t);
+    if (!t) return TOPICS_ENOMEM;
+    for (size_t i = 0; i < w->seencap; i++)
+      if (w->seen[i].path) t[seen_slot(t, cap, w->seen[i].dev, w->seen[i].ino)] = w->seen[i];
+    free(w->seen);
+    w->seen = t;
+    w->seencap = cap;
+  }
+  char *p = mem_strndup(path, strlen(path));
+  if (!p) return TOPICS_ENOMEM;
+  seen_ent *e = &w->seen[seen_slot(w->seen, w->seencap, sb->st_dev, sb->st_ino)];
+  e->dev = sb->st_dev;
+  e->ino = sb->st_ino;
+  e->path = p;
+  w->nseen++;
+  return TOPICS_OK;
+}
+
+/* 1 when sb's file or folder was read before (then it is warned about and listed as skipped), 0
+ * when it is new (and now remembered), or a negative status. */
+static int already_read(walk *w, const struct stat *sb, const char *path) {
+  const char *first;
+  topics_status st = seen_check(w, sb, path, &first);
+  if (st != TOPICS_OK) return st;
+  if (!first) return 0;
+  char why[160];
+  /* the first path goes into the reason only when short; the warning always names it */
+  if (strlen(first) < 120) snprintf(why, sizeof why, "same file as %s, which was read", first);
+  else snprintf(why, sizeof why, "same file as one read earlier");
+  diag_warn(path, 0, "the same %s as %s (reached through a link); read once, skipped here",
+            S_ISDIR(sb->st_mode) ? "folder" : "file", first);
+  st = add_skipped(w, path, why);
+  return st != TOPICS_OK ? st : 1;
+}
+
 static const char *base_name(const char *path) {
   const char *b = strrchr(path, '/');
   return b ? b + 1 : path;
@@ -115,7 +185,7 @@ static int wanted_ext(const char *name) {
 }
 
 /* Copies a pipe or terminal into an unlinked temporary file, since files are read twice. */
-static topics_status spool(int in, const char *what, FILE **tmp) {
+static topics_status spool(int in, const char *what, volatile sig_atomic_t *stop, FILE **tmp) {
   *tmp = tmpfile();
   if (!*tmp) {
     diag_error(what, 0, "cannot buffer the input in a temporary file: %s", strerror(errno));
@@ -126,10 +196,14 @@ static topics_status spool(int in, const char *what, FILE **tmp) {
   if (!buf) return TOPICS_ENOMEM;
   topics_status st = TOPICS_OK;
   for (;;) {
+    if (stop && *stop) {
+      st = TOPICS_EINTR;
+      break;
+    }
     ssize_t n = read(in, buf, RDS_BUFSIZE);
     if (n == 0) break;
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) continue; /* the loop head sees a stop request */
       diag_error(what, 0, "read error: %s", strerror(errno));
       st = TOPICS_EIO;
       break;
@@ -159,7 +233,12 @@ static topics_status read_fd(walk *w, int fd, const char *path, const char *id, 
   struct stat sb;
   topics_status st = rds_init_fd(&src, fd, fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0);
   if (st != TOPICS_OK) return st;
+  src.stop = w->stop;
   int r = rds_fill(&src);
+  if (r < 0 && src.err == EINTR) {
+    rds_close(&src);
+    return TOPICS_EINTR;
+  }
   if (r < 0) {
     diag_error(path, 0, "%s", strerror(src.err));
     note_error(w, TOPICS_EIO);
@@ -198,6 +277,7 @@ static topics_status read_fd(walk *w, int fd, const char *path, const char *id, 
     st = talk_split(&src, &ft, &tf, w->sink, &w->stats->talks);
   }
   if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) w->stats->bytes += (size_t)sb.st_size;
+  if (st == TOPICS_EIO && src.err == EINTR && w->stop && *w->stop) st = TOPICS_EINTR;
   if (st == TOPICS_EIO) {
     diag_error(path, 0, "read error: %s", strerror(src.err ? src.err : EIO));
     note_error(w, TOPICS_EIO);
@@ -225,13 +305,19 @@ static topics_status read_file(walk *w, const char *path, const char *id, int ex
     diag_warn(path, 0, "not a regular file, pipe or terminal; skipped");
     return add_skipped(w, path, "not a regular file");
   }
-  if (fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-    st = spool(fd, path, &tmp);
+  if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    int dup = already_read(w, &sb, path);
+    if (dup != 0) {
+      close(fd);
+      return dup > 0 ? TOPICS_OK : (topics_status)dup;
+    }
+  } else if (fstat(fd, &sb) == 0) {
+    st = spool(fd, path, w->stop, &tmp);
     close(fd);
     fd = tmp ? fileno(tmp) : -1;
     if (st != TOPICS_OK) {
       if (tmp) fclose(tmp);
-      if (st == TOPICS_ENOMEM) return st;
+      if (st == TOPICS_ENOMEM || st == TOPICS_EINTR) return st;
       note_error(w, st);
       return TOPICS_OK;
     }
@@ -293,13 +379,79 @@ static topics_status walk_entry(walk *w, const char *path, const char *id) {
   return read_file(w, path, id, 0);
 }
 
+/* The file names listed in dir's output marker (see RD_OUTPUT_MARKER), as one malloc'd string of
+ * lines; NULL when there is none or it cannot be read. */
+static char *read_marker(const char *dir) {
+  char *path = join(dir, RD_OUTPUT_MARKER);
+  if (!path) return NULL;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  free(path);
+  if (fd < 0) return NULL;
+  enum { MARKER_MAX = 4096 }; /* ours is a few lines; anything longer is not ours */
+  char *buf = malloc(MARKER_MAX + 1);
+  size_t n = 0;
+  struct stat sb;
+  if (buf && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    ssize_t k;
+    while (n < MARKER_MAX && (k = read(fd, buf + n, MARKER_MAX - n)) > 0) n += (size_t)k;
+  }
+  close(fd);
+  if (!buf) return NULL;
+  buf[n] = '\0';
+  return buf;
+}
+
+/* 1 when name is one of the marker's lines. */
+static int marker_lists(const char *marker, const char *name) {
+  size_t nl = strlen(name);
+  for (const char *p = marker; *p;) {
+    const char *e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (p[0] != '#' && len == nl && memcmp(p, name, nl) == 0) return 1;
+    p += len + (e != NULL);
+  }
+  return 0;
+}
+
+/* Drops from names[0..*n) the files a topics output marker in dir lists, with one warning. */
+static void drop_own_output(const char *dir, char **names, size_t *n) {
+  char *marker = read_marker(dir);
+  if (!marker) return;
+  char list[200];
+  size_t used = 0, dropped = 0, kept = 0;
+  list[0] = '\0';
+  for (size_t i = 0; i < *n; i++) {
+    if (!marker_lists(marker, names[i])) {
+      names[kept++] = names[i];
+      continue;
+    }
+    if (used + strlen(names[i]) + 8 < sizeof list) {
+      int k = snprintf(list + used, sizeof list - used, "%s%s", dropped ? ", " : "", names[i]);
+      if (k > 0) used += (size_t)k;
+    } else if (used + 6 < sizeof list && !strstr(list, "...")) {
+      int k = snprintf(list + used, sizeof list - used, ", ...");
+      if (k > 0) used += (size_t)k;
+    }
+    dropped++;
+    free(names[i]);
+  }
+  free(marker);
+  *n = kept;
+  if (dropped)
+    diag_warn(dir, 0, "a topics output folder (it holds %s): its files %s are not read as notes",
+              RD_OUTPUT_MARKER, list);
+}
+
 static topics_status walk_dir(walk *w, const char *dir, const char *idpre, const struct stat *ds) {
+  if (w->stop && *w->stop) return TOPICS_EINTR;
   for (size_t i = 0; i < w->depth; i++) {
     if (w->stack[i].dev == ds->st_dev && w->stack[i].ino == ds->st_ino) {
       diag_warn(dir, 0, "directory loop through a symbolic link; not followed");
       return add_skipped(w, dir, "directory loop through a symbolic link");
     }
   }
+  int dup = already_read(w, ds, dir);
+  if (dup != 0) return dup > 0 ? TOPICS_OK : (topics_status)dup;
   if (MEM_RESERVE(w->stack, w->cap, w->depth + 1) != TOPICS_OK) return TOPICS_ENOMEM;
   DIR *d = opendir(dir);
   if (!d) {
@@ -311,8 +463,10 @@ static topics_status walk_dir(walk *w, const char *dir, const char *idpre, const
   size_t n = 0, cap = 0;
   topics_status st = TOPICS_OK;
   struct dirent *de;
+  int marked = 0;
   errno = 0;
   while ((de = readdir(d)) != NULL) {
+    if (strcmp(de->d_name, RD_OUTPUT_MARKER) == 0) marked = 1;
     if (de->d_name[0] == '.') continue; /* ".", "..", and hidden entries */
     char *nm = mem_strndup(de->d_name, strlen(de->d_name));
     if (!nm || MEM_RESERVE(names, cap, n + 1) != TOPICS_OK) {
@@ -325,10 +479,15 @@ static topics_status walk_dir(walk *w, const char *dir, const char *idpre, const
   closedir(d);
   if (st == TOPICS_OK) {
     if (n > 1) qsort(names, n, sizeof *names, cmp_names);
+    if (marked) drop_own_output(dir, names, &n);
     w->stack[w->depth].dev = ds->st_dev;
     w->stack[w->depth].ino = ds->st_ino;
     w->depth++;
     for (size_t i = 0; i < n && st == TOPICS_OK; i++) {
+      if (w->stop && *w->stop) {
+        st = TOPICS_EINTR;
+        break;
+      }
       char *path = join(dir, names[i]);
       char *id = idpre[0] ? join(idpre, names[i]) : mem_strndup(names[i], strlen(names[i]));
       if (!path || !id) st = TOPICS_ENOMEM;
@@ -360,20 +519,26 @@ static char *dir_prefix(const char *path) {
 
 topics_status rd_read(char *const *paths, size_t npaths, const rd_options *opt, const rd_sink *sink,
                       rd_stats *stats) {
+  return rd_read_until(paths, npaths, opt, NULL, sink, stats);
+}
+
+topics_status rd_read_until(char *const *paths, size_t npaths, const rd_options *opt,
+                            volatile sig_atomic_t *stop, const rd_sink *sink, rd_stats *stats) {
   walk w;
   memset(&w, 0, sizeof w);
   w.opt = opt;
   w.sink = sink;
   w.stats = stats;
   w.skipcap = stats->nskipped;
+  w.stop = stop;
   topics_status st = TOPICS_OK;
   for (size_t i = 0; i < npaths && st == TOPICS_OK; i++) {
     const char *p = paths[i];
     if (strcmp(p, "-") == 0) {
       FILE *tmp = NULL;
-      st = spool(STDIN_FILENO, "-", &tmp);
+      st = spool(STDIN_FILENO, "-", w.stop, &tmp);
       if (st == TOPICS_OK) st = read_fd(&w, fileno(tmp), "-", "stdin", "stdin", 1);
-      else if (st != TOPICS_ENOMEM) {
+      else if (st != TOPICS_ENOMEM && st != TOPICS_EINTR) {
         note_error(&w, st);
         st = TOPICS_OK;
       }
@@ -400,6 +565,9 @@ topics_status rd_read(char *const *paths, size_t npaths, const rd_options *opt, 
     }
   }
   free(w.stack);
+  for (size_t i = 0; i < w.seencap; i++) free(w.seen[i].path);
+  free(w.seen);
+  if (st == TOPICS_OK && w.stop && *w.stop) st = TOPICS_EINTR;
   if (w.nother)
     diag_warn(NULL, 0, "skipped %zu file(s) that are not notes (.txt, .md, .markdown, .rst, .jsonl): %s%s",
               w.nother, w.other_names, w.nother > 5 ? ", ..." : "");

@@ -1,10 +1,12 @@
 /* Reading the user's paths into a stream of talks. Files, directories (recursively, sorted by
- * byte order of names, symlink loops detected), JSON Lines and standard input ("-") are read once,
+ * byte order of names, symlink loops detected), JSON Lines and standard input ("-") are read once
+ * (a file or folder reached again, through a link or named twice, is passed over with a warning),
  * checked and repaired (UTF-8, UTF-16 with a BOM, CR/CRLF, NUL bytes), split into talks, and
  * handed to a sink piece by piece, so memory does not grow with the size of the input. */
 #ifndef TOPICS_READER_H
 #define TOPICS_READER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "common/status.h"
@@ -24,6 +26,7 @@ typedef struct rd_talk_info {
   const char *path;  /* the file's path as reached from the command line ("-" for stdin) */
   const char *title; /* heading or title line; else the file name */
   long line;         /* 1-based line where the talk starts (for JSON Lines: the line number) */
+  const char *date;  /* front matter `date:` or `year:` value, or NULL */
 } rd_talk_info;
 
 /* Where talks go. Every pointer handed over is valid only during the call. A non-OK return
@@ -41,6 +44,11 @@ typedef struct rd_sink {
 typedef struct rd_options {
   rd_split split;
 } rd_options;
+
+/* The hidden file topics writes into its -o folder: it lists (one a line, '#' lines aside) the
+ * file names topics writes there. In a folder holding it, a directory walk passes over the listed
+ * files with one warning, so an output folder inside an input folder is not read back as notes. */
+#define RD_OUTPUT_MARKER ".topics-output"
 
 /* A file that was passed over, with the reason (also warned about on stderr). */
 typedef struct rd_skipped {
@@ -62,6 +70,12 @@ typedef struct rd_stats {
  * text file is not an error here: the caller sees stats->talks == 0. */
 topics_status rd_read(char *const *paths, size_t npaths, const rd_options *opt, const rd_sink *sink,
                       rd_stats *stats);
+
+/* rd_read that also stops when *stop (may be NULL) is set, by a signal handler: reading stops
+ * within one buffer (1 MiB) or one directory entry and TOPICS_EINTR is returned without a
+ * message. */
+topics_status rd_read_until(char *const *paths, size_t npaths, const rd_options *opt,
+                            volatile sig_atomic_t *stop, const rd_sink *sink, rd_stats *stats);
 
 /* Frees what stats holds and zeroes it. */
 void rd_stats_clear(rd_stats *stats);

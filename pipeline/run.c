@@ -19,9 +19,11 @@
 #include "models/summary.h"
 #include "models/tags.h"
 #include "pipeline/ingest.h"
+#include "pipeline/model_run.h"
 #include "pipeline/output.h"
 #include "pipeline/progress.h"
 #include "pipeline/reader.h"
+#include "pipeline/talk_filter.h"
 
 static volatile sig_atomic_t run_stop;
 
@@ -82,11 +84,17 @@ static int report(topics_status st, const char *what) {
 typedef struct run_state {
   lex *lx;
   ingest *g;
+  talk_filter *tf;
   dtm *m;
   lda *model;
   summary *sum;
   tags_doc *tags;
   rd_stats stats;
+  dtm *train;        /* --holdout: m with the held-out talks emptied */
+  uint8_t *held;
+  mf_save_info *save;
+  double *coherence;
+  double diversity, holdout_perplexity;
 } run_state;
 
 static void run_state_free(run_state *s) {
@@ -94,9 +102,14 @@ static void run_state_free(run_state *s) {
   sum_free(s->sum);
   lda_free(s->model);
   dtm_free(s->m);
+  tfl_free(s->tf);
   ingest_free(s->g);
   lex_free(s->lx);
   rd_stats_clear(&s->stats);
+  dtm_free(s->train);
+  free(s->held);
+  mrun_save_free(s->save);
+  free(s->coherence);
 }
 
 static int write_stdout(const cli_options *o, const out_run *r) {
@@ -104,7 +117,7 @@ static int write_stdout(const cli_options *o, const out_run *r) {
   if (st == TOPICS_OK && fflush(stdout) != 0) st = TOPICS_EIO;
   if (st == TOPICS_OK && ferror(stdout)) st = TOPICS_EIO;
   if (st != TOPICS_OK) {
-    diag_error("<stdout>", 0, "writing the results failed: %s", strerror(errno));
+    diag_error("standard output", 0, "writing the results failed: %s", strerror(errno));
     return 1;
   }
   return 0;
@@ -126,10 +139,14 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   s->g = ingest_new(s->lx, &topt, threads, &run_stop, &st);
   if (!s->g) return report(st, "starting the tokenizer");
   ingest_set_progress(s->g, progress_read, pg);
+  ingest_set_phrases(s->g, o->phrases);
 
   rd_options ropt = {.split = (rd_split)o->split};
-  st = rd_read(o->paths, o->npaths, &ropt, ingest_sink(s->g), &s->stats);
+  tfl_options fopt = {o->keep_code, o->keep_duplicates};
+  if (!(s->tf = tfl_new(ingest_sink(s->g), &fopt))) return report(TOPICS_ENOMEM, "reading the input");
+  st = rd_read_until(o->paths, o->npaths, &ropt, &run_stop, tfl_sink(s->tf), &s->stats);
   if (st == TOPICS_OK) st = ingest_finish(s->g);
+  if (st == TOPICS_OK) tfl_warn(s->tf);
   if (run_stop) st = TOPICS_EINTR;
   if (st == TOPICS_ENOENT || st == TOPICS_EIO) return 1; /* the reader named the path */
   if (st != TOPICS_OK) return report(st, "reading the input");
@@ -179,12 +196,26 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
     lo.progress = progress_lda;
     lo.progress_ud = pg;
     lo.stop = &run_stop;
-    s->model = lda_new(s->m, &lo, &st);
+    if (o->k_choose && (st = mrun_choose_k(o, s->m, threads, &run_stop, &lo.k)) != TOPICS_OK)
+      return report(st, "choosing the number of topics");
+    if (o->holdout > 0 &&
+        (st = mrun_holdout_split(s->m, o->holdout, o->seed, &s->held, &s->train)) != TOPICS_OK)
+      return report(st, "holding out talks");
+    const dtm *tm = s->train ? s->train : s->m;
+    s->model = lda_new(tm, &lo, &st);
     if (!s->model) return report(st, "setting up the topic model");
     st = lda_train(s->model);
     if (st != TOPICS_OK) return report(st, "training the topic model");
-    st = sum_compute(s->model, s->m, o->top_words, o->top_docs, &s->sum);
+    st = sum_compute(s->model, tm, o->top_words, o->top_docs, &s->sum);
     if (st != TOPICS_OK) return report(st, "summarising the topics");
+    if (s->held && (st = mrun_holdout_finish(s->model, s->m, s->held, o->seed, threads, &run_stop,
+                                             s->sum, &s->holdout_perplexity)) != TOPICS_OK)
+      return report(st, "scoring the held-out talks");
+    if (!(s->coherence = calloc(lda_k(s->model), sizeof *s->coherence)))
+      return report(TOPICS_ENOMEM, "scoring the topics");
+    mrun_topic_quality(s->sum, s->m, s->coherence, &s->diversity);
+    if (o->output_dir && (st = mrun_save_new(o, &s->save)) != TOPICS_OK)
+      return st == TOPICS_ENOMEM ? report(st, "saving the model") : 1;
   }
   double t_end = mono();
 
@@ -196,9 +227,14 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   r.skipped = s->stats.skipped;
   r.nskipped = s->stats.nskipped;
   r.tags = s->tags;
+  r.dups = tfl_duplicates(s->tf, &r.ndups);
   r.model = s->model;
   r.sum = s->sum;
   r.seed = o->seed;
+  r.save = s->save;
+  r.holdout_perplexity = s->holdout_perplexity;
+  r.coherence = s->coherence;
+  r.diversity = s->diversity;
   double tok_s = ingest_tokenize_seconds(s->g);
   r.tokenize_s = tok_s;
   r.read_s = (t_read - t0) - tok_s;

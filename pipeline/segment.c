@@ -2,12 +2,16 @@
  * with --raw, the segmentation. Input is read in batches of whole lines; each batch is split into
  * one block per thread, every thread owning its own tok, and the blocks' output is written in input
  * order, so the result never depends on the thread count. Warnings are collected per block and
- * printed in order too. */
+ * printed in order too. A line longer than a piece (1 MiB) is segmented in pieces cut at white
+ * space, like the main reader does, and their words are joined on one output line: memory stays
+ * bounded however long a line is. SIGINT and SIGTERM are polled between batches and pieces, so a
+ * run stops within one piece's work. */
 #include "pipeline/segment.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +20,30 @@
 #include "common/diag.h"
 #include "common/mem.h"
 #include "common/utf8.h"
+#include "pipeline/lines.h"
 #include "tokenize/lexicon.h"
 #include "tokenize/tokenizer.h"
 
 #define SEG_MAX_THREADS 256
 #define SEG_BLOCK ((size_t)1 << 20) /* bytes of input per thread per batch */
+#define SEG_PIECE LINES_CHUNK        /* most bytes of one line segmented at once */
+
+static volatile sig_atomic_t seg_stop;
+
+static void seg_on_signal(int sig) {
+  (void)sig;
+  seg_stop = 1;
+}
+
+/* No SA_RESTART: a blocked read or write returns at once, and the loop sees seg_stop. */
+static void seg_install_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = seg_on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
 
 static const char seg_usage[] =
     "usage: topics segment [--raw] [--dict FILE] [--stopwords FILE] [--no-fold-han] [-t N] "
@@ -49,6 +72,7 @@ typedef struct seg_warning {
 typedef struct seg_block {
   char *text; /* whole lines, inside the batch buffer (modified in place: NUL -> space) */
   size_t len;
+  int piece;  /* text is a piece of one line that goes on: no line end is output */
   size_t nlines;
   char *out;
   size_t outlen, outcap;
@@ -158,7 +182,7 @@ static topics_status do_line(seg_worker *w, char *line, size_t len, size_t linen
         if (b->out[k] == ' ') b->out[k] = '_';
     }
   }
-  if (st == TOPICS_OK) st = out_put(b, "\n", 1);
+  if (st == TOPICS_OK && !b->piece) st = out_put(b, "\n", 1);
 done:
   free(fixed);
   return st;
@@ -172,7 +196,8 @@ static void *run_block(void *arg) {
   b->st = TOPICS_OK;
   while (p < end && b->st == TOPICS_OK) {
     char *e = p;
-    while (e < end && *e != '\n' && *e != '\r') e++;
+    while (e < end && !b->piece && *e != '\n' && *e != '\r') e++;
+    if (b->piece) e = end;
     lineno++;
     b->st = do_line(w, p, (size_t)(e - p), lineno);
     if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;
@@ -209,18 +234,39 @@ typedef struct seg_run_state {
   seg_worker *workers;
   int nthreads;
   seg_block *blocks;
+  /* A line cut into pieces: its output line is open (no line end yet), holding words or not. */
+  int open, open_words;
+  /* The last warning printed, so that a line cut into pieces is warned about once. */
+  long warn_line;
+  int warn_what;
+  int out_failed; /* writing to standard output failed (reported once) */
 } seg_run_state;
 
-/* Segments buf[0..len) (whole lines) and writes the output; *line is the number of lines of this
- * input before buf. Returns 0, or 1 after printing an error. */
-static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, size_t *line) {
+/* Writes out[0..n) to standard output; 1 after reporting a failure (once). */
+static int put_stdout(seg_run_state *rs, const char *out, size_t n) {
+  if (rs->out_failed) return 1;
+  if (n && fwrite(out, 1, n, stdout) != n) {
+    if (!seg_stop) diag_error("standard output", 0, "cannot write: %s", strerror(errno));
+    rs->out_failed = 1;
+    return 1;
+  }
+  return 0;
+}
+
+/* Segments buf[0..len) (whole lines; with piece, a piece of one line that goes on) and writes the
+ * output; *line is the number of complete lines of this input before buf. Returns 0, or 1 after
+ * printing an error. */
+static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, int piece,
+                    size_t *line) {
   int nb = 0;
-  size_t pos = 0, per = len / (size_t)rs->nthreads + 1;
-  while (pos < len && nb < rs->nthreads) {
-    size_t e = nb == rs->nthreads - 1 ? len : cut_after_line(buf, pos, len, per);
+  int nthreads = piece ? 1 : rs->nthreads;
+  size_t pos = 0, per = len / (size_t)nthreads + 1;
+  while (pos < len && nb < nthreads) {
+    size_t e = nb == nthreads - 1 ? len : cut_after_line(buf, pos, len, per);
     seg_block *b = &rs->blocks[nb];
     b->text = buf + pos;
     b->len = e - pos;
+    b->piece = piece;
     b->outlen = 0;
     b->nwarn = 0;
     rs->workers[nb].b = b;
@@ -241,6 +287,9 @@ static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, 
     seg_block *b = &rs->blocks[i];
     for (size_t k = 0; k < b->nwarn; k++) {
       long ln = (long)(*line + b->warn[k].line);
+      if (ln == rs->warn_line && b->warn[k].what == rs->warn_what) continue;
+      rs->warn_line = ln;
+      rs->warn_what = b->warn[k].what;
       if (b->warn[k].what == W_UTF8)
         diag_warn(name, ln, "invalid UTF-8 replaced with U+FFFD");
       else
@@ -250,52 +299,75 @@ static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, 
       diag_error(name, 0, "%s", topics_strerror(b->st));
       return 1;
     }
-    if (b->outlen && fwrite(b->out, 1, b->outlen, stdout) != b->outlen) {
-      diag_error("standard output", 0, "cannot write: %s", strerror(errno));
-      return 1;
+    if (i == 0 && rs->open) {
+      /* the rest of a line cut into pieces: a space between its words and the earlier ones */
+      int words = b->outlen > 0 && b->out[0] != '\n';
+      if (words && rs->open_words && put_stdout(rs, " ", 1)) return 1;
+      rs->open_words |= words;
+      rs->open = 0;
     }
-    *line += b->nlines;
+    if (put_stdout(rs, b->out, b->outlen)) return 1;
+    if (piece) {
+      rs->open = 1;
+      rs->open_words |= b->outlen > 0;
+    } else {
+      rs->open_words = 0;
+      *line += b->nlines;
+    }
   }
   return rc;
 }
 
-/* Segments one input stream; returns 0, or 1 after printing an error. */
+/* Segments one input stream; returns 0, or 1 after printing an error (or when interrupted). The
+ * buffer never grows beyond one batch: a batch without a line end is cut into a piece. */
 static int do_stream(seg_run_state *rs, const char *name, FILE *f) {
-  char *buf = NULL;
-  size_t len = 0, cap = 0, line = 0;
-  size_t batch = SEG_BLOCK * (size_t)rs->nthreads;
+  size_t batch = SEG_BLOCK * (size_t)rs->nthreads, line = 0;
+  char *buf = malloc(batch);
+  size_t len = 0;
   int at_eof = 0, rc = 0;
-  while (!at_eof && rc == 0) {
-    if (MEM_RESERVE(buf, cap, len + batch) != TOPICS_OK) {
-      diag_error(name, 0, "out of memory");
-      rc = 1;
-      break;
-    }
-    size_t got = fread(buf + len, 1, cap - len, f);
+  if (!buf) {
+    diag_error(name, 0, "%s", topics_strerror(TOPICS_ENOMEM));
+    return 1;
+  }
+  while (!at_eof && rc == 0 && !seg_stop) {
+    size_t got = fread(buf + len, 1, batch - len, f);
     len += got;
-    if (got == 0) {
+    if (len < batch) { /* fread stops short only at the end or on an error */
       if (ferror(f)) {
+        if (seg_stop) break;
         diag_error(name, 0, "cannot read: %s", strerror(errno));
         rc = 1;
         break;
       }
       at_eof = 1;
     }
-    if (len < batch && !at_eof) continue; /* fill the batch first */
     size_t cut = complete_lines(buf, len, at_eof);
-    if (cut == 0) continue; /* one line longer than the buffer: read on */
-    rc = do_batch(rs, name, buf, cut, &line);
+    int piece = 0;
+    if (cut == 0 && len > 0) {
+      /* No line end in a full batch: segment a piece of the line, cut at white space. The last
+       * byte stays behind, since a CR there may begin a CRLF. */
+      cut = rdl_cut(buf, len - 1 < SEG_PIECE ? len - 1 : SEG_PIECE);
+      piece = 1;
+    }
+    if (cut > 0) rc = do_batch(rs, name, buf, cut, piece, &line);
     memmove(buf, buf + cut, len - cut);
     len -= cut;
   }
+  /* A line cut into pieces that ended the input without a line end still gets one. */
+  if (rc == 0 && !seg_stop && rs->open && put_stdout(rs, "\n", 1)) rc = 1;
+  rs->open = rs->open_words = 0;
+  rs->warn_line = 0; /* line numbers start again with the next input */
   free(buf);
   return rc;
 }
 
-/* Prints "topics: segment: <what> <arg><rest>" and the usage hint; returns exit status 2. */
+/* Prints "topics: error: <what> <arg><rest> (usage: ...). Try ..." as one line, like every
+ * message; returns exit status 2. */
 static int usage_error(const char *what, const char *arg, const char *rest) {
-  fprintf(stderr, "topics: segment: %s %s%s\n%sTry 'topics segment --help'.\n", what, arg, rest,
-          seg_usage);
+  size_t ul = strlen(seg_usage);
+  if (ul && seg_usage[ul - 1] == '\n') ul--;
+  diag_error(NULL, 0, "%s%s%s (%.*s). Try 'topics segment --help'.", what, arg, rest, (int)ul,
+             seg_usage);
   return 2;
 }
 
@@ -322,7 +394,7 @@ int segment_main(int argc, char **argv) {
   const char **files = calloc((size_t)argc + 1, sizeof *files);
   int nd = 0, ns = 0, nf = 0, rc = 0, opts_done = 0;
   if (!dicts || !stops || !files) {
-    fprintf(stderr, "topics: segment: out of memory\n");
+    diag_error(NULL, 0, "%s", topics_strerror(TOPICS_ENOMEM));
     rc = 1;
     goto out;
   }
@@ -343,29 +415,29 @@ int segment_main(int argc, char **argv) {
     } else if (is_opt(a, "--dict") || is_opt(a, "--stopwords")) {
       int is_dict = is_opt(a, "--dict");
       const char *v = opt_value(argc, argv, &i, is_dict ? "--dict" : "--stopwords");
-      if (!v) rc = usage_error("option", is_dict ? "--dict" : "--stopwords", " needs a FILE");
+      if (!v) rc = usage_error("option ", is_dict ? "--dict" : "--stopwords", " needs a FILE");
       else if (is_dict) dicts[nd++] = v;
       else stops[ns++] = v;
     } else if (is_opt(a, "--threads") || (a[1] == 't' && is_opt(a, "-t"))) {
       const char *name = a[1] == 't' ? "-t" : "--threads";
       const char *v = opt_value(argc, argv, &i, name);
       if (!v) {
-        rc = usage_error("option", name, " needs a number");
+        rc = usage_error("option ", name, " needs a number");
         break;
       }
       char *end;
       errno = 0;
       long n = strtol(v, &end, 10);
       if (errno || end == v || *end != '\0' || n < 1 || n > SEG_MAX_THREADS) {
-        fprintf(stderr, "topics: segment: option %s: '%s' is not a number from 1 to %d\n", name,
-                v, SEG_MAX_THREADS);
-        fprintf(stderr, "%sTry 'topics segment --help'.\n", seg_usage);
-        rc = 2;
+        char what[64], rest[64];
+        snprintf(what, sizeof what, "option %s: '", name);
+        snprintf(rest, sizeof rest, "' is not a number from 1 to %d", SEG_MAX_THREADS);
+        rc = usage_error(what, v, rest);
         break;
       }
       nthreads = (int)n;
     } else {
-      rc = usage_error("unknown option", a, "");
+      rc = usage_error("unknown option ", a, "");
     }
   }
   if (rc) goto out;
@@ -374,7 +446,7 @@ int segment_main(int argc, char **argv) {
   topics_status st;
   lex *lx = lex_new(&st);
   if (!lx) {
-    fprintf(stderr, "topics: segment: %s\n", topics_strerror(st));
+    diag_error(NULL, 0, "%s", topics_strerror(st));
     rc = 1;
     goto out;
   }
@@ -382,27 +454,29 @@ int segment_main(int argc, char **argv) {
     if (lex_add_stopwords_file(lx, stops[i]) != TOPICS_OK) rc = 1;
   for (int i = 0; i < nd && rc == 0; i++)
     if (lex_add_dict_file(lx, dicts[i]) != TOPICS_OK) rc = 1;
-  seg_run_state rs = {NULL, calloc((size_t)nthreads, sizeof(seg_worker)), nthreads,
-                      calloc((size_t)nthreads, sizeof(seg_block))};
+  seg_run_state rs = {.workers = calloc((size_t)nthreads, sizeof(seg_worker)),
+                      .nthreads = nthreads,
+                      .blocks = calloc((size_t)nthreads, sizeof(seg_block))};
   if (rc == 0 && (!rs.workers || !rs.blocks)) {
-    fprintf(stderr, "topics: segment: out of memory\n");
+    diag_error(NULL, 0, "%s", topics_strerror(TOPICS_ENOMEM));
     rc = 1;
   }
   if (rc == 0 && !(rs.cache = tok_cache_new(lx, &opt, &st))) {
-    fprintf(stderr, "topics: segment: %s\n", topics_strerror(st));
+    diag_error(NULL, 0, "%s", topics_strerror(st));
     rc = 1;
   }
   for (int i = 0; i < nthreads && rc == 0; i++) {
     rs.workers[i].raw = raw;
     rs.workers[i].t = tok_new_shared(rs.cache, &st);
     if (!rs.workers[i].t) {
-      fprintf(stderr, "topics: segment: %s\n", topics_strerror(st));
+      diag_error(NULL, 0, "%s", topics_strerror(st));
       rc = 1;
     }
   }
-  for (int i = 0; i < nf && rc == 0; i++) {
+  seg_install_signals();
+  for (int i = 0; i < nf && rc == 0 && !seg_stop; i++) {
     int is_stdin = strcmp(files[i], "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : files[i];
+    const char *name = is_stdin ? "standard input" : files[i];
     FILE *f = is_stdin ? stdin : fopen(files[i], "rb");
     if (!f) {
       diag_error(name, 0, "cannot open: %s", strerror(errno));
@@ -412,7 +486,10 @@ int segment_main(int argc, char **argv) {
     if (do_stream(&rs, name, f)) rc = 1;
     if (!is_stdin) fclose(f);
   }
-  if (fflush(stdout) != 0 || ferror(stdout)) {
+  if (seg_stop) {
+    diag_error(NULL, 0, "interrupted");
+    rc = 1;
+  } else if (!rs.out_failed && (fflush(stdout) != 0 || ferror(stdout))) {
     diag_error("standard output", 0, "cannot write: %s", strerror(errno));
     rc = 1;
   }

@@ -18,6 +18,7 @@
 #define HOLD_MAX ((size_t)64 << 10) /* text held back before it is "long enough" anyway */
 #define PIECE_MAX LINES_CHUNK
 #define FM_MAX_LINES 200      /* front matter must close within this many lines */
+#define DATE_MAX 64           /* bytes kept of a front matter date */
 
 /* ---- line classification ---------------------------------------------------------------- */
 
@@ -203,16 +204,30 @@ static int dashes3(const char *s, size_t n) {
   return n == 3 && (memcmp(s, "---", 3) == 0 || memcmp(s, "...", 3) == 0);
 }
 
+/* The value of a "key: value" line when the key is `key`, unquoted and trimmed; NULL if not. */
+static const char *yaml_value(const char *s, size_t n, const char *key, size_t *vn) {
+  size_t k = strlen(key);
+  if (n <= k || memcmp(s, key, k) != 0 || s[k] != ':') return NULL;
+  const char *p = s + k + 1;
+  size_t m = n - k - 1;
+  trim(&p, &m);
+  if (m >= 2 && (p[0] == '"' || p[0] == '\'') && p[m - 1] == p[0]) p++, m -= 2;
+  *vn = m;
+  return p;
+}
+
 /* Finds YAML front matter at the top: "---" ... "---", or (as some blog exports have it) YAML
  * "key: value" lines closed by "---" without the opening one. Sets *end to its last line (0: none)
- * and copies a `title:` value. Reads at most FM_MAX_LINES lines. */
-static topics_status front_matter(rd_src *src, ft_encoding enc, long *end, char *title) {
+ * and copies a `title:` value and a `date:` (else `year:`) value. Reads at most FM_MAX_LINES
+ * lines. */
+static topics_status front_matter(rd_src *src, ft_encoding enc, long *end, char *title,
+                                  char *date) {
   rd_lines l;
   rdl_init(&l, src, enc, NULL, 0);
   *end = 0;
-  title[0] = '\0';
-  char t[TITLE_MAX];
-  t[0] = '\0';
+  title[0] = date[0] = '\0';
+  char t[TITLE_MAX], d[DATE_MAX], y[DATE_MAX];
+  t[0] = d[0] = y[0] = '\0';
   int r;
   while ((r = rdl_next(&l)) > 0 && l.lineno <= FM_MAX_LINES) {
     if (l.cont || l.more) break;
@@ -225,18 +240,17 @@ static topics_status front_matter(rd_src *src, ft_encoding enc, long *end, char 
     } else if (dashes3(s, n)) {
       *end = l.lineno;
       memcpy(title, t, sizeof t);
+      memcpy(date, d[0] ? d : y, DATE_MAX);
       break;
     } else if (!yaml_key(s, n) && !(n && (is_ws(s[0]) || s[0] == '-' || s[0] == '#')) &&
                !is_blank(s, n)) {
       break; /* not YAML: a "---" at the top was a rule, not front matter */
     }
-    if (n > 6 && memcmp(s, "title:", 6) == 0) {
-      const char *p = s + 6;
-      size_t m = n - 6;
-      trim(&p, &m);
-      if (m >= 2 && (p[0] == '"' || p[0] == '\'') && p[m - 1] == p[0]) p++, m -= 2;
-      set_title(t, p, m);
-    }
+    const char *p;
+    size_t m;
+    if ((p = yaml_value(s, n, "title", &m)) != NULL) set_title(t, p, m);
+    if ((p = yaml_value(s, n, "date", &m)) != NULL && m < DATE_MAX) memcpy(d, p, m), d[m] = '\0';
+    if ((p = yaml_value(s, n, "year", &m)) != NULL && m < DATE_MAX) memcpy(y, p, m), y[m] = '\0';
   }
   rdl_finish(&l);
   if (r < 0) return (topics_status)r;
@@ -405,6 +419,7 @@ typedef struct sect {
   size_t count;  /* talks so far */
   long line;
   char title[TITLE_MAX];
+  char date[DATE_MAX]; /* the file's front matter date, "" when none */
   /* emitting */
   const rd_sink *sink; /* NULL: only count */
   const talk_file *f;
@@ -465,7 +480,8 @@ static topics_status sect_begin_talk(sect *x) {
     snprintf(x->id, need, "%s#%zu", x->f->id, x->count);
     id = x->id;
   }
-  rd_talk_info ti = {id, x->f->path, x->title[0] ? x->title : x->f->name, x->line};
+  rd_talk_info ti = {id, x->f->path, x->title[0] ? x->title : x->f->name, x->line,
+                     x->date[0] ? x->date : NULL};
   topics_status st = x->sink->begin(x->sink->ud, &ti);
   if (st != TOPICS_OK) return st;
   st = x->holdlen ? sect_pieces(x, x->hold, x->holdlen, 0) : TOPICS_OK;
@@ -622,10 +638,10 @@ topics_status talk_split(rd_src *src, const ft_info *ft, const talk_file *f, con
                          size_t *ntalks) {
   if (ft->enc == FT_BINARY) return TOPICS_ENOTEXT;
   long fm_end;
-  char fm_title[TITLE_MAX];
+  char fm_title[TITLE_MAX], fm_date[DATE_MAX];
   topics_status st;
   if ((st = rds_seek(src, ft->bom)) != TOPICS_OK) return st;
-  if ((st = front_matter(src, ft->enc, &fm_end, fm_title)) != TOPICS_OK) return st;
+  if ((st = front_matter(src, ft->enc, &fm_end, fm_title, fm_date)) != TOPICS_OK) return st;
   stats S;
   memset(&S, 0, sizeof S);
   if ((st = rds_seek(src, ft->bom)) != TOPICS_OK) return st;
@@ -642,6 +658,7 @@ topics_status talk_split(rd_src *src, const ft_info *ft, const talk_file *f, con
   x.sink = sink;
   x.f = f;
   x.total = S.talks[mode];
+  memcpy(x.date, fm_date, DATE_MAX);
   int r;
   while ((r = tev_next(&e)) > 0)
     if ((st = sect_event(&x, &e, first)) != TOPICS_OK) break;

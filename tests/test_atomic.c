@@ -185,6 +185,81 @@ static void test_full_disk(void) {
   unlink(mp);
 }
 
+/* atomic_commit_all: a rename that fails after others succeeded (the third new file vanished
+ * before its rename) puts every old file back, removes the new file where there was none, and
+ * leaves no temporary or backup file; a directory in the way fails before anything changes; a
+ * success replaces the files and removes the ones asked for. */
+static void test_commit_all(void) {
+  char a[128], b[128], c[128], d[128], gone[128];
+  path_in(a, sizeof a, "a.txt");
+  path_in(b, sizeof b, "b.txt");
+  path_in(c, sizeof c, "c.txt");
+  path_in(d, sizeof d, "d.txt");
+  path_in(gone, sizeof gone, "gone.txt");
+  write_plain(a, "old a\n");
+  /* b.txt does not exist yet */
+  write_plain(c, "old c\n");
+  write_plain(gone, "old gone\n");
+
+  fill_spec na = {"new a\n", 1, TOPICS_OK, 0}, nb = {"new b\n", 1, TOPICS_OK, 0},
+            nc = {"new c\n", 1, TOPICS_OK, 0};
+  atomic_file f[3];
+  CHECK(atomic_prepare(a, fill, &na, NULL, &f[0]) == TOPICS_OK);
+  CHECK(atomic_prepare(b, fill, &nb, NULL, &f[1]) == TOPICS_OK);
+  CHECK(atomic_prepare(c, fill, &nc, NULL, &f[2]) == TOPICS_OK);
+  CHECK(unlink(f[2].tmp) == 0); /* its rename will fail, after a.txt and b.txt are in */
+  char *rm[] = {gone};
+  CHECK(atomic_commit_all(f, 3, rm, 1) == TOPICS_EIO);
+  CHECK(f[0].tmp == NULL && f[1].tmp == NULL && f[2].tmp == NULL);
+  char *got = tu_slurp(a, NULL);
+  CHECK_STREQ(got, "old a\n");
+  free(got);
+  CHECK(access(b, F_OK) != 0);
+  got = tu_slurp(c, NULL);
+  CHECK_STREQ(got, "old c\n");
+  free(got);
+  got = tu_slurp(gone, NULL);
+  CHECK_STREQ(got, "old gone\n");
+  free(got);
+  int hidden, n = tu_count_entries(dirbuf, &hidden);
+  CHECK_MSG(n == 3 && hidden == 0, "%d entries, %d hidden", n, hidden);
+
+  /* a directory in the way: found by the check, and refused by the commit before any rename */
+  CHECK(unlink(c) == 0 && mkdir(c, 0755) == 0);
+  CHECK(atomic_check_target(a) == TOPICS_OK);
+  CHECK(atomic_check_target(b) == TOPICS_OK);
+  CHECK(atomic_check_target(c) == TOPICS_EIO);
+  CHECK(atomic_prepare(a, fill, &na, NULL, &f[0]) == TOPICS_OK);
+  CHECK(atomic_prepare(c, fill, &nc, NULL, &f[1]) == TOPICS_OK);
+  CHECK(atomic_commit_all(f, 2, rm, 1) == TOPICS_EIO);
+  got = tu_slurp(a, NULL);
+  CHECK_STREQ(got, "old a\n");
+  free(got);
+  struct stat sb;
+  CHECK(stat(c, &sb) == 0 && S_ISDIR(sb.st_mode));
+  CHECK(access(gone, F_OK) == 0);
+  n = tu_count_entries(dirbuf, &hidden);
+  CHECK_MSG(n == 3 && hidden == 0, "%d entries, %d hidden", n, hidden);
+
+  /* all good: every file replaced, gone.txt removed, nothing else left */
+  CHECK(rmdir(c) == 0);
+  CHECK(atomic_prepare(a, fill, &na, NULL, &f[0]) == TOPICS_OK);
+  CHECK(atomic_prepare(b, fill, &nb, NULL, &f[1]) == TOPICS_OK);
+  char *rm2[] = {gone, d}; /* d.txt is missing: fine */
+  CHECK(atomic_commit_all(f, 2, rm2, 2) == TOPICS_OK);
+  got = tu_slurp(a, NULL);
+  CHECK_STREQ(got, "new a\n");
+  free(got);
+  got = tu_slurp(b, NULL);
+  CHECK_STREQ(got, "new b\n");
+  free(got);
+  CHECK(access(gone, F_OK) != 0);
+  n = tu_count_entries(dirbuf, &hidden);
+  CHECK_MSG(n == 2 && hidden == 0, "%d entries, %d hidden", n, hidden);
+  unlink(a);
+  unlink(b);
+}
+
 int main(void) {
   umask(022);
   snprintf(dirbuf, sizeof dirbuf, "/tmp/topics-atomic-XXXXXX");
@@ -197,6 +272,7 @@ int main(void) {
   test_basic();
   test_failures();
   test_full_disk();
+  test_commit_all();
   char p[128];
   path_in(p, sizeof p, "a.txt");
   unlink(p);

@@ -1,6 +1,7 @@
 /* rd_read over real files in a temporary directory: sorted recursive walks, hidden entries,
- * extension rules, symlink loops, missing and unreadable paths, binary files, UTF-16, standard
- * input, a long single line, many files without leaking descriptors. */
+ * extension rules, symlink loops, files and folders reached twice through links (read once), the
+ * tool's own output folder, missing and unreadable paths, binary files, UTF-16, standard input, a
+ * long single line, a stop request, many files without leaking descriptors. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,8 @@ static void test_walk(void) {
   put("corpus/prog", elf, sizeof elf);
   put("corpus/image.png", png, sizeof png);
   CHECK(symlink("..", at("corpus/sub/loop")) == 0);
-  CHECK(symlink("sub", at("corpus/link")) == 0); /* not a loop: read twice, like any alias */
+  /* not a loop, but the same folder as sub: read once, under the name met first ("link") */
+  CHECK(symlink("sub", at("corpus/link")) == 0);
 
   rs_sink k;
   rd_stats st;
@@ -92,22 +94,22 @@ static void test_walk(void) {
   CHECK(r == TOPICS_OK);
   const char *want[] = {"corpus/Z.md",          "corpus/a.txt",     "corpus/b.md#1",
                         "corpus/b.md#2",        "corpus/link/c.rst", "j1",
-                        "corpus/link/d.jsonl#2", "corpus/notes",     "corpus/sub/c.rst",
-                        "j1",                   "corpus/sub/d.jsonl#2"};
+                        "corpus/link/d.jsonl#2", "corpus/notes"};
   size_t nw = sizeof want / sizeof want[0];
   CHECK_MSG(k.n == nw, "%zu talks", k.n);
   for (size_t i = 0; i < k.n && i < nw; i++) CHECK_STREQ(k.t[i].id, want[i]);
   if (k.n == nw) {
     CHECK_STREQ(k.t[1].title, "Notes on testing");
     CHECK_STREQ(k.t[1].path, at("corpus/a.txt"));
-    CHECK_STREQ(rs_text_of(&k, 8), "Deep file\nwith CRLF\n");
+    CHECK_STREQ(rs_text_of(&k, 4), "Deep file\nwith CRLF\n");
     CHECK_STREQ(k.t[3].title, "Two");
     CHECK(k.t[3].line == 3);
   }
   /* the loop is reported once, binaries are skipped with a warning, files of other types are
    * named together in one summary line, hidden files are silent */
-  CHECK(logged("corpus/sub/loop: directory loop through a symbolic link; not followed"));
-  CHECK(logged("corpus/sub/photo.txt: binary file (PNG image); skipped"));
+  CHECK(logged("corpus/link/loop: directory loop through a symbolic link; not followed"));
+  CHECK(logged("corpus/link/photo.txt: binary file (PNG image); skipped"));
+  CHECK(logged("corpus/sub: the same folder as ") && logged("corpus/link (reached through a link)"));
   CHECK(logged("corpus/prog: binary file (ELF executable); skipped"));
   CHECK(!logged("hidden"));
   CHECK(logged("that are not notes") && logged("image.png") && logged("script.py"));
@@ -118,17 +120,168 @@ static void test_walk(void) {
   }
   size_t loops = 0;
   for (const char *p = log_text; p && (p = strstr(p, "directory loop")); p++) loops++;
-  CHECK(loops == 2); /* once via corpus/sub, once via corpus/link */
-  CHECK_MSG(st.files == 8, "%zu files", st.files);
-  /* two photo.txt (via sub and link), prog, two loops */
-  CHECK_MSG(st.nskipped == 5, "%zu skipped", st.nskipped);
-  int saw_png = 0;
-  for (size_t i = 0; i < st.nskipped; i++)
-    if (strstr(st.skipped[i].path, "sub/photo.txt") && strcmp(st.skipped[i].reason, "binary file (PNG image)") == 0)
+  CHECK(loops == 1); /* the folder is walked once */
+  CHECK_MSG(st.files == 6, "%zu files", st.files);
+  /* photo.txt, prog, the loop, and sub (the folder already read as link) */
+  CHECK_MSG(st.nskipped == 4, "%zu skipped", st.nskipped);
+  int saw_png = 0, saw_dup = 0;
+  for (size_t i = 0; i < st.nskipped; i++) {
+    if (strstr(st.skipped[i].path, "link/photo.txt") && strcmp(st.skipped[i].reason, "binary file (PNG image)") == 0)
       saw_png = 1;
+    if (strstr(st.skipped[i].path, "corpus/sub") && strstr(st.skipped[i].reason, "same file as"))
+      saw_dup = 1;
+  }
   CHECK(saw_png);
+  CHECK(saw_dup);
   rd_stats_clear(&st);
   CHECK(st.skipped == NULL && st.nskipped == 0);
+  rs_free(&k);
+}
+
+/* Two links to one file outside the folder, a hard link, and a file named twice: each file is
+ * read once, and every later path is named in a warning and listed as skipped. */
+static void test_links_read_once(void) {
+  mkd("outside");
+  mkd("lk");
+  puts_("outside/shared.md", "A shared note about docker\n");
+  puts_("lk/own.md", "Own note\n");
+  CHECK(symlink(at("outside/shared.md"), at("lk/a.md")) == 0);
+  CHECK(symlink(at("outside/shared.md"), at("lk/b.md")) == 0);
+  CHECK(link(at("lk/own.md"), at("lk/same.md")) == 0);
+  rs_sink k;
+  rd_stats st;
+  char *paths[] = {at("lk"), at("outside/shared.md")};
+  topics_status r = run(paths, 2, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK);
+  CHECK_MSG(k.n == 2, "%zu talks", k.n); /* lk/a.md and lk/own.md */
+  if (k.n == 2) {
+    CHECK_STREQ(k.t[0].id, "lk/a.md");
+    CHECK_STREQ(k.t[1].id, "lk/own.md");
+  }
+  char want[600];
+  snprintf(want, sizeof want, "%s: the same file as %s (reached through a link)", at("lk/b.md"),
+           at("lk/a.md"));
+  CHECK_MSG(logged(want), "log: %s", log_text ? log_text : "");
+  snprintf(want, sizeof want, "%s: the same file as %s", at("lk/same.md"), at("lk/own.md"));
+  CHECK(logged(want));
+  snprintf(want, sizeof want, "%s: the same file as %s", at("outside/shared.md"), at("lk/a.md"));
+  CHECK(logged(want));
+  CHECK_MSG(st.files == 2 && st.nskipped == 3, "%zu files, %zu skipped", st.files, st.nskipped);
+  rd_stats_clear(&st);
+  rs_free(&k);
+
+  /* the same file named twice on the command line */
+  char *twice[] = {at("lk/own.md"), at("lk/own.md")};
+  r = run(twice, 2, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK && k.n == 1 && st.nskipped == 1);
+  rd_stats_clear(&st);
+  rs_free(&k);
+}
+
+/* A folder holding the output marker: the files it lists are passed over with one warning naming
+ * the folder; other files there are still read; a listed file named explicitly is read. */
+static void test_own_output(void) {
+  mkd("own");
+  mkd("own/out");
+  puts_("own/talk.md", "The only real talk\n");
+  puts_("own/out/" RD_OUTPUT_MARKER, "# written by topics\nvocab.txt\ndocword.txt\ntopics.json\n");
+  puts_("own/out/vocab.txt", "docker\ntesting\n");
+  puts_("own/out/docword.txt", "1\n2\n2\n1 1 3\n1 2 1\n");
+  puts_("own/out/mine.md", "A note the user keeps here\n");
+  rs_sink k;
+  rd_stats st;
+  char *paths[] = {at("own")};
+  topics_status r = run(paths, 1, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK);
+  CHECK_MSG(k.n == 2, "%zu talks", k.n);
+  if (k.n == 2) {
+    CHECK_STREQ(k.t[0].id, "own/out/mine.md");
+    CHECK_STREQ(k.t[1].id, "own/talk.md");
+  }
+  CHECK_MSG(logged("own/out: a topics output folder") && logged("docword.txt, vocab.txt are not read"),
+            "log: %s", log_text ? log_text : "");
+  CHECK(st.nskipped == 0);
+  rd_stats_clear(&st);
+  rs_free(&k);
+  char *expl[] = {at("own/out/vocab.txt")};
+  r = run(expl, 1, RD_SPLIT_AUTO, &k, &st);
+  CHECK(r == TOPICS_OK && k.n == 1);
+  rd_stats_clear(&st);
+  rs_free(&k);
+}
+
+/* A sink that passes talks on to an rs_sink and sets *stop at the first piece of text. */
+typedef struct stopper {
+  rd_sink inner;
+  volatile sig_atomic_t *stop;
+  size_t bytes;
+} stopper;
+
+static topics_status stopper_begin(void *ud, const rd_talk_info *t) {
+  stopper *p = ud;
+  return p->inner.begin(p->inner.ud, t);
+}
+
+static topics_status stopper_text(void *ud, const char *s, size_t len) {
+  stopper *p = ud;
+  *p->stop = 1;
+  p->bytes += len;
+  return p->inner.text(p->inner.ud, s, len);
+}
+
+static topics_status stopper_end(void *ud) {
+  stopper *p = ud;
+  return p->inner.end(p->inner.ud);
+}
+
+/* A stop request ends reading at the next buffer or directory entry with TOPICS_EINTR and no
+ * message; without one the same input reads whole. */
+static void test_stop(void) {
+  mkd("stop");
+  /* 3 MiB of one talk: more than one read buffer */
+  size_t n = (size_t)3 << 20;
+  char *big = malloc(n);
+  CHECK(big != NULL);
+  if (!big) return;
+  for (size_t i = 0; i < n; i++) big[i] = (i % 64 == 63) ? '\n' : "docker testing "[i % 15];
+  put("stop/big.txt", big, n);
+  free(big);
+  rs_sink k;
+  rd_stats st;
+  rd_sink s = rs_make(&k);
+  rd_options o = {RD_SPLIT_FILE};
+  char *paths[] = {at("stop")};
+  volatile sig_atomic_t stop = 1;
+  memset(&st, 0, sizeof st);
+  FILE *log = tmpfile();
+  diag_set_stream(log);
+  topics_status r = rd_read_until(paths, 1, &o, &stop, &s, &st);
+  diag_set_stream(NULL);
+  char *msg = tu_take_log(log);
+  CHECK(r == TOPICS_EINTR);
+  CHECK_MSG(!msg || !*msg, "message: %s", msg);
+  free(msg);
+  CHECK(k.violations == 0);
+  rd_stats_clear(&st);
+  rs_free(&k);
+  /* a file named directly, stopped inside its reading: the sink asks to stop at its first piece
+   * (as a signal would) and sees no more than the following buffer's worth */
+  char *file[] = {at("stop/big.txt")};
+  memset(&st, 0, sizeof st);
+  stop = 0;
+  stopper sp = {rs_make(&k), &stop, 0};
+  rd_sink ss = {stopper_begin, stopper_text, stopper_end, &sp};
+  r = rd_read_until(file, 1, &o, &stop, &ss, &st);
+  CHECK(r == TOPICS_EINTR);
+  CHECK_MSG(sp.bytes <= ((size_t)2 << 20) + 4096, "%zu bytes reached the sink", sp.bytes);
+  rd_stats_clear(&st);
+  rs_free(&k);
+  stop = 0;
+  memset(&st, 0, sizeof st);
+  s = rs_make(&k);
+  r = rd_read_until(file, 1, &o, &stop, &s, &st);
+  CHECK(r == TOPICS_OK && k.n == 1 && st.files == 1);
+  rd_stats_clear(&st);
   rs_free(&k);
 }
 
@@ -346,6 +499,9 @@ int main(void) {
   }
   test_split_parse();
   test_walk();
+  test_links_read_once();
+  test_own_output();
+  test_stop();
   test_errors();
   test_encodings();
   test_stdin();

@@ -132,6 +132,72 @@ static void test_punct_runs(void) {
   CHECK_STREQ(seg("f(g(x)) 「「引」」"), "f ( g ( x ) ) 「 「 引 」 」");
 }
 
+/* One unit written reps times in a malloc'd buffer (caller frees); *len gets its length. */
+static char *repeat(const char *unit, size_t reps, size_t *len) {
+  size_t ul = strlen(unit);
+  char *buf = malloc(ul * reps + 1);
+  if (!buf) return NULL;
+  for (size_t i = 0; i < reps; i++) memcpy(buf + i * ul, unit, ul);
+  buf[ul * reps] = '\0';
+  *len = ul * reps;
+  return buf;
+}
+
+/* About 100 KB of one symbol: a mark that may not run together stays one span per character, one
+ * that may becomes a single span, and the scan for runs looks at each span a bounded number of
+ * times (it used to rescan the rest of the run from every span: quadratic). */
+static void test_degenerate_runs(void) {
+  static const struct {
+    const char *unit;
+    int merges;
+  } cases[] = {{"#", 0}, {"（", 0}, {"「", 0}, {"€", 0}, {"★", 0}, {"■", 0}, {"😀", 0},
+               {"¥", 0}, {"👩‍💻", 0}, {"○", 0}, {"-", 1}, {".", 1}, {"。", 1}, {"…", 1},
+               {"!", 1}, {"_", 1}};
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    size_t ul = strlen(cases[c].unit), reps = 100000 / ul, len;
+    char *buf = repeat(cases[c].unit, reps, &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    g_n = 0;
+    size_t work0 = seg_scan_work;
+    CHECK(seg_run(g_seg, buf, len, &g_sp, &g_n, &g_cap) == TOPICS_OK);
+    size_t work = seg_scan_work - work0;
+    CHECK_MSG(invariant_ok(buf, len, g_sp, g_n), "invariant broken on a run of %s",
+              cases[c].unit);
+    size_t want_n = cases[c].merges ? 1 : reps, bad = 0;
+    for (size_t i = 0; i < g_n; i++) {
+      size_t want_len = cases[c].merges ? len : ul;
+      if (g_sp[i].len != want_len || g_sp[i].kind != SEG_PUNCT) bad++;
+    }
+    CHECK_MSG(g_n == want_n && bad == 0, "%zu spans (%zu wrong) for %zu of %s", g_n, bad, reps,
+              cases[c].unit);
+    CHECK_MSG(work <= 2 * reps, "run scan looked at %zu spans for a run of %zu %s", work, reps,
+              cases[c].unit);
+    free(buf);
+  }
+  /* A URL followed by 100000 closing brackets: the URL loses every unmatched one, each checked
+   * once rather than by recounting the URL's brackets. */
+  size_t len;
+  char *tail = repeat(")", 100000, &len);
+  char *buf = tail ? malloc(len + 9) : NULL;
+  CHECK(buf != NULL);
+  if (!buf) {
+    free(tail);
+    return;
+  }
+  memcpy(buf, "http://a", 8);
+  memcpy(buf + 8, tail, len + 1);
+  g_n = 0;
+  size_t work0 = seg_scan_work;
+  CHECK(seg_run(g_seg, buf, len + 8, &g_sp, &g_n, &g_cap) == TOPICS_OK);
+  size_t work = seg_scan_work - work0;
+  CHECK(g_n == len + 1 && g_sp[0].kind == SEG_PROTECTED && g_sp[0].len == 8);
+  CHECK(g_n > 1 && g_sp[g_n - 1].len == 1 && buf[g_sp[g_n - 1].start] == ')');
+  CHECK_MSG(work <= 4 * (len + 8), "URL end scan looked at %zu bytes for %zu", work, len + 8);
+  free(buf);
+  free(tail);
+}
+
 static void test_protected(void) {
   const char *t = "see https://github.com/foo/bar). and www.example.org/x?y=1, ok";
   CHECK_STREQ(seg(t), "see https://github.com/foo/bar ) . and www.example.org/x?y=1 , ok");
@@ -628,6 +694,7 @@ int main(void) {
   test_fullwidth();
   test_numbers_dates();
   test_punct_runs();
+  test_degenerate_runs();
   test_protected();
   test_emoji();
   test_odd_input();

@@ -1,5 +1,6 @@
 /* Topic summaries on a small two-theme corpus (shares, top words, representative documents,
- * document mixes, empty documents), and NPMI coherence on hand-checked co-occurrence patterns. */
+ * document mixes, empty documents), relevance ranking (a word shared by both topics ranks below
+ * the specific ones), and NPMI coherence on hand-checked co-occurrence patterns. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,11 @@ static dtm *corpus(void) {
   return m;
 }
 
+static double relevance(const dtm *m, double phi, uint32_t w) {
+  double pw = (double)dtm_term_cf(m, w) / (double)dtm_ntokens(m);
+  return SUM_LAMBDA * log(phi) + (1 - SUM_LAMBDA) * log(phi / pw);
+}
+
 static void test_summary(void) {
   dtm *m = corpus();
   if (!m) return;
@@ -62,8 +68,13 @@ static void test_summary(void) {
     CHECK(tp->nwords == 5 && tp->ndocs == 3);
     for (uint32_t i = 0; i < tp->nwords; i++) {
       CHECK((t == a) == (tp->words[i] < 10)); /* each topic is one theme */
-      if (i) CHECK(tp->weights[i] <= tp->weights[i - 1]);
-      if (i && tp->weights[i] == tp->weights[i - 1]) CHECK(tp->words[i] > tp->words[i - 1]);
+      if (i) {
+        /* Ordered by relevance; weights are p(word | topic). */
+        double r0 = relevance(m, tp->weights[i - 1], tp->words[i - 1]);
+        double r1 = relevance(m, tp->weights[i], tp->words[i]);
+        CHECK(r1 <= r0 + 1e-12);
+        if (r1 == r0) CHECK(tp->words[i] > tp->words[i - 1]);
+      }
     }
     for (uint32_t i = 0; i < tp->ndocs; i++) {
       CHECK(tp->docs[i] != ND && tp->docs[i] != ND + 1); /* never the empty or the mixed doc */
@@ -118,8 +129,49 @@ static void test_npmi(void) {
   dtm_free(m);
 }
 
+/* Two themes of 20 talks each, words 0..4 and 5..9 five times per talk, and word 10 in every talk
+ * six times: the most probable word of both topics. Ranked by relevance it falls below the words
+ * specific to each topic; ranked by p(word | topic) alone (lambda 1) it leads. */
+static void test_shared_word(void) {
+  static uint32_t buf[40][31];
+  const uint32_t *docs[40];
+  uint32_t lens[40];
+  for (uint32_t d = 0; d < 40; d++) {
+    uint32_t n = 0, base = d < 20 ? 0 : 5;
+    for (uint32_t r = 0; r < 6; r++) buf[d][n++] = 10;
+    for (uint32_t w = 0; w < 5; w++)
+      for (uint32_t r = 0; r < 5; r++) buf[d][n++] = base + w;
+    docs[d] = buf[d];
+    lens[d] = n;
+  }
+  dtm *m = NULL;
+  CHECK(dtm_from_ids(40, docs, lens, 11, NULL, &m) == TOPICS_OK);
+  lda_options o = lda_default_options();
+  o.k = 2;
+  o.iterations = 300;
+  topics_status st;
+  lda *md = m ? lda_new(m, &o, &st) : NULL;
+  CHECK(md && lda_train(md) == TOPICS_OK);
+  summary *rel = NULL, *phi = NULL, *bad = NULL;
+  CHECK(md && sum_compute(md, m, 6, 0, &rel) == TOPICS_OK);
+  CHECK(md && sum_compute_rel(md, m, 6, 0, 1.0, &phi) == TOPICS_OK);
+  CHECK(md && sum_compute_rel(md, m, 6, 0, 1.5, &bad) == TOPICS_EINVAL && bad == NULL);
+  if (rel && phi)
+    for (uint32_t t = 0; t < 2; t++) {
+      CHECK(rel->topics[t].nwords == 6 && phi->topics[t].nwords == 6);
+      CHECK(rel->topics[t].words[5] == 10); /* shared: last of the six */
+      CHECK(phi->topics[t].words[0] == 10); /* by probability alone: first */
+      for (uint32_t i = 0; i < 5; i++) CHECK(rel->topics[t].words[i] != 10);
+    }
+  sum_free(rel);
+  sum_free(phi);
+  lda_free(md);
+  dtm_free(m);
+}
+
 int main(void) {
   test_summary();
+  test_shared_word();
   test_npmi();
   return check_done();
 }

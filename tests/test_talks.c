@@ -1,7 +1,7 @@
 /* Talk splitting on hand-written samples of each notes format: a Markdown blog (### per talk,
  * ## sections, front matter, a code fence), setext headings, a pad with [H:MM][Rn] lines in mixed
  * Chinese and English, prose; the --split overrides; ids, titles and start lines; line ends,
- * repair warnings and long lines through the in-memory entry point. */
+ * repair warnings and long lines through the in-memory entry point; front matter dates. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,7 +365,42 @@ static void test_long_line(void) {
   free(text);
 }
 
+/* The front matter's `date:` (else `year:`) dates every talk of the file; without front matter,
+ * or with a "date:" line in the prose, a talk has no date. */
+static char seen_date[4][64];
+static size_t seen_n;
+static topics_status date_begin(void *ud, const rd_talk_info *ti) {
+  if (seen_n < 4) snprintf(seen_date[seen_n], 64, "%s", ti->date ? ti->date : "(none)");
+  seen_n++;
+  return rs_begin(ud, ti);
+}
+
+static void dates_of(const char *text, size_t want) {
+  rs_sink k;
+  rd_sink s = rs_make(&k);
+  s.begin = date_begin;
+  talk_file f = {"notes/x.md", "notes/x.md", "x.md", RD_SPLIT_AUTO};
+  size_t n = 0;
+  seen_n = 0;
+  CHECK(talk_split_mem(text, strlen(text), &f, &s, &n) == TOPICS_OK);
+  CHECK(n == want && seen_n == want);
+  rs_free(&k);
+}
+
+static void test_front_matter_date(void) {
+  dates_of("---\ntitle: Day 1\ndate: \"2019-05-04\"\ntags: [a]\n---\n## One\ntext\n## Two\ntext\n", 2);
+  CHECK_STREQ(seen_date[0], "2019-05-04");
+  CHECK_STREQ(seen_date[1], "2019-05-04");
+  dates_of("---\nyear: 2017\ntitle: Notes\n---\nSome prose about the conference.\n", 1);
+  CHECK_STREQ(seen_date[0], "2017");
+  dates_of("---\nyear: 2017\ndate: 2017-10-01\n---\nSome prose.\n", 1);
+  CHECK_STREQ(seen_date[0], "2017-10-01"); /* date wins over year */
+  dates_of("Prose first.\ndate: 2020-01-01\nmore prose\n", 1);
+  CHECK_STREQ(seen_date[0], "(none)");
+}
+
 int main(void) {
+  test_front_matter_date();
   test_blog();
   test_long_preamble();
   test_setext();

@@ -286,6 +286,53 @@ static void test_dict(void) {
   lex_free(lx);
 }
 
+/* Letters c repeated n times, then " end" (static buffer, n * strlen(c) < 400000). */
+static const char *letters(const char *c, size_t n) {
+  static char buf[400008];
+  size_t cl = strlen(c), o = 0;
+  for (size_t i = 0; i < n && o + cl < sizeof buf - 8; i++, o += cl) memcpy(buf + o, c, cl);
+  memcpy(buf + o, " end", 5);
+  return buf;
+}
+
+/* A run of letters longer than TC_MAX_WORD_CPS code points is no term, however the segmenter cuts
+ * it; words up to that length (counted in code points, not bytes) stay terms. */
+static void test_long_words(const lex *lx) {
+  tok_options o = tok_default_options();
+  topics_status st;
+  tok *t = tok_new(lx, &o, &st);
+  CHECK(t != NULL);
+  if (!t) return;
+  check_surfaces(t, "pneumonoultramicroscopicsilicovolcanoconiosis",
+                 "pneumonoultramicroscopicsilicovolcanoconiosis");
+  check_surfaces(t, "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz",
+                 "rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz");
+  char *want = strdup(letters("q", 64));
+  CHECK(want != NULL);
+  if (!want) {
+    tok_free(t);
+    return;
+  }
+  want[64] = '|';
+  check_terms(t, letters("q", 64), want);
+  free(want);
+  want = strdup(letters("ж", 64)); /* 128 bytes, 64 letters */
+  CHECK(want != NULL);
+  if (!want) {
+    tok_free(t);
+    return;
+  }
+  want[128] = '|';
+  check_surfaces(t, letters("ж", 64), want);
+  free(want);
+  check_terms(t, letters("q", 65), "end");
+  check_terms(t, letters("ж", 65), "end");
+  /* 300000 letters: the tokenizer works them in windows, and no piece of them is a term. */
+  check_terms(t, letters("q", 300000), "end");
+  check_terms(t, letters("abcdefghij", 30000), "end");
+  tok_free(t);
+}
+
 static void test_no_fold(const lex *lx) {
   tok_options o = {0};
   topics_status st;
@@ -420,6 +467,7 @@ int main(void) {
   tok_free(t);
   tok_free(NULL);
   test_no_fold(lx);
+  test_long_words(lx);
   test_dict();
   test_fused_path(lx);
   lex_free(lx);

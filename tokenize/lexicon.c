@@ -104,32 +104,104 @@ static topics_status add_builtin_stop(lex *lx, const char *s, size_t len) {
   return add_stop(lx, s, len, 0);
 }
 
-/* Adds key and its code-point prefixes to the dictionary sets of one script form. */
+/* Bytewise order, a string before every longer string it starts. */
+static int key_cmp(const char *a, size_t alen, const char *b, size_t blen) {
+  int c = memcmp(a, b, alen < blen ? alen : blen);
+  return c ? c : (alen > blen) - (alen < blen);
+}
+
+static int key_sort_cmp(const void *x, const void *y) {
+  const lex_key *a = x, *b = y;
+  return key_cmp(a->s, a->len, b->s, b->len);
+}
+
+/* Index of the first key of d that is not below s[0..len) (d->n when there is none). */
+static size_t key_lower(const lex_keys *d, const char *s, size_t len) {
+  size_t lo = 0, hi = d->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (key_cmp(d->k[mid].s, d->k[mid].len, s, len) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+int lex_dict_has(const lex *lx, int folded, const char *s, size_t len) {
+  const lex_keys *d = &lx->dict[folded != 0];
+  size_t i = key_lower(d, s, len);
+  return i < d->n && d->k[i].len == len && (len == 0 || memcmp(d->k[i].s, s, len) == 0);
+}
+
+int lex_dict_starts(const lex *lx, int folded, const char *s, size_t len) {
+  /* Every key starting with s sorts at or after s and before anything else that does not. */
+  const lex_keys *d = &lx->dict[folded != 0];
+  size_t i = key_lower(d, s, len);
+  return i < d->n && d->k[i].len >= len && (len == 0 || memcmp(d->k[i].s, s, len) == 0);
+}
+
+size_t lex_dict_count(const lex *lx) { return lx->dict[0].n; }
+
+/* Sorts the keys of both script forms and drops repeats, so lookups may binary-search. */
+static void dict_settle(lex *lx) {
+  for (int f = 0; f < 2; f++) {
+    lex_keys *d = &lx->dict[f];
+    if (d->n < 2) continue;
+    qsort(d->k, d->n, sizeof *d->k, key_sort_cmp);
+    size_t w = 1;
+    for (size_t i = 1; i < d->n; i++)
+      if (key_cmp(d->k[i].s, d->k[i].len, d->k[w - 1].s, d->k[w - 1].len) != 0) d->k[w++] = d->k[i];
+    d->n = w;
+  }
+}
+
+/* Adds key (a copy in the lexicon's arena) to the keys of one script form, unsorted. */
 static topics_status dict_insert(lex *lx, int folded, const char *key, size_t klen) {
-  uint32_t id;
-  topics_status st = strmap_intern(lx->dict_full[folded], key, klen, &id, NULL);
+  lex_keys *d = &lx->dict[folded];
+  if (MEM_RESERVE(d->k, d->cap, d->n + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+  d->k[d->n].s = key;
+  d->k[d->n].len = klen;
+  d->n++;
   size_t parts = 0;
-  for (size_t i = 0; st == TOPICS_OK && i < klen;) {
+  for (size_t i = 0; i < klen;) {
     unsigned cp;
     i += utf8_decode((const unsigned char *)key + i, klen - i, &cp);
     if (cp != ' ') parts++;
-    st = strmap_intern(lx->dict_pre[folded], key, i, &id, NULL);
   }
   if (parts > lx->dict_max_parts) lx->dict_max_parts = parts;
-  return st;
+  return TOPICS_OK;
 }
 
-topics_status lex_add_dict_entry(lex *lx, const char *s, size_t len) {
+/* lex_add_dict_entry without the sort: the file loader sorts once at the end. TOPICS_ELIMIT when
+ * the normalised key is longer than LEX_MAX_LINE bytes. */
+static topics_status add_dict_entry(lex *lx, const char *s, size_t len) {
   char *key;
   size_t klen;
   topics_status st = entry_key(s, len, &key, &klen);
   if (st != TOPICS_OK || !key) return st;
-  st = dict_insert(lx, 0, key, klen);
-  const char *f;
-  size_t flen;
-  if (st == TOPICS_OK) st = norm_han_fold(lx->han, key, klen, &f, &flen);
+  const char *k = NULL, *f = NULL;
+  size_t flen = 0;
+  if (klen > LEX_MAX_LINE) st = TOPICS_ELIMIT;
+  if (st == TOPICS_OK && !(k = arena_copy(&lx->keybytes, key, klen))) st = TOPICS_ENOMEM;
+  if (st == TOPICS_OK) st = dict_insert(lx, 0, k, klen);
+  if (st == TOPICS_OK) st = norm_han_fold(lx->han, k, klen, &f, &flen);
+  if (st == TOPICS_OK && flen > LEX_MAX_LINE) st = TOPICS_ELIMIT;
+  if (st == TOPICS_OK) {
+    /* Most keys hold no Traditional character: then the folded form shares the bytes. */
+    if (flen == klen && memcmp(f, k, klen) == 0)
+      f = k;
+    else if (!(f = arena_copy(&lx->keybytes, f, flen)))
+      st = TOPICS_ENOMEM;
+  }
   if (st == TOPICS_OK) st = dict_insert(lx, 1, f, flen);
   free(key);
+  return st;
+}
+
+topics_status lex_add_dict_entry(lex *lx, const char *s, size_t len) {
+  topics_status st = add_dict_entry(lx, s, len);
+  dict_settle(lx);
   return st;
 }
 
@@ -153,88 +225,94 @@ static void trim_line(const char **s, size_t *len) {
   *len = n;
 }
 
-/* Feeds every line of buf[0..len) to fn. name labels messages; NULL for built-in lists, whose
- * problems are programming errors. */
+/* Checks one line (without its end) and feeds it to fn unless it is empty once trimmed. name
+ * labels messages; NULL for built-in lists, whose problems are programming errors. */
+static topics_status take_line(lex *lx, const char *name, long line, const char *s, size_t n,
+                               line_fn fn) {
+  if (n > LEX_MAX_LINE) {
+    diag_error(name, line, "line longer than %d bytes", LEX_MAX_LINE);
+    return TOPICS_EPARSE;
+  }
+  if (utf8_valid_prefix(s, n) != n) {
+    diag_error(name, line, "invalid UTF-8");
+    return TOPICS_EPARSE;
+  }
+  trim_line(&s, &n);
+  if (n == 0) return TOPICS_OK;
+  topics_status st = fn(lx, s, n);
+  if (st == TOPICS_ELIMIT)
+    diag_error(name, line, "entry longer than %d bytes once normalised", LEX_MAX_LINE);
+  else if (st != TOPICS_OK)
+    diag_error(name, line, "%s", topics_strerror(st));
+  return st;
+}
+
+/* Feeds every line of the built-in list buf[0..len) to fn. */
 static topics_status load_lines(lex *lx, const char *name, const char *buf, size_t len,
                                 line_fn fn) {
   size_t i = 0;
   long line = 0;
-  if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) i = 3; /* byte order mark */
   while (i < len) {
     line++;
     size_t e = i;
-    while (e < len && buf[e] != '\n' && buf[e] != '\r' && buf[e] != '\0') e++;
-    if (e < len && buf[e] == '\0') {
-      diag_error(name, line, "NUL byte in a text file");
-      return TOPICS_EPARSE;
-    }
-    if (e - i > LEX_MAX_LINE) {
-      diag_error(name, line, "line longer than %d bytes", LEX_MAX_LINE);
-      return TOPICS_EPARSE;
-    }
-    if (utf8_valid_prefix(buf + i, e - i) != e - i) {
-      diag_error(name, line, "invalid UTF-8");
-      return TOPICS_EPARSE;
-    }
-    const char *s = buf + i;
-    size_t n = e - i;
-    trim_line(&s, &n);
-    if (n > 0) {
-      topics_status st = fn(lx, s, n);
-      if (st != TOPICS_OK) {
-        diag_error(name, line, "%s", topics_strerror(st));
-        return st;
-      }
-    }
-    if (e < len && buf[e] == '\r' && e + 1 < len && buf[e + 1] == '\n') e++;
+    while (e < len && buf[e] != '\n' && buf[e] != '\r') e++;
+    topics_status st = take_line(lx, name, line, buf + i, e - i, fn);
+    if (st != TOPICS_OK) return st;
     i = e + 1;
   }
   return TOPICS_OK;
 }
 
-/* Reads a whole file into a malloc'd buffer; TOPICS_EIO with a message naming it on failure. */
-static topics_status read_file(const char *path, char **buf, size_t *len) {
-  *buf = NULL;
+/* Feeds every line of an open file to fn, reading it a line at a time into a buffer of
+ * LEX_MAX_LINE bytes and a few more: a huge file, a FIFO or /dev/zero is never read whole, and
+ * stops at its first bad line. Lines end at "\n", "\r\n" or "\r"; a byte order mark may open the
+ * file. */
+static topics_status stream_lines(lex *lx, const char *path, FILE *f, line_fn fn) {
+  char buf[LEX_MAX_LINE + 1]; /* room for one byte too many */
+  long line = 0;
+  int bom = 0;
+  for (int c = getc(f); c != EOF;) {
+    line++;
+    size_t n = 0;
+    while (c != EOF && c != '\n' && c != '\r') {
+      if (c == '\0') {
+        diag_error(path, line, "NUL byte in a text file");
+        return TOPICS_EPARSE;
+      }
+      buf[n++] = (char)c;
+      if (line == 1 && n == 3 && !bom && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        n = 0;
+        bom = 1;
+      }
+      if (n > LEX_MAX_LINE) break; /* take_line reports it */
+      c = getc(f);
+    }
+    if (c == EOF && ferror(f)) break;
+    if (n > LEX_MAX_LINE) return take_line(lx, path, line, buf, n, fn);
+    if (c == '\r') {
+      c = getc(f);
+      if (c == '\n') c = getc(f);
+    } else if (c == '\n') {
+      c = getc(f);
+    }
+    topics_status st = take_line(lx, path, line, buf, n, fn);
+    if (st != TOPICS_OK) return st;
+  }
+  if (ferror(f)) {
+    diag_error(path, line > 0 ? line : 0, "cannot read: %s", strerror(errno));
+    return TOPICS_EIO;
+  }
+  return TOPICS_OK;
+}
+
+static topics_status load_file(lex *lx, const char *path, line_fn fn) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     diag_error(path, 0, "cannot open: %s", strerror(errno));
     return TOPICS_EIO;
   }
-  char *b = NULL;
-  size_t n = 0, cap = 0;
-  topics_status st = TOPICS_OK;
-  for (;;) {
-    if (MEM_RESERVE(b, cap, n + 65536) != TOPICS_OK) {
-      st = TOPICS_ENOMEM;
-      break;
-    }
-    size_t got = fread(b + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) {
-      if (ferror(f)) {
-        diag_error(path, 0, "cannot read: %s", strerror(errno));
-        st = TOPICS_EIO;
-      }
-      break;
-    }
-  }
+  topics_status st = stream_lines(lx, path, f, fn);
   fclose(f);
-  if (st != TOPICS_OK) {
-    free(b);
-    return st;
-  }
-  *buf = b;
-  *len = n;
-  return TOPICS_OK;
-}
-
-static topics_status load_file(lex *lx, const char *path, line_fn fn) {
-  char *buf;
-  size_t len;
-  topics_status st = read_file(path, &buf, &len);
-  if (st != TOPICS_OK) return st;
-  st = load_lines(lx, path, buf, len, fn);
-  free(buf);
   return st;
 }
 
@@ -243,7 +321,9 @@ topics_status lex_add_stopwords_file(lex *lx, const char *path) {
 }
 
 topics_status lex_add_dict_file(lex *lx, const char *path) {
-  return load_file(lx, path, lex_add_dict_entry);
+  topics_status st = load_file(lx, path, add_dict_entry);
+  dict_settle(lx);
+  return st;
 }
 
 lex *lex_new(topics_status *st) {
@@ -258,12 +338,7 @@ lex *lex_new(topics_status *st) {
     return NULL;
   }
   lx->stop = strmap_new();
-  for (int f = 0; f < 2; f++) {
-    lx->dict_full[f] = strmap_new();
-    lx->dict_pre[f] = strmap_new();
-  }
-  if (!lx->stop || !lx->dict_full[0] || !lx->dict_full[1] || !lx->dict_pre[0] ||
-      !lx->dict_pre[1]) {
+  if (!lx->stop) {
     lex_free(lx);
     *st = TOPICS_ENOMEM;
     return NULL;
@@ -284,9 +359,7 @@ void lex_free(lex *lx) {
   if (!lx) return;
   norm_han_free(lx->han);
   strmap_free(lx->stop);
-  for (int f = 0; f < 2; f++) {
-    strmap_free(lx->dict_full[f]);
-    strmap_free(lx->dict_pre[f]);
-  }
+  arena_free(&lx->keybytes);
+  for (int f = 0; f < 2; f++) free(lx->dict[f].k);
   free(lx);
 }

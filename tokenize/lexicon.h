@@ -19,10 +19,13 @@ void lex_free(lex *lx);
  * with diag_* naming path and line; TOPICS_EIO when unreadable, TOPICS_EPARSE when malformed. */
 topics_status lex_add_stopwords_file(lex *lx, const char *path);
 
-/* Adds the words and phrases of a user dictionary file (one per line, '#' comments). Same errors. */
+/* Adds the words and phrases of a user dictionary file (one per line, '#' comments). Same errors,
+ * and TOPICS_ELIMIT for an entry longer than LEX_MAX_LINE bytes once normalised. Files are read a
+ * line at a time: a line over the limit, a NUL byte or bad UTF-8 stops the load at once. */
 topics_status lex_add_dict_file(lex *lx, const char *path);
 
-/* Adds one dictionary entry given as UTF-8 (used by the file loader and by tests). */
+/* Adds one dictionary entry given as UTF-8 (used by tests). Each call sorts the dictionary again,
+ * so load many entries with lex_add_dict_file. TOPICS_ELIMIT as above. */
 topics_status lex_add_dict_entry(lex *lx, const char *s, size_t len);
 
 /* Adds one stopword given as UTF-8 (normalised the same way terms are). */

@@ -9,18 +9,44 @@
 #include "tokenize/lexicon.h"
 #include "tokenize/normalize.h"
 
-/* Longest accepted line of a stopword or dictionary file, in bytes. */
+#include "common/arena.h"
+
+/* Longest accepted line of a stopword or dictionary file, in bytes; also the longest dictionary
+ * key once normalised (NFKC may lengthen a line). */
 #define LEX_MAX_LINE 1024
 
+/* One script form of the user dictionary: distinct keys sorted bytewise (a key before any longer
+ * key it starts), so that the keys starting with a given string sit together and one binary search
+ * answers both "is it a key" and "does it start one". Memory is linear in the keys. */
+typedef struct lex_key {
+  const char *s; /* in the lexicon's arena */
+  size_t len;
+} lex_key;
+
+typedef struct lex_keys {
+  lex_key *k;
+  size_t n, cap;
+} lex_keys;
+
 struct lex {
-  norm_han *han;       /* folds entries while the lexicon is built */
-  strmap *stop;        /* stopwords: normalised form and its Han fold */
-  /* User dictionary keys, [0] as normalised, [1] Han-folded as well. full: whole keys; pre: every
-   * prefix of a key that ends on a code point boundary (whole keys included). */
-  strmap *dict_full[2];
-  strmap *dict_pre[2];
+  norm_han *han; /* folds entries while the lexicon is built */
+  strmap *stop;  /* stopwords: normalised form and its Han fold */
+  arena keybytes; /* the dictionary keys' bytes */
+  /* User dictionary keys, [0] as normalised, [1] Han-folded as well; sorted whenever a public
+   * lex_ function returns. */
+  lex_keys dict[2];
   size_t dict_max_parts; /* most code points of any key: a bound on the spans a match covers */
 };
+
+/* 1 when s[0..len) is a whole dictionary key in script form folded (0: as normalised, 1:
+ * Han-folded as well). */
+int lex_dict_has(const lex *lx, int folded, const char *s, size_t len);
+
+/* 1 when s[0..len) starts some dictionary key (a whole key included) in script form folded. */
+int lex_dict_starts(const lex *lx, int folded, const char *s, size_t len);
+
+/* Number of distinct dictionary keys (as normalised). */
+size_t lex_dict_count(const lex *lx);
 
 /* Joins the white-space separated parts of normalised text s[0..len) into a dictionary key: one
  * space between parts, none where either side of the gap is CJK (norm_is_cjk). *out is malloc'd

@@ -191,6 +191,10 @@ void seg_merge(const char *text, size_t len, seg_span *spans, size_t base, size_
 /* seg_merge with an explicit context (the text and its script, shared by the parts of a text). */
 void seg_merge_ctx(seg_ctx *ctx, seg_span *spans, size_t base, size_t *n);
 
+/* Spans and bytes looked at by the merges' run scan and the URL end scan on this thread: both must
+ * stay linear in their input however degenerate it is, and the tests check that with this count. */
+extern _Thread_local size_t seg_scan_work;
+
 /* 1 when text[0..len) looks written in Traditional Chinese: it holds more characters found only
  * in Traditional script than characters found only in Simplified script (among common ones). */
 int seg_looks_traditional(const char *text, size_t len);

@@ -106,6 +106,8 @@ static int ascii_digits(const char *text, const seg_span *sp) {
   return 1;
 }
 
+_Thread_local size_t seg_scan_work;
+
 /* Whether the text is Traditional Chinese is worked out lazily, once per context (seg_ctx). */
 typedef seg_ctx merge_ctx;
 
@@ -216,7 +218,17 @@ void seg_merge_ctx(seg_ctx *ctx, seg_span *sp, size_t base, size_t *n) {
           while (i + take < end && sp[i + take].glued && sp[i + take].len == sp[i].len &&
                  memcmp(text + sp[i + take].start, text + sp[i].start, sp[i].len) == 0)
             take++;
-          if (take > 1 && !runnable_punct(text, &sp[i])) take = 1;
+          seg_scan_work += take;
+          if (take > 1 && !runnable_punct(text, &sp[i])) {
+            /* Every symbol span of a run that may not merge stays as it is: pass them all now
+             * rather than scan the rest of the run again from each of them. */
+            size_t keep = 1;
+            while (keep < take && sp[i + keep].kind == SEG_PUNCT) keep++;
+            if (w != i) memmove(&sp[w], &sp[i], keep * sizeof *sp);
+            w += keep;
+            i += keep;
+            continue;
+          }
           break;
         default:
           break;

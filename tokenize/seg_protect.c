@@ -23,22 +23,28 @@ static int is_url_char(unsigned char c) {
  * punctuation and closing brackets that have no opening partner inside the URL. */
 static size_t url_end(const unsigned char *p, size_t i, size_t end) {
   size_t e = i;
-  while (e < end && is_url_char(p[e])) e++;
+  /* Openings minus closings of () and [] in p[i..e), kept up to date as e moves back, so that a
+   * long tail of closing brackets costs one pass. */
+  long paren = 0, square = 0;
+  while (e < end && is_url_char(p[e])) {
+    paren += (p[e] == '(') - (p[e] == ')');
+    square += (p[e] == '[') - (p[e] == ']');
+    e++;
+  }
+  seg_scan_work += e - i;
   for (;;) {
+    seg_scan_work++;
     if (e <= i) return e;
     unsigned char c = p[e - 1];
     if (strchr(".,;:!?'*", c)) {
       e--;
       continue;
     }
-    if (c == ')' || c == ']') {
-      unsigned char open = c == ')' ? '(' : '[';
-      int depth = 0;
-      for (size_t k = i; k < e; k++) depth += (p[k] == open) - (p[k] == c);
-      if (depth < 0) {
-        e--;
-        continue;
-      }
+    if ((c == ')' && paren < 0) || (c == ']' && square < 0)) {
+      if (c == ')') paren++;
+      else square++;
+      e--;
+      continue;
     }
     return e;
   }

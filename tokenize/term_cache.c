@@ -292,11 +292,19 @@ static int single_letter(const char *s, size_t len) {
          (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F);
 }
 
+/* 1 when s[0..len) has more than TC_MAX_WORD_CPS code points (counted as bytes that start one). */
+static int too_long(const char *s, size_t len) {
+  if (len <= TC_MAX_WORD_CPS) return 0;
+  size_t cps = 0;
+  for (size_t i = 0; i < len; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80 && ++cps > TC_MAX_WORD_CPS) return 1;
+  return 0;
+}
+
 /* Flags that follow from the match form alone: dictionary prefix, CJK edges. */
 static uint8_t form_flags(const tok_cache *c, const char *form, size_t flen) {
   uint8_t flags = 0;
-  uint32_t dummy;
-  if (c->has_dict && strmap_find(c->lx->dict_pre[c->fold], form, flen, &dummy)) flags |= TC_DSTART;
+  if (c->has_dict && lex_dict_starts(c->lx, c->fold, form, flen)) flags |= TC_DSTART;
   if (norm_is_cjk(norm_first_cp(form, flen))) flags |= TC_CJK_FIRST;
   if (norm_is_cjk(norm_last_cp(form, flen))) flags |= TC_CJK_LAST;
   return flags;
@@ -323,12 +331,11 @@ static topics_status work_out(const tok_cache *c, tc_scratch *x, const char *n, 
   o->flags = 0;
   o->term = o->form;
   o->tlen = o->flen;
-  uint32_t dummy;
-  if (c->has_dict && strmap_find(c->lx->dict_full[c->fold], o->form, o->flen, &dummy)) {
+  if (c->has_dict && lex_dict_has(c->lx, c->fold, o->form, o->flen)) {
     o->flags = TC_KEEP | TC_DICT; /* the user asked for this word as it is */
   } else {
     int stop = lex_is_stopword(c->lx, n, nlen) || (f != n && lex_is_stopword(c->lx, f, flen));
-    if (!stop && nlen > 0 && !single_letter(n, nlen)) o->flags = TC_KEEP;
+    if (!stop && nlen > 0 && !single_letter(n, nlen) && !too_long(n, nlen)) o->flags = TC_KEEP;
     /* Dropped words never show their key, so they skip the stemmer (the costliest step). */
     if ((o->flags & TC_KEEP) && stem_applies(o->form, o->flen)) {
       o->term = stem_word(x->stm, o->form, o->flen, &o->tlen);
@@ -533,7 +540,7 @@ static tok_cache *cache_new(const lex *lx, const tok_options *opt, int shared, t
   memset(c, 0, sizeof *c);
   c->lx = lx;
   c->fold = opt ? opt->fold_han != 0 : 1;
-  c->has_dict = strmap_count(lx->dict_full[0]) > 0;
+  c->has_dict = lex_dict_count(lx) > 0;
   c->shared = shared;
   if (pthread_spin_init(&c->mu, PTHREAD_PROCESS_PRIVATE) != 0) {
     free(c);

@@ -37,6 +37,11 @@
 #include "tokenize/tokenizer.h"
 
 #define TC_SHORT 16 /* longest raw form kept in a table slot */
+/* Most code points a word may have and still be a term. The longest words of real text stay well
+ * under it: 45 letters in English dictionaries, 63 in the longest German statutory compound,
+ * a dozen or so characters in ICU's Chinese and Japanese dictionaries. A longer run of letters
+ * with no break is a hash, an encoded blob or keyboard noise, and would show as a topic word. */
+#define TC_MAX_WORD_CPS 64
 
 /* Entry flags. */
 enum {

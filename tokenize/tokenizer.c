@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/utf8.h"
 #include "tokenize/lexicon_int.h"
+#include "tokenize/normalize.h"
 #include "tokenize/seg_int.h"
 #include "tokenize/segmenter.h"
 #include "tokenize/term_cache.h"
@@ -37,6 +39,8 @@ struct tok {
   size_t kcap;
   char *sb; /* surface of a phrase being built */
   size_t sbcap;
+  uint8_t *jst; /* entry id -> 1 joinable piece, 2 not, 0 not known yet (tok_terms_marked) */
+  size_t jcap;
 };
 
 tok_options tok_default_options(void) {
@@ -81,6 +85,7 @@ void tok_free(tok *t) {
   free(t->spans);
   free(t->kb);
   free(t->sb);
+  free(t->jst);
   free(t);
 }
 
@@ -92,6 +97,34 @@ const char *tok_entry_term(const tok *t, uint32_t id, size_t *len) {
 
 const char *tok_entry_surface(const tok *t, uint32_t id, size_t *len) {
   return tok_cache_surface(t->c, id, len);
+}
+
+unsigned tok_cache_entry_marks(const tok_cache *c, uint32_t id) {
+  const tc_entry *e = tc_ent(c, id);
+  const tc_rec *r = e->rec;
+  unsigned m = (e->flags & TC_CJK_FIRST ? TOK_CJK_FIRST : 0u) |
+               (e->flags & TC_CJK_LAST ? TOK_CJK_LAST : 0u);
+  if (e->flags & (TC_KEEP | TC_DICT) || r->slen == 0) return m;
+  unsigned cp;
+  if (utf8_decode((const unsigned char *)r->surf, r->slen, &cp) != r->slen) return m;
+  /* One Han character (not the CJK marks below U+3400 nor the half-width forms). */
+  if (!norm_is_cjk(cp) || cp < 0x3400 || (cp >= 0xFF00 && cp < 0x20000)) return m;
+  if (lex_is_stopword(c->lx, r->surf, r->slen) || lex_is_stopword(c->lx, r->form, r->flen))
+    return m;
+  return m | TOK_JOINABLE;
+}
+
+unsigned tok_entry_marks(const tok *t, uint32_t id) { return tok_cache_entry_marks(t->c, id); }
+
+/* tok_cache_entry_marks(..) & TOK_JOINABLE, remembered per entry: stopwords come by often. */
+static int joinable(tok *t, uint32_t id) {
+  if (id < t->jcap && t->jst[id]) return t->jst[id] == 1;
+  int j = (tok_cache_entry_marks(t->c, id) & TOK_JOINABLE) != 0;
+  size_t old = t->jcap;
+  if (id >= old && MEM_RESERVE(t->jst, t->jcap, (size_t)id + 1) == TOPICS_OK)
+    memset(t->jst + old, 0, t->jcap - old);
+  if (id < t->jcap) t->jst[id] = j ? 1 : 2;
+  return j;
 }
 
 static inline uint8_t entry_flags(const tok *t, uint32_t id) { return tc_ent(t->c, id)->flags; }
@@ -164,8 +197,7 @@ static topics_status match_dict(tok *t, const char *text, size_t i, size_t n, ui
   uint8_t prev = entry_flags(t, first);
   size_t end = n;
   if (end - i > t->c->lx->dict_max_parts) end = i + t->c->lx->dict_max_parts;
-  const strmap *pre = t->c->lx->dict_pre[t->c->fold], *full = t->c->lx->dict_full[t->c->fold];
-  uint32_t dummy;
+  const lex *lx = t->c->lx;
   for (size_t j = i + 1; j < end; j++) {
     if (sp[j].kind == SEG_PROTECTED) break;
     uint32_t id;
@@ -179,8 +211,8 @@ static topics_status match_dict(tok *t, const char *text, size_t i, size_t n, ui
     form = entry_form(t, id, &flen);
     if ((st = buf_put(&t->kb, &t->kcap, klen, form, flen)) != TOPICS_OK) return st;
     klen += flen;
-    if (!strmap_find(pre, t->kb, klen, &dummy)) break;
-    if (strmap_find(full, t->kb, klen, &dummy)) {
+    if (!lex_dict_starts(lx, t->c->fold, t->kb, klen)) break;
+    if (lex_dict_has(lx, t->c->fold, t->kb, klen)) {
       *last = j;
       best_klen = klen;
     }
@@ -238,13 +270,44 @@ typedef struct walk {
   void *ud;
   uint32_t **ids; /* terms mode: kept entry ids appended here */
   size_t *n, *cap;
+  int marked; /* tok_terms_marked: gaps and joinable pieces too */
+  int gap;    /* marked: something that breaks adjacency came since the last id */
+  size_t n0;  /* *n when the walk began: no gap goes first */
 } walk;
 
-static inline topics_status put_id(walk *w, uint32_t id) {
+static inline topics_status put_raw(walk *w, uint32_t id) {
   if (*w->n >= *w->cap && MEM_RESERVE(*w->ids, *w->cap, *w->n + 1) != TOPICS_OK)
     return TOPICS_ENOMEM;
   (*w->ids)[(*w->n)++] = id;
   return TOPICS_OK;
+}
+
+/* Appends a term (or a piece), after a gap when one is pending. */
+static inline topics_status put_id(walk *w, uint32_t id) {
+  if (w->gap) {
+    w->gap = 0;
+    if (*w->n > w->n0 && (*w->ids)[*w->n - 1] != TOK_GAP) {
+      topics_status st = put_raw(w, TOK_GAP);
+      if (st != TOPICS_OK) return st;
+    }
+  }
+  return put_raw(w, id);
+}
+
+/* A word that is no term: a joinable piece goes in (marked walks), anything else breaks
+ * adjacency. */
+static inline topics_status put_dropped(tok *t, walk *w, uint32_t id) {
+  if (!w->marked) return TOPICS_OK;
+  if (joinable(t, id)) return put_id(w, id);
+  w->gap = 1;
+  return TOPICS_OK;
+}
+
+/* 1 when text[a..b) holds a line end. */
+static inline int has_line_end(const char *text, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (text[i] == '\n' || text[i] == '\r') return 1;
+  return 0;
 }
 
 /* A word waiting for its lookup: where it is, its bytes as load16 gives them and their hash. */
@@ -252,6 +315,7 @@ typedef struct qword {
   uint64_t w[2];
   uint64_t h;
   uint32_t start, len;
+  int gap; /* marked walks: adjacency is broken before this word */
 } qword;
 
 /* Words queued by the fused path: q[head..cm) belong to finished chunks and may be looked up;
@@ -275,7 +339,9 @@ static inline topics_status drain(tok *t, wqueue *q, const char *wt, size_t avai
     else
       st = lookup_slow(t, wt + x->start, x->len, &id, &fl);
     if (st != TOPICS_OK) return st;
-    if ((fl & TC_KEEP) && (st = put_id(w, id)) != TOPICS_OK) return st;
+    if (x->gap) w->gap = 1;
+    st = (fl & TC_KEEP) ? put_id(w, id) : put_dropped(t, w, id);
+    if (st != TOPICS_OK) return st;
   }
   return TOPICS_OK;
 }
@@ -294,6 +360,9 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
   q.head = q.cm = q.tl = 0;
   size_t chunk = i;
   topics_status st;
+  /* Marked walks: g, a gap before the next word to queue; cg, g when the chunk began (a chunk
+   * handed to the general route is walked again from there). */
+  int g = 0, cg = 0;
   for (;;) {
     if (i >= wlen) break;
     unsigned c = seg_ascii_class[p[i]], acc;
@@ -301,6 +370,8 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
     if (c & SEG_B_WS) { /* the chunk is done: its words are final */
       q.cm = q.tl;
       if (q.cm - q.head > LAG && (st = drain(t, &q, wt, avail, LAG, w)) != TOPICS_OK) return st;
+      if (p[i] == '\n' || p[i] == '\r') g = w->marked;
+      cg = g;
       chunk = ++i;
       continue;
     }
@@ -308,6 +379,7 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
       j = seg_ascii_word(p, i, wlen, &acc);
       if (seg_fast_bail(p, i, j, wlen, acc)) goto bail;
     } else if (!(c & SEG_B_STOP)) { /* punctuation */
+      g = w->marked;
       i++;
       continue;
     } else if (p[i] >= 0x80) { /* a non-ASCII letter starts a word, or a mark is skipped */
@@ -315,9 +387,11 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
       if (acc & SEG_B_STOP) goto bail;
     } else { /* '#', or ':' which is plain unless "://" follows */
       if (p[i] != ':' || (i + 2 < wlen && p[i + 1] == '/' && p[i + 2] == '/')) goto bail;
+      g = w->marked;
       i++;
       continue;
     }
+    if (!(acc & SEG_B_LETTER)) g = w->marked; /* a number, or marks */
     if (acc & SEG_B_LETTER) { /* a word */
       if (q.tl - q.head == QCAP) {
         /* Full: make room by looking up finished words, or, when the chunk being scanned fills
@@ -328,6 +402,8 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
       qword *x = &q.q[q.tl++ & (QCAP - 1)];
       x->start = (uint32_t)i;
       x->len = (uint32_t)(j - i);
+      x->gap = g;
+      g = 0;
       if (j - i <= TC_SHORT) {
         tc_load16(wt + i, j - i, avail - i, x->w);
         x->h = tc_hash(x->w, j - i);
@@ -338,10 +414,14 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
   }
   q.cm = q.tl; /* the window ends: the last chunk is done too */
   *stop = wlen;
-  return drain(t, &q, wt, avail, 0, w);
+  st = drain(t, &q, wt, avail, 0, w);
+  if (g) w->gap = 1;
+  return st;
 bail:
   *stop = chunk;
-  return drain(t, &q, wt, avail, 0, w);
+  st = drain(t, &q, wt, avail, 0, w);
+  if (cg) w->gap = 1;
+  return st;
 }
 
 /* Looks up the word spans of t->spans[0..nspans) (window text wt, avail bytes readable), each
@@ -352,6 +432,12 @@ static topics_status span_terms(tok *t, const char *wt, size_t avail, walk *w) {
   const seg_span *sp = t->spans;
   topics_status st;
   for (size_t k = 0; k < n + LAG; k++) {
+    if (w->marked && k >= LAG) { /* marks, line ends and numbers break adjacency */
+      size_t m = k - LAG;
+      if (sp[m].kind > SEG_IDEO ||
+          (m > 0 && has_line_end(wt, sp[m - 1].start + sp[m - 1].len, sp[m].start)))
+        w->gap = 1;
+    }
     if (k >= LAG && sp[k - LAG].kind <= SEG_IDEO) { /* look span k - LAG up, from its ring slot */
       size_t m = k - LAG;
       uint32_t id;
@@ -363,7 +449,8 @@ static topics_status span_terms(tok *t, const char *wt, size_t avail, walk *w) {
         st = lookup_slow(t, wt + sp[m].start, sp[m].len, &id, &fl);
       }
       if (st != TOPICS_OK) return st;
-      if ((fl & TC_KEEP) && (st = put_id(w, id)) != TOPICS_OK) return st;
+      st = (fl & TC_KEEP) ? put_id(w, id) : put_dropped(t, w, id);
+      if (st != TOPICS_OK) return st;
     }
     if (k < n && sp[k].kind <= SEG_IDEO && sp[k].len - 1 < TC_SHORT) { /* then reuse it */
       qword *x = &ring[k % LAG];
@@ -386,7 +473,10 @@ static topics_status terms_window(tok *t, const char *wt, size_t wlen, size_t av
   size_t i = 0;
   topics_status st;
   while (i < wlen) {
-    while (i < wlen && (seg_ascii_class[p[i]] & SEG_B_WS)) i++;
+    while (i < wlen && (seg_ascii_class[p[i]] & SEG_B_WS)) {
+      if (p[i] == '\n' || p[i] == '\r') w->gap = w->marked;
+      i++;
+    }
     if (i >= wlen) break;
     if (seg_fast_may_take(p, i, wlen)) {
       if ((st = ascii_terms(t, wt, i, wlen, avail, w, &i)) != TOPICS_OK) return st;
@@ -396,6 +486,10 @@ static topics_status terms_window(tok *t, const char *wt, size_t wlen, size_t av
     st = seg_run_part(t->seg, &ctx, i, wlen, &t->spans, &t->nspans, &t->scap, &i);
     if (st != TOPICS_OK) return st;
     if ((st = span_terms(t, wt, avail, w)) != TOPICS_OK) return st;
+    if (w->marked && t->nspans) { /* white space after the last span, up to i */
+      const seg_span *last = &t->spans[t->nspans - 1];
+      if (has_line_end(wt, last->start + last->len, i)) w->gap = 1;
+    }
   }
   return TOPICS_OK;
 }
@@ -412,7 +506,7 @@ static topics_status do_spans(tok *t, const char *text, size_t base, size_t wtle
     const seg_span *sp = &t->spans[i];
     size_t wstart = sp->start, wlen = sp->len;
     int kept = 0;
-    uint32_t id = 0;
+    uint32_t id = UINT32_MAX; /* no lookup yet */
     size_t last = i;
     if (sp->kind != SEG_PROTECTED && (t->c->has_dict || (!w->fn && sp->kind <= SEG_IDEO))) {
       uint8_t fl;
@@ -431,13 +525,20 @@ static topics_status do_spans(tok *t, const char *text, size_t base, size_t wtle
         }
       }
     }
+    if (w->marked && i > 0 &&
+        has_line_end(wt, t->spans[i - 1].start + t->spans[i - 1].len, wstart))
+      w->gap = 1;
     if (w->fn) {
       if (w->fn(w->ud, base + wstart, wlen)) {
         *stop = 1;
         return TOPICS_OK;
       }
-    } else if (kept && (st = put_id(w, id)) != TOPICS_OK) {
-      return st;
+    } else if (kept) {
+      if ((st = put_id(w, id)) != TOPICS_OK) return st;
+    } else if (w->marked) {
+      if (sp->kind <= SEG_IDEO && id != UINT32_MAX) st = put_dropped(t, w, id);
+      else w->gap = 1;
+      if (st != TOPICS_OK) return st;
     }
     i = last + 1;
   }
@@ -452,6 +553,13 @@ static topics_status walk_text(tok *t, const char *text, size_t len, walk *w) {
   int stop = 0;
   while (pos < len && !stop) {
     size_t end = window_end(text, pos, len);
+    if (w->marked && pos > 0) { /* a line end in the white space the last window ended with */
+      size_t b = pos;
+      while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\n' ||
+                       text[b - 1] == '\r'))
+        b--;
+      if (has_line_end(text, b, pos)) w->gap = 1;
+    }
     if (!t->c->has_dict && !w->fn) {
       topics_status st = terms_window(t, text + pos, end - pos, len - pos, w);
       if (st != TOPICS_OK) return st;
@@ -486,12 +594,18 @@ static topics_status walk_text(tok *t, const char *text, size_t len, walk *w) {
 }
 
 topics_status tok_raw(tok *t, const char *text, size_t len, tok_word_fn fn, void *ud) {
-  walk w = {fn, ud, NULL, NULL, NULL};
+  walk w = {fn, ud, NULL, NULL, NULL, 0, 0, 0};
   return walk_text(t, text, len, &w);
 }
 
 topics_status tok_terms(tok *t, const char *text, size_t len, uint32_t **ids, size_t *n,
                         size_t *cap) {
-  walk w = {NULL, NULL, ids, n, cap};
+  walk w = {NULL, NULL, ids, n, cap, 0, 0, *n};
+  return walk_text(t, text, len, &w);
+}
+
+topics_status tok_terms_marked(tok *t, const char *text, size_t len, uint32_t **ids, size_t *n,
+                               size_t *cap) {
+  walk w = {NULL, NULL, ids, n, cap, 1, 0, *n};
   return walk_text(t, text, len, &w);
 }

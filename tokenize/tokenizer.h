@@ -65,6 +65,27 @@ topics_status tok_raw(tok *t, const char *text, size_t len, tok_word_fn fn, void
  * numbers are left out. */
 topics_status tok_terms(tok *t, const char *text, size_t len, uint32_t **ids, size_t *n, size_t *cap);
 
+/* In the ids of tok_terms_marked: a break between terms that were not adjacent in the text. */
+#define TOK_GAP UINT32_MAX
+
+/* As tok_terms, for the corpus phrase pass: also appends TOK_GAP where a punctuation mark, a line
+ * end, a stopword, a number or a protected span stood between two terms (never first, never twice
+ * in a row), and the entries of joinable pieces (tok_cache_entry_marks) where they stand. */
+topics_status tok_terms_marked(tok *t, const char *text, size_t len, uint32_t **ids, size_t *n,
+                               size_t *cap);
+
+/* What tok_cache_entry_marks says of an entry. */
+enum {
+  TOK_JOINABLE = 1, /* no term by itself, but a phrase may be built from it: a single Han
+                     * character that is not a stopword (特 of 特异性, 講 of 講者) */
+  TOK_CJK_FIRST = 2, /* its first / last character is CJK (no space between such parts) */
+  TOK_CJK_LAST = 4
+};
+/* TOK_* marks of entry id of c. Any thread may ask at any time. */
+unsigned tok_cache_entry_marks(const tok_cache *c, uint32_t id);
+/* The same for an entry of this tok's cache. */
+unsigned tok_entry_marks(const tok *t, uint32_t id);
+
 /* Number of entries in this tok's cache (shared or not); ids are dense and never change. */
 uint32_t tok_entry_count(const tok *t);
 

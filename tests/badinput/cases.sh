@@ -171,7 +171,7 @@ case_output_disk_full() {
   [ "$got" = 1 ] || fail "full disk: exit $got, want 1"
   grep -Eq "out/[a-z-]+\.(json|tsv|txt|html).*(File too large|No space|write)" "$W/.err" || { fail "full disk: no message naming the file"; cat "$W/.err" >&2; }
   (cd out && sha256sum -c --quiet ../before.sum) || fail "earlier results changed"
-  ls -A out | grep -v -E '^(topics\.json|topic-keys\.tsv|doc-topics\.tsv|tags\.tsv|vocab\.txt|docword\.txt|report\.html)$' && fail "a temporary file was left"
+  ls -A out | grep -v -E '^(\.topics-output|topics\.json|topic-keys\.tsv|doc-topics\.tsv|tags\.tsv|vocab\.txt|docword\.txt|report\.html|model\.topics)$' && fail "a temporary file was left"
   true
 }
 case_bad_dict_and_stopwords() {
@@ -212,6 +212,150 @@ case_interrupted_run() {
     [ "$got" = 1 ] || fail "SIG$sig: exit $got, want 1"
     grep -q "interrupted" "$W/.err" || fail "SIG$sig: no 'interrupted' message"
     (cd out && sha256sum -c --quiet ../before.sum) || fail "SIG$sig: earlier results changed"
-    [ "$(ls -A out | wc -l)" = "$(wc -l < before.sum)" ] || fail "SIG$sig: extra files in out/"
+    [ "$(ls -A out | grep -vc '^\.topics-output$')" = "$(wc -l < before.sum)" ] || fail "SIG$sig: extra files in out/"
   done
+}
+
+# --- pipeline hardening: output folder, names, messages, links, signals -----------------------
+case_k1_tiny_vocabulary() {
+  # one talk with a single term left: K = 1 must work (and stay clean under the sanitizers)
+  printf 'tests testing tests\n' > v.txt
+  expect 0 "" v.txt -k 1
+  [ -s "$W/.out" ] || fail "no output for a one-term corpus"
+  grep -q 'AddressSanitizer\|runtime error' "$W/.err" && fail "sanitizer report"
+  true
+}
+case_output_rename_fails() {
+  good_notes d
+  expect 0 "" d -q -k 2 -o od
+  rm od/report.html && mkdir od/report.html
+  (cd od && sha256sum ./*.json ./*.tsv ./*.txt > ../before.sum)
+  expect 1 "od/report\.html: .*directory" d -q -k 3 -o od
+  (cd od && sha256sum -c --quiet ../before.sum) || fail "a failed -o run changed earlier results"
+  ls -A od | grep -v -E '^(\.topics-output|topics\.json|topic-keys\.tsv|doc-topics\.tsv|tags\.tsv|vocab\.txt|docword\.txt|report\.html|model\.topics)$' && fail "a temporary or backup file was left"
+  true
+}
+# Another run holds the folder's lock: topics waits (saying so), writes nothing meanwhile, then
+# writes its whole set; SIGINT while waiting stops it with nothing written.
+case_output_lock() {
+  command -v flock >/dev/null || { echo "SKIP: no flock(1)"; exit 77; }
+  good_notes d
+  expect 0 "" d -q -k 2 -o out
+  (cd out && sha256sum ./* > ../before.sum)
+  exec 9<>out/.topics-output
+  flock 9
+  for round in finish interrupt; do
+    "$TOPICS" d -q -k 3 -o out >/dev/null 2>"$W/lock.err" </dev/null &
+    pid=$!
+    for _ in $(seq 1 1200); do
+      grep -q "waiting" "$W/lock.err" && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    checks=$((checks + 1))
+    grep -q "out: .*another topics run is writing to this folder; waiting" "$W/lock.err" ||
+      { fail "$round: no message about waiting for the lock"; cat "$W/lock.err" >&2; }
+    kill -0 "$pid" 2>/dev/null || fail "$round: topics did not wait for the lock"
+    (cd out && sha256sum -c --quiet ../before.sum) || fail "$round: written while the lock was held"
+    if [ "$round" = interrupt ]; then
+      kill -INT "$pid"
+      wait "$pid"; got=$?
+      [ "$got" = 1 ] || fail "interrupted while waiting: exit $got, want 1"
+      grep -q "interrupted" "$W/lock.err" || fail "interrupted while waiting: no message"
+      (cd out && sha256sum -c --quiet ../before.sum) || fail "interrupted while waiting: files changed"
+    else
+      flock -u 9
+      wait "$pid"; got=$?
+      [ "$got" = 0 ] || fail "after the lock was released: exit $got, want 0"
+      grep -Eq '^2[[:space:]]' out/topic-keys.tsv || fail "the waiting run did not write its K = 3 results"
+      (cd out && sha256sum ./* > ../before.sum)
+      flock 9
+    fi
+  done
+  exec 9>&-
+  # a model run and a tags run at once: the folder ends as one run's whole set
+  for i in 1 2 3 4 5; do
+    "$TOPICS" d -q -k 4 -o out >/dev/null 2>&1 &
+    "$TOPICS" tags d -q -o out >/dev/null 2>&1
+    wait
+    checks=$((checks + 1))
+    if [ -e out/topic-keys.tsv ]; then
+      [ -e out/doc-topics.tsv ] && grep -q '"model"' out/topics.json || fail "round $i: mixed folder (model files beside a tags run's topics.json)"
+    else
+      [ ! -e out/doc-topics.tsv ] && ! grep -q '"model"' out/topics.json || fail "round $i: mixed folder (tags files beside model files)"
+    fi
+  done
+}
+case_output_inside_input() {
+  good_notes d
+  expect 0 "" d -q -k 2 -f json -o d/out
+  first=$(grep -Eo '"documents": *[0-9]+' "$W/.out" | head -1)
+  expect 0 "d/out: a topics output folder" d -q -k 2 -f json -o d/out
+  second=$(grep -Eo '"documents": *[0-9]+' "$W/.out" | head -1)
+  [ -n "$first" ] && [ "$first" = "$second" ] || fail "documents: first run $first, second run $second"
+  grep -Eq '"(d/out/)?(vocab|docword)\.txt' "$W/.out" && fail "the output folder's files were read as talks"
+  true
+}
+case_escaped_names() {
+  good_notes d
+  # a binary file whose name holds an escape sequence, a newline and an invalid byte
+  printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR' > "d/bad$(printf '\033[1m')na"$'\n'"me$(printf '\xff').md"
+  expect 0 'd/bad\\x1b\[1mna\\x0ame\\xff\.md: binary file' d -q -k 2
+  grep -q $'\033' "$W/.err" && fail "an escape character reached standard error"
+  grep -q $'\xff' "$W/.err" && fail "an invalid byte reached standard error"
+  expect 1 '/nosuch\\x1b\[31mred: no such file' "/nosuch$(printf '\033[31m')red"
+  [ "$(wc -l < "$W/.err")" = 1 ] || fail "the message about a missing path is not one line"
+  true
+}
+case_message_lines() {
+  good_notes d
+  expect 2 "unknown option '--frobnicate'\. Try 'topics --help'\." --frobnicate d
+  [ "$(wc -l < "$W/.err")" = 1 ] || fail "a usage error takes $(wc -l < "$W/.err") lines"
+  expect 2 "option -k is for the topic model.*Try 'topics tags --help'" tags -k 3 d
+  [ "$(wc -l < "$W/.err")" = 1 ] || fail "a tags usage error takes more than one line"
+  expect 2 "unknown option --frobnicate .*Try 'topics segment --help'" segment --frobnicate
+  [ "$(wc -l < "$W/.err")" = 1 ] || fail "a segment usage error takes more than one line"
+  # standard output closed: one message, naming it the same way in both commands
+  printf 'docker testing\n' | "$TOPICS" segment >&- 2>"$W/.err"; got=$?
+  checks=$((checks + 1))
+  [ "$got" = 1 ] || fail "segment >&-: exit $got, want 1"
+  [ "$(wc -l < "$W/.err")" = 1 ] || { fail "segment >&-: $(wc -l < "$W/.err") messages, want 1"; cat "$W/.err" >&2; }
+  grep -q "^topics: error: standard output: " "$W/.err" || fail "segment >&-: standard output not named"
+  "$TOPICS" d -q -k 2 >&- 2>"$W/.err"; got=$?
+  checks=$((checks + 1))
+  [ "$got" = 1 ] || fail "topics >&-: exit $got, want 1"
+  grep -q "^topics: error: standard output: " "$W/.err" || fail "topics >&-: standard output not named"
+  true
+}
+case_symlinks_read_once() {
+  good_notes d
+  printf '### Shared\nA note outside the folder on docker deployment and testing\n' > outside.md
+  ln -s "$W/outside.md" d/one.md
+  ln -s "$W/outside.md" d/two.md
+  ln -s "$W/d" d/again   # the folder itself, through a link: a loop, not followed
+  expect 0 "d/two\.md: the same file as d/one\.md" d -q -k 2 -f json
+  grep -Eq '"id": *"d/two\.md' "$W/.out" && fail "the file was read twice (through d/two.md)"
+  grep -Eq '"id": *"d/one\.md' "$W/.out" || fail "the linked file was not read at all"
+  grep -Eq '"path": *"d/two\.md", *"reason": *"same file as d/one\.md' "$W/.out" || fail "d/two.md not listed in corpus.skipped"
+  true
+}
+# SIGINT while `topics segment` reads one endless line: memory stays bounded (the line is read in
+# pieces) and the run stops with "interrupted", exit 1. The loop only guards against a hang.
+case_segment_endless_line() {
+  (yes 'docker testing 容器 deployment ' | tr -d '\n') 2>/dev/null | "$TOPICS" segment >/dev/null 2>"$W/.err" &
+  pid=$!
+  sleep 3
+  hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+  kill -INT "$pid"
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  checks=$((checks + 1))
+  if kill -0 "$pid" 2>/dev/null; then
+    fail "topics segment did not stop on SIGINT"
+    kill -KILL "$pid"
+  fi
+  wait "$pid"; got=$?
+  [ "$got" = 1 ] || fail "exit $got, want 1"
+  grep -q "interrupted" "$W/.err" || fail "no 'interrupted' message"
+  echo "peak memory while reading one endless line: ${hwm:-?} kB"
+  [ -n "$hwm" ] && [ "$hwm" -lt 250000 ] || fail "memory grew with the line: ${hwm:-?} kB"
 }

@@ -1,0 +1,158 @@
+/* Background word frequencies for the terms of a term matrix.
+ *
+ * Only the terms of the matrix are wanted, so the list is streamed once against a small map of
+ * the terms' folded keys instead of being loaded whole (313,000 words for rime-essay). Both sides
+ * go through the tokenizer's Traditional → Simplified fold: the list is written in Traditional
+ * script and term keys are Simplified (or, with the fold off, as the talk wrote them). Several
+ * Traditional spellings that fold to one Simplified word add their counts. */
+#include "models/background.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/diag.h"
+#include "common/mem.h"
+#include "common/strmap.h"
+#include "tokenize/han_fold.h"
+#include "tokenize/normalize.h"
+
+void bg_freq_clear(bg_freq *out) {
+  free(out->rel);
+  memset(out, 0, sizeof *out);
+}
+
+typedef struct bg_terms {
+  strmap *keys;   /* folded key -> slot */
+  uint32_t *head; /* slot -> first term with that folded key */
+  uint32_t *next; /* term -> next term with the same folded key, UINT32_MAX ends */
+} bg_terms;
+
+static void bg_terms_free(bg_terms *k) {
+  strmap_free(k->keys);
+  free(k->head);
+  free(k->next);
+}
+
+/* The map of m's Han terms by folded key; rel[t] becomes 0 for them and −1 for the others. */
+static topics_status bg_terms_build(const dtm *m, const han_fold *hf, double *rel, bg_terms *k,
+                                    char **buf, size_t *cap) {
+  uint32_t V = dtm_nterms(m);
+  k->keys = strmap_new();
+  k->head = malloc((V ? V : 1) * sizeof *k->head);
+  k->next = malloc((V ? V : 1) * sizeof *k->next);
+  if (!k->keys || !k->head || !k->next) return TOPICS_ENOMEM;
+  for (uint32_t t = 0; t < V; t++) {
+    const char *key = dtm_term_key(m, t);
+    size_t len = strlen(key), flen;
+    k->next[t] = UINT32_MAX;
+    rel[t] = -1.0;
+    if (!norm_has_han(key, len)) continue;
+    rel[t] = 0.0;
+    topics_status st = han_fold_apply(hf, key, len, buf, cap, &flen);
+    if (st != TOPICS_OK) return st;
+    uint32_t slot;
+    int added;
+    st = strmap_intern(k->keys, *buf, flen, &slot, &added);
+    if (st != TOPICS_OK) return st;
+    if (added) k->head[slot] = t;
+    else {
+      k->next[t] = k->head[slot];
+      k->head[slot] = t;
+    }
+  }
+  return TOPICS_OK;
+}
+
+/* Parses "word<TAB>count" at line[0..len): 1 with *wlen and *count set, 0 when malformed. */
+static int parse_line(const char *line, size_t len, size_t *wlen, unsigned long long *count) {
+  const char *tab = memchr(line, '\t', len);
+  if (!tab || tab == line) return 0;
+  *wlen = (size_t)(tab - line);
+  const char *p = tab + 1, *e = line + len;
+  if (p == e || *p < '0' || *p > '9') return 0;
+  unsigned long long v = 0;
+  for (; p < e && *p >= '0' && *p <= '9'; p++) {
+    if (v > (~0ull - 9) / 10) return 0; /* absurd count */
+    v = v * 10 + (unsigned)(*p - '0');
+  }
+  if (p < e && *p != '\t' && *p != '\r') return 0;
+  *count = v;
+  return 1;
+}
+
+topics_status bg_parse(const char *name, const char *buf, size_t len, const dtm *m, bg_freq *out) {
+  memset(out, 0, sizeof *out);
+  const han_fold *hf;
+  topics_status st = han_fold_get(&hf);
+  if (st != TOPICS_OK) return st;
+  uint32_t V = dtm_nterms(m);
+  out->rel = malloc((V ? V : 1) * sizeof *out->rel);
+  if (!out->rel) return TOPICS_ENOMEM;
+  bg_terms k = {0};
+  char *fb = NULL;
+  size_t fcap = 0;
+  st = bg_terms_build(m, hf, out->rel, &k, &fb, &fcap);
+  long lineno = 0;
+  for (size_t pos = 0; st == TOPICS_OK && pos < len;) {
+    const char *line = buf + pos;
+    const char *nl = memchr(line, '\n', len - pos);
+    size_t ll = nl ? (size_t)(nl - line) : len - pos;
+    pos += ll + (nl != NULL);
+    lineno++;
+    if (ll == 0 || (ll == 1 && line[0] == '\r')) continue;
+    size_t wlen;
+    unsigned long long count;
+    if (!parse_line(line, ll, &wlen, &count)) {
+      diag_warn(name, lineno, "not a word-frequency line (word, tab, count)");
+      st = TOPICS_EINVAL;
+      break;
+    }
+    out->total += (double)count;
+    if (count == 0 || strmap_count(k.keys) == 0 || !norm_has_han(line, wlen)) continue;
+    size_t flen;
+    st = han_fold_apply(hf, line, wlen, &fb, &fcap, &flen);
+    uint32_t slot;
+    if (st == TOPICS_OK && strmap_find(k.keys, fb, flen, &slot))
+      for (uint32_t t = k.head[slot]; t != UINT32_MAX; t = k.next[t]) out->rel[t] += (double)count;
+  }
+  free(fb);
+  bg_terms_free(&k);
+  if (st == TOPICS_OK && out->total <= 0) {
+    diag_warn(name, 0, "the word-frequency list holds no counts");
+    st = TOPICS_EINVAL;
+  }
+  if (st != TOPICS_OK) {
+    bg_freq_clear(out);
+    return st;
+  }
+  for (uint32_t t = 0; t < V; t++)
+    if (out->rel[t] > 0) {
+      out->rel[t] /= out->total;
+      out->nfound++;
+    }
+  return TOPICS_OK;
+}
+
+topics_status bg_read(const char *path, const dtm *m, bg_freq *out) {
+  memset(out, 0, sizeof *out);
+  FILE *f = fopen(path, "rb");
+  if (!f) return TOPICS_ENOENT;
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  topics_status st = TOPICS_OK;
+  for (;;) {
+    if ((st = MEM_RESERVE(buf, cap, len + 65536)) != TOPICS_OK) break;
+    size_t got = fread(buf + len, 1, cap - len, f);
+    len += got;
+    if (got == 0) break;
+  }
+  if (st == TOPICS_OK && ferror(f)) {
+    diag_warn(path, 0, "cannot read the word-frequency list");
+    st = TOPICS_EIO;
+  }
+  fclose(f);
+  if (st == TOPICS_OK) st = bg_parse(path, buf, len, m, out);
+  free(buf);
+  return st;
+}

@@ -1,0 +1,37 @@
+/* Background statistics of general language for the terms of a term matrix: how often a word is
+ * used in ordinary text, from a word-frequency list read at run time. The tagger turns them into
+ * a document-frequency prior, so that a handful of talks still tells 使用 (everywhere in Chinese)
+ * from 单克隆抗体 (rare). */
+#ifndef TOPICS_BACKGROUND_H
+#define TOPICS_BACKGROUND_H
+
+#include <stddef.h>
+
+#include "common/status.h"
+#include "models/dtm.h"
+
+/* Debian's rime-essay word list (Traditional Chinese words with counts, LGPL-3). */
+#define BG_ESSAY_PATH "/usr/share/rime-data/essay.txt"
+
+typedef struct bg_freq {
+  double *rel;   /* dtm_nterms(m) entries: the term's relative frequency in the list (count / all
+                    counts), 0 for a word the list covers but does not hold, −1 for a term the list
+                    cannot judge (it holds no Han ideograph: the list is Chinese only) */
+  double total;  /* all counts of the list */
+  size_t nfound; /* terms given a frequency above 0 */
+} bg_freq;
+
+/* Reads the word list at path (lines "word<TAB>count[<TAB>...]"; words in Traditional or
+ * Simplified script are folded to Simplified, as term keys are) and fills out for the terms of m.
+ * out->rel is malloc'd; free with bg_freq_clear. TOPICS_ENOENT when the file cannot be opened
+ * (nothing reported: the list is optional); TOPICS_EINVAL, reported with diag_warn naming file and
+ * line, when a line has no count; TOPICS_ENOMEM; TOPICS_EICU when the Han fold is unavailable. */
+topics_status bg_read(const char *path, const dtm *m, bg_freq *out);
+
+/* The same from a list already in memory, buf[0..len) (the fuzz target; name is for messages). */
+topics_status bg_parse(const char *name, const char *buf, size_t len, const dtm *m, bg_freq *out);
+
+/* Frees out->rel; bg_freq_clear on a zeroed bg_freq does nothing. */
+void bg_freq_clear(bg_freq *out);
+
+#endif
