@@ -312,7 +312,7 @@ const char *cli_usage(cli_command cmd) {
          "PATH: files, directories (recursively), .jsonl files, or - for standard input.\n"
          "  -k, --topics N|auto|MIN:MAX  topics [10]; auto or a range: choose K by held-out\n"
          "                            perplexity and coherence\n"
-         "  -i, --iterations N        Gibbs sweeps [chosen from the corpus size]\n"
+         "  -i, --iterations N        Gibbs sweeps [until the likelihood levels off, at most 1000]\n"
          "  -s, --seed N              random seed [1]\n"
          "  -t, --threads N           threads [all cores]\n"
          "  -n, --top-words N         words shown per topic [10]\n"
