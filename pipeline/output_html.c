@@ -19,6 +19,11 @@
 #include "pipeline/report_assets.h"
 #include "pipeline/sha256.h"
 
+/* The slider starts where the text output and the map rank the words. */
+#define LAMBDA_STR_(x) #x
+#define LAMBDA_STR(x) LAMBDA_STR_(x)
+#define LAMBDA_TEXT LAMBDA_STR(SUM_LAMBDA)
+
 /* Words per topic the page ranks, and the relevance weights (lambda) at which the candidates are
  * chosen: at each of these the page's top REPORT_WORDS are exactly the corpus-wide top. */
 #define REPORT_WORDS 30
@@ -346,8 +351,9 @@ static const char BODY[] =
     "<section id=\"words-sec\" class=\"card model\" aria-labelledby=\"words-h\">\n"
     "<h2 id=\"words-h\">Topic words</h2>\n"
     "<div class=\"lambda\"><label for=\"lambda\">Relevance &lambda; = <output id=\"lambda-out\" "
-    "for=\"lambda\">1.00</output></label>\n"
-    "<input type=\"range\" id=\"lambda\" min=\"0\" max=\"1\" step=\"0.01\" value=\"1\"></div>\n"
+    "for=\"lambda\">" LAMBDA_TEXT "</output></label>\n"
+    "<input type=\"range\" id=\"lambda\" min=\"0\" max=\"1\" step=\"0.01\" value=\"" LAMBDA_TEXT
+    "\"></div>\n"
     "<p class=\"hint\">&lambda; = 1 ranks words by their probability in the topic; lower values "
     "favour words that are frequent in this topic but rare elsewhere. Bars: "
     "<span class=\"key key-all\"></span> whole corpus, <span class=\"key key-topic\"></span> "

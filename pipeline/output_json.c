@@ -8,6 +8,7 @@
 
 #include "pipeline/json_write.h"
 #include "pipeline/output_int.h"
+#include "pipeline/over_time.h"
 
 static void key(FILE *f, const char *indent, const char *k) {
   fputs(indent, f);
@@ -100,7 +101,8 @@ static void write_model(FILE *f, const out_run *r) {
   fputs("\n  },\n", f);
 }
 
-static void write_topics(FILE *f, const out_run *r) {
+/* tb: topic shares per period (NULL when fewer than two periods have dated talks). */
+static void write_topics(FILE *f, const out_run *r, const ot_table *tb) {
   key(f, "  ", "topics");
   if (!r->model || r->sum->k == 0) {
     fputs("[],\n", f);
@@ -137,7 +139,10 @@ static void write_topics(FILE *f, const out_run *r) {
       if (i) fputs(", ", f);
       jw_string(f, r->docs[tp->docs[i]].id);
     }
-    fputs("]\n", f);
+    fputs("],\n", f);
+    key(f, "      ", "over_time");
+    ot_put_json(f, tb, t);
+    fputc('\n', f);
     fputs(t + 1 < s->k ? "    },\n" : "    }\n", f);
   }
   fputs("  ],\n", f);
@@ -205,7 +210,10 @@ topics_status out_json(FILE *f, const out_run *r) {
   fputs(",\n", f);
   write_corpus(f, r);
   if (r->model) write_model(f, r);
-  write_topics(f, r);
+  ot_table *tb = NULL;
+  if (r->model && (st = ot_compute(r, &tb)) != TOPICS_OK) return st;
+  write_topics(f, r, tb);
+  ot_free(tb);
   write_documents(f, r);
   fputs("  \"timing\": {\"read_s\": ", f);
   jw_number(f, r->read_s);
