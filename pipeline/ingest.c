@@ -77,6 +77,10 @@ static void *worker_main(void *p) {
     if (i >= g->nitems) break;
     item *it = &g->items[i];
     it->n = 0;
+    if (g->stop && *g->stop) { /* a batch is 16 MiB: seconds of work, so stop between items */
+      it->st = TOPICS_EINTR;
+      continue;
+    }
     tok *t = g->toks[a->w];
     const char *text = g->arena + it->off;
     it->st = g->phrases ? tok_terms_marked(t, text, it->len, &it->ids, &it->n, &it->cap)
