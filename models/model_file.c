@@ -111,6 +111,7 @@ static topics_status build_payload(wbuf *b, const mf_save_info *in, volatile sig
   for (uint32_t t = 0; t < k; t++) wb_f64(b, alpha[t]);
   wb_u32(b, in->fold_han ? 1 : 0);
   wb_u32(b, in->phrases ? 1 : 0);
+  wb_u32(b, in->keep_code ? 1 : 0);
   wb_u32(b, in->nstop);
   for (uint32_t i = 0; i < in->nstop; i++) wb_str(b, in->stop[i]);
   wb_u32(b, in->ndict);
@@ -306,7 +307,7 @@ static int rd_counts(rbuf *r, mf_model *md) {
 }
 
 static int rd_payload(rbuf *r, mf_model *md) {
-  uint32_t fold, phr;
+  uint32_t fold, phr, code;
   if (!rd_str(r, &md->tool_version, 0, "header") || !rd_u32(r, &md->k, "header") ||
       !rd_u32(r, &md->v, "header") || !rd_u32(r, &md->iterations, "header") ||
       !rd_u64(r, &md->seed, "header") || !rd_pos(r, &md->beta, "beta"))
@@ -315,10 +316,13 @@ static int rd_payload(rbuf *r, mf_model *md) {
   if (!rd_array(r, (void **)&md->alpha, md->k, sizeof *md->alpha, 8, "alpha")) return 0;
   for (uint32_t t = 0; t < md->k; t++)
     if (!rd_pos(r, &md->alpha[t], "alpha")) return 0;
-  if (!rd_u32(r, &fold, "settings") || !rd_u32(r, &phr, "settings")) return 0;
-  if (fold > 1 || phr > 1) return fail(r, "settings");
+  if (!rd_u32(r, &fold, "settings") || !rd_u32(r, &phr, "settings") ||
+      !rd_u32(r, &code, "settings"))
+    return 0;
+  if (fold > 1 || phr > 1 || code > 1) return fail(r, "settings");
   md->fold_han = (int)fold;
   md->phrases = (int)phr;
+  md->keep_code = (int)code;
   if (!rd_list(r, &md->stop, &md->nstop, "stopwords") || !rd_list(r, &md->dict, &md->ndict, "dictionary"))
     return 0;
   if (!rd_terms(r, md) || !rd_counts(r, md)) return 0;

@@ -18,7 +18,7 @@
 #include "models/lda.h"
 
 /* The format version this build writes and reads. */
-#define MF_FORMAT_VERSION 1u
+#define MF_FORMAT_VERSION 2u
 /* The first 8 bytes of every model file. */
 #define MF_MAGIC "TOPICSMF"
 
@@ -32,6 +32,7 @@ typedef struct mf_model {
   double *alpha;        /* k values */
   int fold_han;         /* the tokenizer's Traditional-to-Simplified fold */
   int phrases;          /* 1: the corpus phrase pass was on */
+  int keep_code;        /* 1: code blocks of Markdown notes were read as text (--code keep) */
   uint32_t nstop, ndict;
   char **stop;          /* extra stopwords (--stopwords), nstop of them */
   char **dict;          /* user dictionary entries (--dict), ndict of them */
@@ -53,7 +54,7 @@ typedef struct mf_save_info {
   const lda *model;
   const dtm *m;         /* the matrix model was trained on (its vocabulary is saved) */
   uint64_t seed;
-  int fold_han, phrases;
+  int fold_han, phrases, keep_code;
   const char *const *stop; /* extra stopwords as given, nstop of them (may be NULL when 0) */
   uint32_t nstop;
   const char *const *dict; /* user dictionary entries, ndict of them */

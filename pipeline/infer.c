@@ -37,6 +37,8 @@ typedef struct infer_opts {
   int json, quiet;
   uint64_t seed;
   uint32_t threads, ntags, top_words;
+  rd_split split;
+  int code;               /* -1: as the model was trained, 0: drop, 1: keep */
   char **paths;
   size_t npaths;
 } infer_opts;
@@ -50,6 +52,8 @@ static const char USAGE[] =
     "  -t, --threads N      threads [all cores]\n"
     "  -n, --top-words N    words shown per topic [10]\n"
     "      --tags N         tags per talk [5]\n"
+    "      --split MODE     auto, file, heading or time: how files divide into talks [auto]\n"
+    "      --code MODE      drop or keep code blocks of Markdown notes [as trained]\n"
     "  -q, --quiet          no progress messages\n"
     "  -h, --help           this text\n";
 
@@ -70,6 +74,8 @@ static int parse_args(int argc, char **argv, infer_opts *o, char *err, size_t er
   o->seed = 1;
   o->ntags = 5;
   o->top_words = 10;
+  o->split = RD_SPLIT_AUTO;
+  o->code = -1;
   /* Paths are gathered in place at the front of argv[1..], options may come after them. */
   char **paths = argv + 1;
   size_t npaths = 0;
@@ -134,6 +140,18 @@ static int parse_args(int argc, char **argv, infer_opts *o, char *err, size_t er
         return 0;
       }
       o->top_words = (uint32_t)n;
+    } else if (!strcmp(name, "--split")) {
+      if (rd_split_parse(val, &o->split) != TOPICS_OK) {
+        snprintf(err, errlen, "--split must be auto, file, heading or time");
+        return 0;
+      }
+    } else if (!strcmp(name, "--code")) {
+      if (!strcmp(val, "drop")) o->code = 0;
+      else if (!strcmp(val, "keep")) o->code = 1;
+      else {
+        snprintf(err, errlen, "--code must be drop or keep");
+        return 0;
+      }
     } else {
       snprintf(err, errlen, "unknown option '%s'", name);
       return 0;
@@ -380,9 +398,9 @@ static int read_talks(const infer_opts *o, infer_state *s) {
     return fail(st, "starting the tokenizer");
   r->sink = (rd_sink){rdr_begin, rdr_text, rdr_end, r};
   /* Every talk given is reported, copies included: the caller asked about each of them. */
-  tfl_options fopt = {0, 1};
+  tfl_options fopt = {o->code >= 0 ? o->code : s->md->keep_code, 1};
   if (!(s->tf = tfl_new(&r->sink, &fopt))) return fail(TOPICS_ENOMEM, "reading the input");
-  rd_options ropt = {.split = (rd_split)0};
+  rd_options ropt = {.split = o->split};
   st = rd_read_until(o->paths, o->npaths, &ropt, &infer_stop, tfl_sink(s->tf), &s->stats);
   if (infer_stop) st = TOPICS_EINTR;
   if (st == TOPICS_ENOENT || st == TOPICS_EIO) return 1; /* the reader named the path */

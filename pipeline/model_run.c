@@ -23,6 +23,7 @@ topics_status mrun_save_new(const cli_options *o, mf_save_info **out) {
   if (!s) return TOPICS_ENOMEM;
   s->info.fold_han = o->fold_han;
   s->info.phrases = o->phrases;
+  s->info.keep_code = o->keep_code;
   s->info.seed = o->seed;
   topics_status st = TOPICS_OK;
   if (o->stopwords_file) st = mf_read_list(o->stopwords_file, &s->stop, &s->info.nstop);

@@ -64,7 +64,7 @@ static void test_round_trip(void) {
   CHECK(memcmp(theta, again, (size_t)p.ndocs * 10 * sizeof *theta) != 0);
 
   /* Saved and loaded: the same frozen topics, so the same mixes. */
-  mf_save_info in = {model, p.m, 1, 1, 1, NULL, 0, NULL, 0};
+  mf_save_info in = {.model = model, .m = p.m, .seed = 1, .fold_han = 1, .phrases = 1};
   FILE *tf = tmpfile();
   CHECK(mf_write(tf, &in) == TOPICS_OK);
   rewind(tf);
@@ -140,8 +140,84 @@ static void test_cli(void) {
   CHECK(run(cmd) == 0);
 }
 
+/* The number after the first "key": in a JSON file; -1 when absent. */
+static long long json_number(const char *path, const char *key) {
+  FILE *f = fopen(path, "r");
+  char *json = f ? tu_read_all(f, NULL) : NULL;
+  if (f) fclose(f);
+  char pat[64];
+  snprintf(pat, sizeof pat, "\"%s\": ", key);
+  const char *at = json ? strstr(json, pat) : NULL;
+  long long n = at ? strtoll(at + strlen(pat), NULL, 10) : -1;
+  free(json);
+  return n;
+}
+
+/* A model trained with --code keep reads new talks' code blocks as text, unless infer is told
+ * --code drop; --split heading divides a new file into its talks. */
+static void test_reading_settings(void) {
+  char dir[] = "/tmp/topics-infer-code-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char cmd[4096], path[1024];
+  static const char *const words[] = {"compiler", "parser", "kernel", "scheduler", "register",
+                                      "garden", "tomato", "compost", "seedling", "watering"};
+  for (int d = 0; d < 12; d++) {
+    snprintf(path, sizeof path, "%s/train/n%02d.md", dir, d);
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/train", dir);
+    CHECK(run(cmd) == 0);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) break;
+    int base = (d % 2) * 5;
+    fprintf(f, "# Note %d\n\n", d);
+    for (int i = 0; i < 30; i++) fprintf(f, "%s ", words[base + (i * 7 + d) % 5]);
+    fprintf(f, "\n\n```\n");
+    for (int i = 0; i < 20; i++) fprintf(f, "%s ", words[base + (i * 3 + d) % 5]);
+    fprintf(f, "\n```\n");
+    fclose(f);
+  }
+  snprintf(path, sizeof path, "%s/new.md", dir);
+  FILE *f = fopen(path, "w");
+  CHECK(f != NULL);
+  if (f) {
+    fprintf(f, "# First\n\ncompiler parser kernel\n\n```\ncompiler compiler compiler\n```\n\n"
+               "# Second\n\ngarden tomato compost\n\n# Third\n\nscheduler register\n");
+    fclose(f);
+  }
+  snprintf(cmd, sizeof cmd, "%s -q %s/train -k 2 --code keep -o %s/out >/dev/null", TOPICS_BINARY,
+           dir, dir);
+  CHECK(run(cmd) == 0);
+  const char *modes[] = {"", "--code drop", "--code keep"};
+  long long tokens[3];
+  for (int m = 0; m < 3; m++) {
+    snprintf(cmd, sizeof cmd, "%s infer -q --model %s/out %s %s/new.md -f json > %s/i%d.json",
+             TOPICS_BINARY, dir, modes[m], dir, dir, m);
+    CHECK(run(cmd) == 0);
+    snprintf(path, sizeof path, "%s/i%d.json", dir, m);
+    tokens[m] = json_number(path, "tokens");
+  }
+  /* As trained (keep): the three code words count; dropped, they do not. */
+  CHECK(tokens[0] == 11 && tokens[1] == 8 && tokens[2] == 11);
+  long long talks[2];
+  const char *splits[] = {"file", "heading"};
+  for (int m = 0; m < 2; m++) {
+    snprintf(cmd, sizeof cmd, "%s infer -q --model %s/out --split %s %s/new.md -f json > %s/s%d.json",
+             TOPICS_BINARY, dir, splits[m], dir, dir, m);
+    CHECK(run(cmd) == 0);
+    snprintf(path, sizeof path, "%s/s%d.json", dir, m);
+    talks[m] = json_number(path, "documents");
+  }
+  CHECK(talks[0] == 1 && talks[1] == 3);
+  snprintf(cmd, sizeof cmd, "%s infer --model %s/out --code maybe %s/new.md 2>/dev/null",
+           TOPICS_BINARY, dir, dir);
+  CHECK(run(cmd) == 2);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  CHECK(run(cmd) == 0);
+}
+
 int main(void) {
   test_round_trip();
   test_cli();
+  test_reading_settings();
   return check_done();
 }

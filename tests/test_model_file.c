@@ -29,7 +29,7 @@ static unsigned char *saved(const planted *p, lda **model_out, size_t *n, const 
   topics_status st;
   lda *model = lda_new(p->m, &o, &st);
   if (!model || lda_train(model) != TOPICS_OK) return NULL;
-  mf_save_info in = {model, p->m, 7, 1, 1, stop, nstop, NULL, 0};
+  mf_save_info in = {model, p->m, 7, 1, 1, 1, stop, nstop, NULL, 0};
   FILE *f = tmpfile();
   CHECK(mf_write(f, &in) == TOPICS_OK);
   rewind(f);
@@ -52,7 +52,8 @@ static void test_round_trip(void) {
   CHECK(mf_parse(buf, n, &md, err, sizeof err) == TOPICS_OK);
   if (md) {
     CHECK(md->k == 6 && md->v == dtm_nterms(p.m) && md->seed == 7 && md->iterations == 60);
-    CHECK(md->fold_han == 1 && md->phrases == 1 && md->nstop == 2 && md->ndict == 0);
+    CHECK(md->fold_han == 1 && md->phrases == 1 && md->keep_code == 1 && md->nstop == 2 &&
+          md->ndict == 0);
     CHECK_STREQ(md->stop[1], "bar baz");
     CHECK(md->beta == lda_beta(model));
     for (uint32_t t = 0; t < md->k; t++) CHECK(md->alpha[t] == lda_alpha(model)[t]);
@@ -134,9 +135,9 @@ static void test_damage(void) {
   CHECK(caught > tried / 4);
   /* Another format version: named as such. */
   memcpy(copy, buf, n);
-  copy[8] = 2;
+  copy[8] = 1; /* the previous format, without the code setting */
   CHECK(mf_parse(copy, n, &md, err, sizeof err) == TOPICS_EINVAL && md == NULL);
-  CHECK(strstr(err, "version 2") != NULL);
+  CHECK(strstr(err, "version 1") != NULL);
   /* Not a model at all. */
   CHECK(mf_parse((const unsigned char *)"# notes\nhello\n", 14, &md, err, sizeof err) == TOPICS_EPARSE);
   CHECK(strstr(err, "not a topics model") != NULL);
