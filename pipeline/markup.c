@@ -399,11 +399,48 @@ static size_t put_utf8(char *o, unsigned cp) {
   return 4;
 }
 
+/* Markup that was escaped once more on its way into the notes: "&lt;br&gt;",
+ * "&lt;iframe width=&quot;560&quot;&gt;" (an element name we know, then anything but a line end
+ * or another '<' up to "&gt;"), or "&amp;nbsp;" (an entity written out). Such text shows
+ * markup, never words. Returns the end of the span at s[p] == '&', 0 when there is none. */
+static size_t escaped_markup(const mk_reader *m, size_t p) {
+  const char *s = m->s;
+  size_t n = m->n, e = n - p > TAG_MAX ? p + TAG_MAX : n;
+  if (e - p > 4 && memcmp(s + p, "&lt;", 4) == 0) {
+    size_t q = p + 4;
+    if (q < e && s[q] == '/') q++;
+    size_t n0 = q;
+    while (q < e && is_alnum(s[q])) q++;
+    if (!tag_class(s + n0, q - n0) || (q < e && !(is_sp(s[q]) || s[q] == '&' || s[q] == '/')))
+      return 0;
+    for (; q + 4 <= e && s[q] != '\n' && s[q] != '<' && s[q] != '>'; q++)
+      if (memcmp(s + q, "&gt;", 4) == 0) return q + 4;
+    return 0;
+  }
+  if (e - p > 6 && memcmp(s + p, "&amp;", 5) == 0) {
+    size_t q = p + 5, n0 = q;
+    if (s[q] == '#') q++;
+    while (q < e && q - n0 <= ENTITY_MAX && is_alnum(s[q])) q++;
+    if (q - n0 < 2 || q >= e || s[q] != ';') return 0;
+    if (s[n0] == '#') return q + 1;
+    for (size_t k = 0; ENTITIES[k].name; k++)
+      if (strlen(ENTITIES[k].name) == q - n0 && memcmp(ENTITIES[k].name, s + n0, q - n0) == 0)
+        return q + 1;
+  }
+  return 0;
+}
+
 /* Handles '&' at m->i. Returns 0 when it is text. The replacement is never longer than the
  * entity: a numeric entity of a 4-byte character has at least 5 digits. */
 static int do_entity(mk_reader *m) {
   const char *s = m->s;
   size_t p = m->i, n = m->n, q = p + 1;
+  size_t esc = escaped_markup(m, p);
+  if (esc) {
+    out_space(m);
+    m->i = esc;
+    return 1;
+  }
   if (q < n && s[q] == '#') {
     int hex = q + 1 < n && (s[q + 1] == 'x' || s[q + 1] == 'X');
     q += hex ? 2 : 1;

@@ -266,6 +266,7 @@ typedef struct tev {
   long fm_end;
   char fch;
   size_t flen; /* open fence length, 0 when not in a fence */
+  int in_comment; /* an HTML comment is open at the start of the next line */
   int prev_blank;
   char pend[PEND_MAX + 1];
   size_t pendlen;
@@ -302,6 +303,15 @@ static void ev_text(tev *e, const char *s, size_t n, long line, int partial) {
 }
 
 static int tev_next1(tev *e);
+
+/* Whether an HTML comment is open after s[0, n), given whether one was open before it. */
+static int comment_after(const char *s, size_t n, int open) {
+  for (size_t i = 0; i < n; i++) {
+    if (!open && n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) open = 1, i += 3;
+    else if (open && n - i >= 3 && memcmp(s + i, "-->", 3) == 0) open = 0, i += 2;
+  }
+  return open;
+}
 
 /* The next event: 1, 0 at the end, or a negative status. */
 static int tev_next(tev *e) {
@@ -350,9 +360,13 @@ static int tev_next1(tev *e) {
       ev_text(e, e->pend, e->pendlen, e->pendline, 0);
       return 1;
     }
-    if (!whole) {
+    /* A line that starts inside an HTML comment is text (the markup reader drops it): a
+     * heading there is not one. */
+    int commented = e->in_comment;
+    if (!e->flen) e->in_comment = comment_after(s, n, e->in_comment);
+    if (!whole || commented) {
       e->prev_blank = 0;
-      ev_text(e, s, n, line, e->l.more);
+      ev_text(e, s, n, line, whole ? 0 : e->l.more);
       return 1;
     }
     char ch;

@@ -95,7 +95,14 @@ static void test_not_html(void) {
 static void test_entities(void) {
   EXPECT(MK_TEXT, "fish &amp; chips", "fish & chips");
   EXPECT(MK_TEXT, "a&nbsp;b&nbsp;&nbsp;c", "a b c");
-  EXPECT(MK_TEXT, "&lt;br&gt; is a tag", "<br> is a tag"); /* shown as text, not read as markup */
+  /* Markup escaped once more (pads and HTML exports do it) shows markup, not words. */
+  EXPECT(MK_TEXT, "&lt;br&gt; is a tag", "is a tag");
+  EXPECT(MK_TEXT, "see &lt;iframe width=&quot;560&quot; src=&quot;x&quot;&gt;&lt;/iframe&gt; here", "see here");
+  EXPECT(MK_TEXT, "a&amp;nbsp;b &amp;#160; c", "a b c");
+  /* Not an element, or no end on the line: shown as text. */
+  EXPECT(MK_TEXT, "x &lt;y and z&gt;w", "x <y and z>w");
+  EXPECT(MK_TEXT, "&lt;br no end", "<br no end");
+  EXPECT(MK_TEXT, "fish &amp;chips; ok", "fish &chips; ok");
   EXPECT(MK_TEXT, "caf&eacute; caf&#233; caf&#xE9; &#x4E2D;&#25991;", "caf\xC3\xA9 caf\xC3\xA9 caf\xC3\xA9 \xE4\xB8\xAD\xE6\x96\x87");
   EXPECT(MK_TEXT, "wait&hellip; &mdash; &rsquo;", "wait\xE2\x80\xA6 \xE2\x80\x94 \xE2\x80\x99");
   EXPECT(MK_TEXT, "&unknownentity; word", "word");

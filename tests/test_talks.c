@@ -161,6 +161,24 @@ static void test_setext(void) {
   rs_free(&k);
 }
 
+/* A heading inside an HTML comment is not one: the comment is dropped as markup. */
+static void test_commented_heading(void) {
+  const char text[] = "# One\n\nAbout tracing.\n<!--\n# Not a talk\n[9:10][R0] nor this\n-->\n"
+                      "More on tracing.\n\n# Two <!-- a note -->\n\nAbout profiling.\n"
+                      "<!-- one line --> # still text\n\n# Three\n\nAbout logging.\n";
+  rs_sink k;
+  topics_status st;
+  size_t n = split(text, strlen(text), RD_SPLIT_AUTO, &k, &st);
+  CHECK(n == 3);
+  if (n == 3) {
+    CHECK_STREQ(k.t[0].title, "One");
+    CHECK(strstr(rs_text_of(&k, 0), "More on tracing.") != NULL);
+    CHECK(k.t[1].line == 10);
+    CHECK_STREQ(k.t[2].title, "Three");
+  }
+  rs_free(&k);
+}
+
 static const char pad[] =
     "PyCon Taipei 2016 - Day 1\n"
     "\n"
@@ -404,6 +422,7 @@ int main(void) {
   test_blog();
   test_long_preamble();
   test_setext();
+  test_commented_heading();
   test_rule_not_front_matter();
   test_pad();
   test_prose();
