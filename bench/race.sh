@@ -3,7 +3,8 @@
 # K = 50 and 200 on one and two threads, with the shared race tool (its docstring explains the
 # targets). MALLET's curves are cached per K, so they are computed once.
 #   bash bench/race.sh BUILD_DIR SHARED_DIR [CACHE_DIR]
-# Environment: RACE_K (default "50 200"), RACE_THREADS (default "1 2").
+# Environment: RACE_K (default "50 200"), RACE_THREADS (default "1 2"), RACE_SEEDS (chains a side,
+# default 3).
 set -u
 build=${1:?usage: race.sh BUILD_DIR SHARED_DIR [CACHE_DIR]}
 shared=${2:?usage: race.sh BUILD_DIR SHARED_DIR [CACHE_DIR]}
@@ -32,6 +33,6 @@ for k in ${RACE_K:-50 200}; do
   for t in ${RACE_THREADS:-1 2}; do
     echo "== race K=$k, $t thread(s) against MALLET on 1 thread =="
     python3 "$tool" --trace "$bench --trace" "$ids" "$k" "$t" --mallet-threads 1 \
-      --mallet-cache "$cache/mallet-k$k.cache" | tail -3 || exit 1
+      --seeds "${RACE_SEEDS:-3}" --mallet-cache "$cache/mallet-k$k-s${RACE_SEEDS:-3}.cache" | tail -3 || exit 1
   done
 done

@@ -34,17 +34,17 @@ static void bg_terms_free(bg_terms *k) {
   free(k->next);
 }
 
-/* The map of m's Han terms by folded key; rel[t] becomes 0 for them and −1 for the others. */
-static topics_status bg_terms_build(const dtm *m, const han_fold *hf, double *rel, bg_terms *k,
-                                    char **buf, size_t *cap) {
-  uint32_t V = dtm_nterms(m);
+/* The map of the Han keys by folded key; rel[t] becomes 0 for them and −1 for the others. */
+static topics_status bg_terms_build(uint32_t V, bg_key_fn keyf, void *ud, const han_fold *hf,
+                                    double *rel, bg_terms *k, char **buf, size_t *cap) {
   k->keys = strmap_new();
   k->head = malloc((V ? V : 1) * sizeof *k->head);
   k->next = malloc((V ? V : 1) * sizeof *k->next);
   if (!k->keys || !k->head || !k->next) return TOPICS_ENOMEM;
   for (uint32_t t = 0; t < V; t++) {
-    const char *key = dtm_term_key(m, t);
-    size_t len = strlen(key), flen;
+    size_t len, flen;
+    const char *key = keyf(ud, t, &len);
+    if (!key) return TOPICS_ENOMEM;
     k->next[t] = UINT32_MAX;
     rel[t] = -1.0;
     if (!norm_has_han(key, len)) continue;
@@ -81,18 +81,18 @@ static int parse_line(const char *line, size_t len, size_t *wlen, unsigned long 
   return 1;
 }
 
-topics_status bg_parse(const char *name, const char *buf, size_t len, const dtm *m, bg_freq *out) {
+topics_status bg_parse_keys(const char *name, const char *buf, size_t len, uint32_t V,
+                            bg_key_fn keyf, void *ud, bg_freq *out) {
   memset(out, 0, sizeof *out);
   const han_fold *hf;
   topics_status st = han_fold_get(&hf);
   if (st != TOPICS_OK) return st;
-  uint32_t V = dtm_nterms(m);
   out->rel = malloc((V ? V : 1) * sizeof *out->rel);
   if (!out->rel) return TOPICS_ENOMEM;
   bg_terms k = {0};
   char *fb = NULL;
   size_t fcap = 0;
-  st = bg_terms_build(m, hf, out->rel, &k, &fb, &fcap);
+  st = bg_terms_build(V, keyf, ud, hf, out->rel, &k, &fb, &fcap);
   long lineno = 0;
   for (size_t pos = 0; st == TOPICS_OK && pos < len;) {
     const char *line = buf + pos;
@@ -134,7 +134,21 @@ topics_status bg_parse(const char *name, const char *buf, size_t len, const dtm 
   return TOPICS_OK;
 }
 
+static const char *dtm_key(void *ud, uint32_t t, size_t *len) {
+  const char *k = dtm_term_key(ud, t);
+  *len = strlen(k);
+  return k;
+}
+
+topics_status bg_parse(const char *name, const char *buf, size_t len, const dtm *m, bg_freq *out) {
+  return bg_parse_keys(name, buf, len, dtm_nterms(m), dtm_key, (void *)m, out);
+}
+
 topics_status bg_read(const char *path, const dtm *m, bg_freq *out) {
+  return bg_read_keys(path, dtm_nterms(m), dtm_key, (void *)m, out);
+}
+
+topics_status bg_read_keys(const char *path, uint32_t n, bg_key_fn keyf, void *ud, bg_freq *out) {
   memset(out, 0, sizeof *out);
   FILE *f = fopen(path, "rb");
   if (!f) return TOPICS_ENOENT;
@@ -152,7 +166,7 @@ topics_status bg_read(const char *path, const dtm *m, bg_freq *out) {
     st = TOPICS_EIO;
   }
   fclose(f);
-  if (st == TOPICS_OK) st = bg_parse(path, buf, len, m, out);
+  if (st == TOPICS_OK) st = bg_parse_keys(path, buf, len, n, keyf, ud, out);
   free(buf);
   return st;
 }

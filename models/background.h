@@ -6,6 +6,7 @@
 #define TOPICS_BACKGROUND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/status.h"
 #include "models/dtm.h"
@@ -30,6 +31,13 @@ topics_status bg_read(const char *path, const dtm *m, bg_freq *out);
 
 /* The same from a list already in memory, buf[0..len) (the fuzz target; name is for messages). */
 topics_status bg_parse(const char *name, const char *buf, size_t len, const dtm *m, bg_freq *out);
+
+/* The same for any n keys: keyf(ud, i, &len) gives key i (it may reuse one buffer; NULL when out
+ * of memory). out->rel gets n entries. */
+typedef const char *(*bg_key_fn)(void *ud, uint32_t i, size_t *len);
+topics_status bg_read_keys(const char *path, uint32_t n, bg_key_fn keyf, void *ud, bg_freq *out);
+topics_status bg_parse_keys(const char *name, const char *buf, size_t len, uint32_t n,
+                            bg_key_fn keyf, void *ud, bg_freq *out);
 
 /* Frees out->rel; bg_freq_clear on a zeroed bg_freq does nothing. */
 void bg_freq_clear(bg_freq *out);

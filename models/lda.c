@@ -2,12 +2,13 @@
  * the training loop with its deterministic multi-threaded sweeps (on worker threads that live as
  * long as the model) and its stopping rule, and the read-out functions. */
 #include <assert.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "common/mem.h"
+#include "common/pool.h"
 #include "models/dtm_int.h"
 #include "models/lda_int.h"
 
@@ -60,110 +61,16 @@ static uint64_t splitmix64(uint64_t x) {
 }
 
 
-/* A waiter polls before it sleeps: a few pauses, then yields of the core (cheap when nothing else
- * wants it, and it lets our other thread run when both share one core on a busy machine). Sleeping
- * and waking through the kernel costs tens of µs on a virtual machine, which matters when a sweep
- * on a small corpus takes a fraction of a millisecond. */
-#define POOL_PAUSES 64
-#define POOL_YIELDS 200
-
-/* Polls until (*x == v) == equal, or quit; returns whether that happened. */
-static int pool_poll(lda *md, _Atomic uint64_t *x, uint64_t v, int equal) {
-  for (int i = 0; i < POOL_PAUSES + POOL_YIELDS; i++) {
-    if ((atomic_load_explicit(x, memory_order_acquire) == v) == equal) return 1;
-    if (atomic_load(&md->quit)) return 0;
-#if defined(__x86_64__) || defined(__i386__)
-    if (i < POOL_PAUSES) __builtin_ia32_pause();
-    else
-#endif
-      sched_yield();
-  }
-  return (atomic_load_explicit(x, memory_order_acquire) == v) == equal;
-}
-
-static void *pool_main(void *p) {
-  lda_worker *w = p;
-  lda *md = w->model;
-  uint64_t seen = 0;
-  for (;;) {
-    uint64_t gen;
-    if (pool_poll(md, &md->generation, seen, 0)) {
-      gen = atomic_load(&md->generation);
-    } else {
-      pthread_mutex_lock(&md->mu);
-      while ((gen = atomic_load(&md->generation)) == seen && !atomic_load(&md->quit))
-        pthread_cond_wait(&md->go, &md->mu);
-      pthread_mutex_unlock(&md->mu);
-    }
-    if (atomic_load(&md->quit)) break;
-    seen = gen;
-    lda_sweep_(w);
-    if (atomic_fetch_sub(&md->pending, 1) == 1) {
-      /* Last one: wake the caller in case it already sleeps (it checks pending under mu). */
-      pthread_mutex_lock(&md->mu);
-      pthread_cond_signal(&md->done);
-      pthread_mutex_unlock(&md->mu);
-    }
-  }
-  return NULL;
-}
-
-/* Starts threads for workers 1 .. nworkers - 1; those it cannot start run on the caller. */
-static void pool_start(lda *md) {
-  if (md->nworkers < 2) return;
-  md->threads = malloc((size_t)(md->nworkers - 1) * sizeof *md->threads);
-  if (!md->threads) return;
-  if (pthread_mutex_init(&md->mu, NULL) != 0) return;
-  if (pthread_cond_init(&md->go, NULL) != 0) {
-    pthread_mutex_destroy(&md->mu);
-    return;
-  }
-  if (pthread_cond_init(&md->done, NULL) != 0) {
-    pthread_cond_destroy(&md->go);
-    pthread_mutex_destroy(&md->mu);
-    return;
-  }
-  md->pool_ready = 1;
-  while (md->nthreads + 1 < md->nworkers &&
-         pthread_create(&md->threads[md->nthreads], NULL, pool_main,
-                        &md->workers[md->nthreads + 1]) == 0)
-    md->nthreads++;
-}
-
-static void pool_stop(lda *md) {
-  if (!md->pool_ready) return;
-  pthread_mutex_lock(&md->mu);
-  atomic_store(&md->quit, 1);
-  pthread_cond_broadcast(&md->go);
-  pthread_mutex_unlock(&md->mu);
-  for (uint32_t i = 0; i < md->nthreads; i++) pthread_join(md->threads[i], NULL);
-  pthread_cond_destroy(&md->done);
-  pthread_cond_destroy(&md->go);
-  pthread_mutex_destroy(&md->mu);
-  md->pool_ready = 0;
-}
-
-/* Hands the sweep to the pool threads (the caller then runs worker 0 itself). */
-static void pool_go(lda *md) {
-  atomic_store(&md->pending, md->nthreads);
-  pthread_mutex_lock(&md->mu);
-  atomic_fetch_add_explicit(&md->generation, 1, memory_order_release);
-  pthread_cond_broadcast(&md->go);
-  pthread_mutex_unlock(&md->mu);
-}
-
-/* Waits until every pool thread has finished the phase. */
-static void pool_wait(lda *md) {
-  if (pool_poll(md, &md->pending, 0, 1)) return;
-  pthread_mutex_lock(&md->mu);
-  while (atomic_load(&md->pending)) pthread_cond_wait(&md->done, &md->mu);
-  pthread_mutex_unlock(&md->mu);
+/* One pool task: worker i's sweep. A worker's result depends on its own state alone, so it does
+ * not matter which thread runs it. */
+static void sweep_task(void *ctx, uint32_t i, uint32_t thread) {
+  (void)thread;
+  lda_sweep_(&((lda *)ctx)->workers[i]);
 }
 
 void lda_free(lda *md) {
   if (!md) return;
-  pool_stop(md);
-  free(md->threads);
+  pool_free(md->pool);
   for (uint32_t i = 0; md->workers && i < md->nworkers; i++) {
     lda_worker *w = &md->workers[i];
     gsl_rng_free(w->rng);
@@ -177,7 +84,8 @@ void lda_free(lda *md) {
   free(md->wdoc);
   free(md->w_off);
   free(md->dpos);
-  free(md->dk), free(md->dk_off), free(md->dk_n);
+  free(md->wdk);
+  free(md->dk), free(md->dk_off);
   free(md->nk);
   free(md->nwk);
   free(md->alpha);
@@ -249,20 +157,40 @@ static void rebuild_nwk(lda *md) {
 
 static void fill_doc_topics(lda *md);
 
+/* Memory read at random during a sweep (the document topic lists): in 2 MB pages where the system
+ * allows, so that the random accesses miss the TLB far less. Free with free(). */
+static void *huge_alloc(size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  const size_t huge = (size_t)2 << 20;
+  if (bytes >= huge) {
+    void *p = NULL;
+    size_t round = (bytes + huge - 1) / huge * huge;
+    if (round >= bytes && posix_memalign(&p, huge, round) == 0) {
+      (void)madvise(p, round, MADV_HUGEPAGE); /* only advice: fine if refused */
+      return p;
+    }
+  }
+#endif
+  return malloc(bytes);
+}
+
 /* Each document's topics in use with their counts, from the token topics; dk_off gives document
- * d room for min(length, K) entries, all it can ever use. */
+ * d a header and room for min(length, K) entries, all it can ever use; wdk gives each token its
+ * document's dk_off (TOPICS_ELIMIT when that does not fit 32 bits). */
 static topics_status build_doc_topics(lda *md) {
   uint64_t room = 0;
   md->dk_off = malloc(((size_t)md->d + 1) * sizeof *md->dk_off);
-  md->dk_n = calloc(md->d ? md->d : 1, sizeof *md->dk_n);
-  if (!md->dk_off || !md->dk_n) return TOPICS_ENOMEM;
+  md->wdk = malloc((md->n ? (size_t)md->n : 1) * sizeof *md->wdk);
+  if (!md->dk_off || !md->wdk) return TOPICS_ENOMEM;
   for (uint32_t d = 0; d < md->d; d++) {
     uint64_t len = md->doc_off[d + 1] - md->doc_off[d];
     md->dk_off[d] = room;
-    room += len < md->k ? len : md->k;
+    room += 1 + (len < md->k ? len : md->k);
   }
   md->dk_off[md->d] = room;
-  md->dk = malloc((room ? (size_t)room : 1) * sizeof *md->dk);
+  if (room >= UINT32_MAX) return TOPICS_ELIMIT;
+  for (uint64_t i = 0; i < md->n; i++) md->wdk[i] = (uint32_t)md->dk_off[md->wdoc[i]];
+  md->dk = huge_alloc((room ? (size_t)room : 1) * sizeof *md->dk);
   if (!md->dk) return TOPICS_ENOMEM;
   fill_doc_topics(md);
   return TOPICS_OK;
@@ -271,7 +199,7 @@ static topics_status build_doc_topics(lda *md) {
 /* Document topic lists from the token topics (into the room build_doc_topics made). */
 static void fill_doc_topics(lda *md) {
   for (uint32_t d = 0; d < md->d; d++) {
-    lda_dk *ent = md->dk + md->dk_off[d];
+    lda_dk *ent = md->dk + md->dk_off[d] + 1;
     uint32_t nd = 0;
     for (uint64_t i = md->doc_off[d]; i < md->doc_off[d + 1]; i++) {
       uint32_t t = md->zp[md->dpos[i]] & 0xffffu, j = 0;
@@ -279,7 +207,7 @@ static void fill_doc_topics(lda *md) {
       if (j < nd) ent[j].c++;
       else ent[nd++] = (lda_dk){t, 1};
     }
-    md->dk_n[d] = nd;
+    ent[-1] = (lda_dk){0, nd};
   }
 }
 
@@ -289,13 +217,6 @@ static void fill_doc_topics(lda *md) {
  * So the model uses at most one worker per LDA_MIN_WORKER_TOKENS tokens: the sample corpus (4k
  * tokens) runs on one worker whatever --threads says. The choice depends only on the corpus and
  * the thread count, so results stay deterministic for a given seed and thread count. */
-/* LDA_FRESH_START 1 makes the first sweep place every token anew instead of sampling from the
- * random start (lda_sampler.c). Off: in word-major order that start often merged planted topics
- * into a local optimum (10 of 12 runs of test_lda's planted corpus against 2 of 12 from the
- * random start). */
-#ifndef LDA_FRESH_START /* (overridable for measuring) */
-#define LDA_FRESH_START 0
-#endif
 #ifndef LDA_MIN_WORKER_TOKENS /* (overridable for measuring) */
 #define LDA_MIN_WORKER_TOKENS 8192
 #endif
@@ -395,9 +316,14 @@ lda *lda_new(const dtm *m, const lda_options *opt, topics_status *st) {
     }
   }
   split_terms(md);
-  if (build_doc_topics(md) != TOPICS_OK) goto fail;
+  topics_status bs = build_doc_topics(md);
+  if (bs != TOPICS_OK) {
+    *st = bs;
+    goto fail;
+  }
   rebuild_nwk(md);
-  pool_start(md);
+  /* The pool's threads live as long as the model: a sweep hands out work in microseconds. */
+  if (md->nworkers > 1 && !(md->pool = pool_new(md->nworkers, st))) goto fail;
   *st = TOPICS_OK;
   return md;
 fail:
@@ -412,33 +338,17 @@ static topics_status run_sweep(lda *md) {
   const uint32_t nw = md->nworkers, K = md->k;
   const double vb = md->v * md->beta;
   if (nw > 1) memcpy(md->zsnap, md->zp, (size_t)md->n * sizeof *md->zp);
-  /* The first sweep places every token from scratch (see lda_sampler.c): no counts yet. */
-  md->fresh = LDA_FRESH_START && md->sweeps_done == 0;
-  if (md->fresh) {
-    memset(md->nk, 0, K * sizeof *md->nk);
-    memset(md->dk_n, 0, (md->d ? md->d : 1) * sizeof *md->dk_n);
-  }
   for (uint32_t i = 0; i < nw; i++) {
     lda_worker *w = &md->workers[i];
     memcpy(w->nk, md->nk, K * sizeof *md->nk);
     for (uint32_t t = 0; t < K; t++) w->inv[t] = 1.0 / (md->nk[t] + vb);
   }
-  if (md->nthreads) pool_go(md);
-  lda_sweep_(&md->workers[0]);
-  /* Workers that could not get a thread run here: same result, just slower. */
-  for (uint32_t i = md->nthreads + 1; i < nw; i++) lda_sweep_(&md->workers[i]);
-  if (md->nthreads) pool_wait(md);
+  /* Workers whose thread could not be started run on the caller: same result, just slower. */
+  pool_run(md->pool, nw, sweep_task, md);
   topics_status st = TOPICS_OK;
   for (uint32_t i = 0; i < nw; i++) {
     if (md->workers[i].stopped) st = TOPICS_EINTR;
     md->workers[i].stopped = 0;
-  }
-  if (st != TOPICS_OK && md->fresh) {
-    /* An interrupted first sweep placed only some tokens: count the state as it stands. */
-    memset(md->nk, 0, K * sizeof *md->nk);
-    for (uint64_t i = 0; i < md->n; i++) md->nk[md->zp[i] & 0xffffu]++;
-    fill_doc_topics(md);
-    return st;
   }
   for (uint32_t t = 0; t < K; t++) {
     uint64_t sum = md->nk[t];
@@ -470,6 +380,7 @@ topics_status lda_train(lda *md) {
   double ll = 0, hist[LDA_AUTO_MAX / LDA_AUTO_EVERY + 1];
   uint32_t nh = 0;
   topics_status st = TOPICS_OK;
+  if (o->sync && (st = o->sync->counts(o->sync->ud, md)) != TOPICS_OK) return st;
   while (md->sweeps_done < md->iterations) {
     if (o->stop && *o->stop) {
       st = TOPICS_EINTR;
@@ -477,12 +388,13 @@ topics_status lda_train(lda *md) {
     }
     double t0 = now_s();
     st = run_sweep(md);
+    if (st == TOPICS_OK && o->sync) st = o->sync->counts(o->sync->ud, md);
     double dt = now_s() - t0;
     if (st != TOPICS_OK) break;
 #ifndef NDEBUG
     uint64_t total = 0;
     for (uint32_t t = 0; t < md->k; t++) total += md->nk[t];
-    assert(total == md->n);
+    assert(o->sync || total == md->n); /* with sync the totals are global */
 #endif
     md->sweeps_done++;
     uint32_t s = md->sweeps_done;
@@ -509,6 +421,13 @@ topics_status lda_train(lda *md) {
   }
   rebuild_nwk(md); /* the state stays consistent even when interrupted */
   return st;
+}
+
+void lda_recount_(lda *md) {
+  memset(md->nk, 0, md->k * sizeof *md->nk);
+  for (uint64_t i = 0; i < md->n; i++) md->nk[md->zp[i] & 0xffffu]++;
+  fill_doc_topics(md);
+  rebuild_nwk(md);
 }
 
 uint32_t lda_k(const lda *md) { return md->k; }

@@ -5,6 +5,7 @@
 #define TOPICS_LDA_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/status.h"
@@ -15,6 +16,20 @@ typedef struct lda lda;
 /* Called on the training thread after each iteration (may be NULL). */
 typedef void (*lda_progress_fn)(void *ud, uint32_t iteration, uint32_t iterations,
                                 double tokens_per_second, double log_likelihood_per_token);
+
+/* Training across processes (models/lda_mpi.h): the model holds only this process's documents
+ * and reconciles its counts with the other processes' through these calls, which every process
+ * makes at the same points. */
+typedef struct lda_sync {
+  void *ud;
+  /* After the random start and after each sweep: sets the model's remote term counts and its
+   * topic totals to the global ones; TOPICS_EINTR on every process when any was interrupted. */
+  topics_status (*counts)(void *ud, lda *model);
+  /* Sums x[0 .. n) over the processes, in place (alpha's histograms). */
+  topics_status (*sum_u32)(void *ud, uint32_t *x, size_t n);
+  /* The log-likelihood per token of the whole corpus. */
+  double (*log_likelihood)(void *ud, const lda *model);
+} lda_sync;
 
 typedef struct lda_options {
   uint32_t k;                 /* topics [10] */
@@ -29,6 +44,8 @@ typedef struct lda_options {
   void *progress_ud;
   /* When non-NULL and set non-zero (by a signal handler), training stops with TOPICS_EINTR. */
   volatile sig_atomic_t *stop;
+  /* NULL: this process holds the whole corpus. */
+  const lda_sync *sync;
 } lda_options;
 
 /* Defaults as in the brackets above, with the default iterations/alpha/optimisation chosen at

@@ -40,6 +40,15 @@ topics_status lda_optimize_alpha_(lda *md) {
       ndk[t] = 0;
     }
   }
+  /* Across processes: the histograms of every process's documents (maxlen is the global one). */
+  const lda_sync *sync = md->opt.sync;
+  topics_status st = TOPICS_OK;
+  if (sync && ((st = sync->sum_u32(sync->ud, hist, cells)) != TOPICS_OK ||
+               (st = sync->sum_u32(sync->ud, lenhist, (size_t)maxlen + 1)) != TOPICS_OK)) {
+    free(hist), free(lenhist), free(maxn), free(ndk);
+    return st;
+  }
+  for (uint32_t t = 0; sync && t < K; t++) maxn[t] = maxlen;
   double *a = md->alpha, asum = md->alpha_sum;
   for (int round = 0; round < FIXED_POINT_ROUNDS; round++) {
     double den = 0, diff = 0;

@@ -8,12 +8,12 @@
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/pool.h"
 
 struct lif {
   uint32_t k, v;
@@ -154,7 +154,7 @@ double lif_phi(const lif *f, uint32_t t, uint32_t w) {
   return (n + f->beta) * f->inv[t];
 }
 
-/* One thread's scratch space. */
+/* One worker's scratch space. */
 typedef struct lif_scratch {
   uint32_t *ndk;  /* k */
   uint32_t *nz;   /* the document's topics in use */
@@ -259,64 +259,71 @@ static topics_status infer_doc(const lif *f, lif_scratch *s, const uint32_t *doc
   return TOPICS_OK;
 }
 
+/* Frees what scratch_init allocated (fields it never reached are NULL). */
+static void scratch_free(lif_scratch *s) {
+  free(s->ndk);
+  free(s->nz);
+  free(s->pos);
+  free(s->acc);
+  free(s->z);
+  if (s->rng) gsl_rng_free(s->rng);
+}
+
+static topics_status scratch_init(lif_scratch *s, uint32_t k) {
+  memset(s, 0, sizeof *s);
+  s->ndk = alloc_n(k, sizeof *s->ndk);
+  s->nz = alloc_n(k, sizeof *s->nz);
+  s->pos = alloc_n(k, sizeof *s->pos);
+  s->acc = alloc_n(k, sizeof *s->acc);
+  s->rng = gsl_rng_alloc(gsl_rng_mt19937);
+  return s->ndk && s->nz && s->pos && s->acc && s->rng ? TOPICS_OK : TOPICS_ENOMEM;
+}
+
 typedef struct lif_job {
   const lif *f;
-  uint32_t ndocs;
   const uint32_t *const *docs;
   const uint32_t *lens;
   const lif_options *o;
   double *theta;
-  _Atomic uint32_t next;
-  _Atomic int status;
+  lif_scratch *scratch; /* one per worker */
+  _Atomic int status;   /* the first failure; later documents are then skipped */
 } lif_job;
 
-static void *worker(void *arg) {
-  lif_job *j = arg;
-  const lif *f = j->f;
-  lif_scratch s;
-  memset(&s, 0, sizeof s);
-  s.ndk = alloc_n(f->k, sizeof *s.ndk);
-  s.nz = alloc_n(f->k, sizeof *s.nz);
-  s.pos = alloc_n(f->k, sizeof *s.pos);
-  s.acc = alloc_n(f->k, sizeof *s.acc);
-  s.rng = gsl_rng_alloc(gsl_rng_mt19937);
-  topics_status st = TOPICS_OK;
-  if (!s.ndk || !s.nz || !s.pos || !s.acc || !s.rng) st = TOPICS_ENOMEM;
-  while (st == TOPICS_OK) {
-    if (j->o->stop && *j->o->stop) {
-      st = TOPICS_EINTR;
-      break;
-    }
-    if (atomic_load(&j->status) != TOPICS_OK) break;
-    uint32_t d = atomic_fetch_add(&j->next, 1);
-    if (d >= j->ndocs) break;
-    st = infer_doc(f, &s, j->docs[d], j->lens[d], j->o, d, j->theta + (size_t)d * f->k);
+/* One pool task: document d, on the worker's scratch space. Its seed depends on d alone, so the
+ * result does not depend on which worker runs it. */
+static void infer_task(void *ctx, uint32_t d, uint32_t worker) {
+  lif_job *j = ctx;
+  if (atomic_load(&j->status) != TOPICS_OK) return;
+  topics_status st = TOPICS_EINTR;
+  if (!(j->o->stop && *j->o->stop))
+    st = infer_doc(j->f, &j->scratch[worker], j->docs[d], j->lens[d], j->o, d,
+                   j->theta + (size_t)d * j->f->k);
+  if (st != TOPICS_OK) {
+    int ok = TOPICS_OK;
+    atomic_compare_exchange_strong(&j->status, &ok, (int)st);
   }
-  if (st != TOPICS_OK) atomic_store(&j->status, (int)st);
-  free(s.ndk);
-  free(s.nz);
-  free(s.pos);
-  free(s.acc);
-  free(s.z);
-  if (s.rng) gsl_rng_free(s.rng);
-  return NULL;
 }
 
 topics_status lif_infer(const lif *f, uint32_t ndocs, const uint32_t *const *docs,
                         const uint32_t *lens, const lif_options *o, double *theta) {
   lif_options def = lif_default_options();
   if (!o) o = &def;
-  lif_job j = {f, ndocs, docs, lens, o, theta, 0, TOPICS_OK};
   uint32_t nt = o->threads ? o->threads : 1;
   if (nt > ndocs) nt = ndocs ? ndocs : 1;
   if (nt > 64) nt = 64;
-  pthread_t th[64];
-  uint32_t started = 0;
-  for (uint32_t i = 1; i < nt; i++) {
-    if (pthread_create(&th[started], NULL, worker, &j) != 0) break;
-    started++;
+  topics_status st;
+  pool *p = nt > 1 ? pool_new(nt, &st) : NULL;
+  if (nt > 1 && !p) return st;
+  lif_job j = {f, docs, lens, o, theta, calloc(nt, sizeof(lif_scratch)), TOPICS_OK};
+  st = j.scratch ? TOPICS_OK : TOPICS_ENOMEM;
+  for (uint32_t i = 0; i < nt && st == TOPICS_OK && j.scratch; i++)
+    st = scratch_init(&j.scratch[i], f->k);
+  if (st == TOPICS_OK) {
+    pool_run(p, ndocs, infer_task, &j);
+    st = (topics_status)atomic_load(&j.status);
   }
-  worker(&j);
-  for (uint32_t i = 0; i < started; i++) pthread_join(th[i], NULL);
-  return (topics_status)atomic_load(&j.status);
+  for (uint32_t i = 0; i < nt && j.scratch; i++) scratch_free(&j.scratch[i]);
+  free(j.scratch);
+  pool_free(p);
+  return st;
 }

@@ -5,10 +5,9 @@
 #define TOPICS_LDA_INT_H
 
 #include <gsl/gsl_rng.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 
+#include "common/pool.h"
 #include "models/lda.h"
 
 /* Raw 32-bit generator outputs are drawn this many at a time (see lda_worker.rnd). */
@@ -56,37 +55,32 @@ struct lda {
   uint32_t *zp;            /* word-major topics */
   uint32_t *zsnap;         /* with several workers: zp as at the start of the sweep */
   uint32_t *wdoc;          /* word-major: the document of each token */
+  uint32_t *wdk;           /* word-major: dk_off of each token's document (one load, no chain) */
   uint64_t *w_off;         /* v + 1 offsets into zp */
   uint32_t *dpos;          /* document-major: position of each token in zp */
-  lda_dk *dk;              /* document d's topics in use: dk[dk_off[d] .. dk_off[d] + dk_n[d]) */
-  uint64_t *dk_off;        /* d + 1 offsets; document d has room for min(length, K) entries */
-  uint32_t *dk_n;
+  /* Document d's topics in use: a header dk[dk_off[d]] whose c is their number n, then the n
+   * entries; d has room for min(length, K) of them. The count sits beside the entries so that
+   * reaching a document's topics costs one random access. */
+  lda_dk *dk;
+  uint64_t *dk_off;        /* d + 1 offsets */
   uint32_t *nk;            /* tokens per topic */
   uint32_t *nwk;           /* v x k counts, rebuilt after training (read-out only) */
+  const uint32_t *remote;  /* with opt.sync: v x k counts of the other processes' tokens */
   uint32_t maxlen;         /* longest document */
   double *alpha, alpha_sum, beta;
   uint32_t nworkers;
   lda_worker *workers;
   uint32_t sweeps_done;
-  int fresh;               /* the sweep under way places every token anew (lda_sampler.c) */
   uint32_t iterations;     /* sweeps configured, or the sweeps used once the stopping rule fired */
   int autostop;            /* opt.iterations was 0: stop when the likelihood levels off */
-  /* Workers 1 .. nworkers - 1 run on threads that live as long as the model (worker 0 runs on
-   * the caller, as does any worker whose thread could not be started). A sweep: the caller sets
-   * pending, then bumps generation; each thread runs its worker and decrements pending. Waiters
-   * spin briefly on these atomics and then sleep on go / done under mu. */
-  pthread_t *threads;
-  uint32_t nthreads;       /* threads started: they serve workers 1 .. nthreads */
-  int pool_ready;          /* mu and the conditions are initialised */
-  pthread_mutex_t mu;
-  pthread_cond_t go, done;
-  _Atomic uint64_t generation;
-  _Atomic uint64_t pending;
-  _Atomic int quit;
+  pool *pool;              /* with several workers: runs their sweeps (common/pool.h) */
 };
 
 /* One sweep of the worker's documents (see lda_sampler.c). */
 void lda_sweep_(lda_worker *w);
+
+/* Recounts the topic totals, document topic lists and nwk from zp (after zp was set whole). */
+void lda_recount_(struct lda *md);
 
 /* Minka's fixed-point update of the asymmetric alpha from document-topic count histograms. */
 topics_status lda_optimize_alpha_(struct lda *model);

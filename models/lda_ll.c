@@ -7,6 +7,7 @@
 #include "models/lda_int.h"
 
 double lda_log_likelihood_per_token(const lda *md) {
+  if (md->opt.sync) return md->opt.sync->log_likelihood(md->opt.sync->ud, md);
   if (md->n == 0) return 0.0;
   const uint32_t K = md->k;
   const double vb = md->v * md->beta, lgb = gsl_sf_lngamma(md->beta);

@@ -11,10 +11,6 @@
  * A draw costs O(topics of the document + log K); no V x K matrix is read. The counts are the
  * current ones at every draw, so one worker samples exactly the collapsed posterior.
  *
- * With md->fresh (an option of lda.c, off by default) the first sweep ignores the random
- * assignment lda_new made and places the tokens one by one, each drawn from the same conditional
- * given the tokens placed before it.
- *
  * With several workers (AD-LDA, Newman et al. 2009) each samples its own documents against the
  * term counts of the sweep's start (zsnap) plus its own moves, and its own copy of the topic
  * totals; lda.c merges the totals after the sweep. The result depends only on the seed and the
@@ -80,12 +76,11 @@ void lda_sweep_(lda_worker *wk) {
   const double beta = md->beta, vb = md->v * md->beta;
   const double *alpha = md->alpha;
   const uint32_t *src = md->nworkers > 1 ? md->zsnap : md->zp;
-  const uint32_t *wdoc = md->wdoc, *lo = wk->lo, *hi = wk->hi;
-  const uint64_t *w_off = md->w_off, *dk_off = md->dk_off;
-  uint32_t *zp = md->zp, *dk_n = md->dk_n, *nk = wk->nk, *cnt = wk->cnt;
+  const uint32_t *wdk = md->wdk, *lo = wk->lo, *hi = wk->hi;
+  const uint64_t *w_off = md->w_off;
+  uint32_t *zp = md->zp, *nk = wk->nk, *cnt = wk->cnt;
   lda_dk *dk = md->dk;
   double *inv = wk->inv, *wq = wk->wq, *val = wk->val, *tree = wk->tree, *cum = wk->cum;
-  const int fresh = md->fresh;
   uint32_t rp = wk->rnd_at, top = 1;
   while (top * 2 <= K) top *= 2;
   volatile sig_atomic_t *stop = md->opt.stop;
@@ -97,10 +92,11 @@ void lda_sweep_(lda_worker *wk) {
     }
     const uint64_t b = w_off[w] + lo[w], e = w_off[w] + hi[w];
     if (b == e) continue;
-    /* The term's counts over all its tokens: this worker's are still as at the sweep's start.
-     * The first sweep starts from no assignments and counts the tokens as it places them. */
-    if (!fresh)
-      for (uint64_t i = w_off[w]; i < w_off[w + 1]; i++) cnt[src[i] & ZMASK]++;
+    /* The term's counts over all its tokens: this worker's are still as at the sweep's start. */
+    for (uint64_t i = w_off[w]; i < w_off[w + 1]; i++) cnt[src[i] & ZMASK]++;
+    /* Across processes: the other processes' tokens of the term, as of the sweep's start. */
+    if (md->remote)
+      for (uint32_t k = 0; k < K; k++) cnt[k] += md->remote[(size_t)w * K + k];
     double stot = 0;
     for (uint32_t k = 0; k < K; k++) {
       wq[k] = (cnt[k] + beta) * inv[k];
@@ -108,26 +104,23 @@ void lda_sweep_(lda_worker *wk) {
     }
     fen_build(tree, val, K);
     for (uint64_t i = b; i < e; i++) {
-      if (i + PREFETCH_AHEAD < e) __builtin_prefetch(dk + dk_off[wdoc[i + PREFETCH_AHEAD]], 1, 3);
-      const uint32_t d = wdoc[i], s = zp[i] & ZMASK;
-      lda_dk *ent = dk + dk_off[d];
-      uint32_t nd = dk_n[d], js = UINT32_MAX;
-      double nv;
-      if (!fresh) { /* take the token out of the term's and the totals' counts */
-        cnt[s]--, nk[s]--;
-        inv[s] = 1.0 / (nk[s] + vb);
-        wq[s] = (cnt[s] + beta) * inv[s];
-        nv = alpha[s] * wq[s];
-        fen_add(tree, K, s, nv - val[s]);
-        stot += nv - val[s];
-        val[s] = nv;
-      }
+      if (i + PREFETCH_AHEAD < e) __builtin_prefetch(dk + wdk[i + PREFETCH_AHEAD], 1, 3);
+      const uint32_t s = zp[i] & ZMASK;
+      lda_dk *head = dk + wdk[i], *ent = head + 1;
+      uint32_t nd = head->c, js = 0;
+      /* Take the token out of the term's and the totals' counts. */
+      cnt[s]--, nk[s]--;
+      inv[s] = 1.0 / (nk[s] + vb);
+      wq[s] = (cnt[s] + beta) * inv[s];
+      double nv = alpha[s] * wq[s];
+      fen_add(tree, K, s, nv - val[s]);
+      stot += nv - val[s];
+      val[s] = nv;
       /* The document part over the document's topics in use, with the token itself left out
        * (its entry, js, counts one less; the list is changed only if the topic changes). */
       double r = 0;
       for (uint32_t j = 0; j < nd; j++) {
-        const uint32_t k = ent[j].t;
-        const int own = !fresh && k == s;
+        const uint32_t k = ent[j].t, own = k == s;
         js = own ? j : js;
         r += (ent[j].c - own) * wq[k];
         cum[j] = r;
@@ -140,19 +133,21 @@ void lda_sweep_(lda_worker *wk) {
         t = ent[jt].t;
       } else {
         t = fen_find(tree, K, top, u - r);
-        for (jt = 0; jt < nd && ent[jt].t != t; jt++) {
-        }
+        jt = UINT32_MAX; /* looked up below if needed */
       }
-      if (fresh || t != s) {
+      if (t != s) {
+        if (jt == UINT32_MAX)
+          for (jt = 0; jt < nd && ent[jt].t != t; jt++) {
+          }
         /* Out first, so the list never holds more than min(length, K) entries. */
-        if (js != UINT32_MAX && --ent[js].c == 0) {
+        if (--ent[js].c == 0) {
           ent[js] = ent[--nd];
           if (jt == nd) jt = js; /* t's entry was the last one, now moved */
           else if (jt > nd) jt = nd; /* t was not listed: append */
         }
         if (jt < nd) ent[jt].c++;
         else ent[nd++] = (lda_dk){t, 1};
-        dk_n[d] = nd;
+        head->c = nd;
       }
       /* Put it back under t. */
       cnt[t]++, nk[t]++;
@@ -168,3 +163,4 @@ void lda_sweep_(lda_worker *wk) {
   }
   wk->rnd_at = rp;
 }
+

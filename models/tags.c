@@ -1,5 +1,28 @@
 /* Per-talk keyword tags.
  *
+ * The main command and `topics tags` score the talk's own word stretches (models/keycand.h: every
+ * run of 1-4 consecutive content words, never across punctuation, a line end, a number or a
+ * stopword), so a keyphrase is found whether or not it is frequent enough to be a term:
+ *
+ *   score(p, d) = (1 + ln tf_p) · position(p, d) · Σ_w (1 + ln tf_w) · idf(w) / √n · (1 + idf(p))
+ *
+ * over the n words w of stretch p. The sum of the words' TF-IDF weights says how much of the
+ * talk's subject the stretch covers (as graph rankers such as SingleRank sum their word scores),
+ * and dividing by √n instead of n lets a phrase of two informative words beat either word while a
+ * long run of ordinary words does not win by length alone. The stretch's own idf (its document
+ * frequency as a whole, smoothed as below, with the background list's frequency of the joined
+ * Han string) sinks stock phrases (`recent years`, 研究方法) whose words look informative.
+ * A stretch of several words must recur (twice in the talk, or in two talks): a one-off run of
+ * words is a clause, not a name (`felix team run nightly`), and a phrase pass or an annotator
+ * would not call it a term either.
+ * position is as below; the noise rule and the every-talk rule hold for one-word stretches, and
+ * a single Han character is a candidate only inside a longer stretch. Shown: each word in the
+ * spelling the corpus uses most (Han words as the talk writes them), joined by a space, or
+ * without one where Han meets (循环肿瘤细胞, Lyapunov函数).
+ *
+ * The term-based score below serves `topics infer`, whose talks are seen through a saved model's
+ * vocabulary:
+ *
  *   score(t, d) = (1 + ln tf) · idf(t) · position(t, d) · title(t, d) · length(t)
  *
  * Log-scaled tf keeps one long talk that repeats a word twenty times from drowning everything
@@ -37,6 +60,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mem.h"
 #include "models/background.h"
 #include "tokenize/normalize.h"
 
@@ -70,6 +94,8 @@ void tags_free(tags_doc *docs, uint32_t ndocs) {
   for (uint32_t d = 0; d < ndocs; d++) {
     free(docs[d].terms);
     free(docs[d].scores);
+    for (uint32_t i = 0; docs[d].words && i < docs[d].n; i++) free(docs[d].words[i]);
+    free(docs[d].words);
   }
   free(docs);
 }
@@ -132,6 +158,15 @@ static topics_status pick(const dtm *m, const cand *c, size_t n, uint32_t ntags,
   return TOPICS_OK;
 }
 
+/* td->words from the terms' display words in document d. */
+static topics_status name_terms(const dtm *m, uint32_t d, tags_doc *td) {
+  if (td->n == 0) return TOPICS_OK;
+  if (!(td->words = calloc(td->n, sizeof *td->words))) return TOPICS_ENOMEM;
+  for (uint32_t i = 0; i < td->n; i++)
+    if (!(td->words[i] = mem_strndup(dtm_doc_word(m, d, td->terms[i]), strlen(dtm_doc_word(m, d, td->terms[i]))))) return TOPICS_ENOMEM;
+  return TOPICS_OK;
+}
+
 topics_status tags_compute(const dtm *m, uint32_t ntags, tags_doc **out) {
   tags_options o = tags_default_options();
   o.ntags = ntags;
@@ -180,11 +215,158 @@ topics_status tags_compute_opts(const dtm *m, const tags_options *o, tags_doc **
     for (uint32_t i = 0; i < len; i++) first[ids[i]] = UINT32_MAX;
     qsort(c, n, sizeof *c, cmp_cand);
     st = pick(m, c, n, o->ntags, &docs[d]);
+    if (st == TOPICS_OK) st = name_terms(m, d, &docs[d]);
   }
   free(c);
   free(q);
   free(known);
   free(first);
+  if (st != TOPICS_OK) {
+    tags_free(docs, D);
+    return st;
+  }
+  *out = docs;
+  return TOPICS_OK;
+}
+
+/* ---- tags from the talks' own word stretches ---- */
+
+typedef struct kc_tagger {
+  const kc_set *s;
+  const tags_options *o;
+  double *idf;    /* per candidate */
+  uint8_t *known; /* per candidate: the background list holds it */
+  uint32_t *slot; /* per candidate: its index among the current document's candidates */
+  char *buf;
+  size_t cap;
+} kc_tagger;
+
+static const char *cand_key(void *ud, uint32_t c, size_t *len) {
+  kc_tagger *t = ud;
+  return kc_key(t->s, c, &t->buf, &t->cap, len) == TOPICS_OK ? t->buf : NULL;
+}
+
+/* The smoothed idf of every candidate (see the top of the file), with the background list's
+ * frequency of its joined key where the list can judge it. */
+static topics_status cand_idf(kc_tagger *t) {
+  const kc_set *s = t->s;
+  uint32_t C = kc_ncands(s), D = kc_ndocs(s);
+  bg_freq bg = {0};
+  topics_status st = t->o->background ? bg_read_keys(t->o->background, C, cand_key, t, &bg)
+                                      : TOPICS_ENOENT;
+  if (st == TOPICS_ENOMEM) return st;
+  uint64_t toks = 0;
+  for (uint32_t d = 0; d < D; d++) {
+    uint32_t n, len;
+    kc_doc(s, d, &n, &len);
+    toks += len;
+  }
+  double L = D ? (double)toks / D : 0.0;
+  for (uint32_t c = 0; c < C; c++) {
+    double f = st == TOPICS_OK ? bg.rel[c] : -1.0;
+    t->known[c] = f > 0;
+    double q = f < 0 ? Q_UNKNOWN : 1.0 - exp(-L * f);
+    t->idf[c] = log((D + BG_DOCS + 1.0) / (kc_df(s, c) + BG_DOCS * q + 1.0));
+  }
+  bg_freq_clear(&bg);
+  return TOPICS_OK;
+}
+
+typedef struct kcand {
+  double score;
+  uint32_t cand, occ;
+} kcand;
+
+static int cmp_kcand(const void *pa, const void *pb) {
+  const kcand *a = pa, *b = pb;
+  if (a->score != b->score) return a->score > b->score ? -1 : 1;
+  return (a->cand > b->cand) - (a->cand < b->cand);
+}
+
+/* The score of occurrence o of a document of len stream positions whose candidates are occs
+ * (t->slot finds a word's entry among them); see the top of the file. */
+static double cand_score(const kc_tagger *t, const kc_occ *occs, const kc_occ *o, uint32_t len) {
+  const kc_set *s = t->s;
+  uint32_t nu = kc_nunits(s, o->cand);
+  double pos = len ? 1.0 + POS_GAIN * (1.0 - (double)o->first / len) : 1.0;
+  double words = 0;
+  for (uint32_t i = 0; i < nu; i++) {
+    const kc_occ *w = &occs[t->slot[kc_unit(s, o->cand, i)]];
+    words += (1.0 + log((double)w->tf)) * t->idf[w->cand];
+  }
+  return (1.0 + log((double)o->tf)) * pos * words / sqrt((double)nu) * (1.0 + t->idf[o->cand]);
+}
+
+/* Picks up to o->ntags of the n sorted candidates of document d, skipping parts of picked ones,
+ * and names them. */
+static topics_status kc_pick(kc_tagger *t, uint32_t d, const kc_occ *occs, const kcand *c,
+                             size_t n, tags_doc *td) {
+  uint32_t ntags = t->o->ntags, cap = n < ntags ? (uint32_t)n : ntags;
+  if (cap == 0) return TOPICS_OK;
+  td->terms = malloc(cap * sizeof *td->terms);
+  td->scores = malloc(cap * sizeof *td->scores);
+  td->words = calloc(cap, sizeof *td->words);
+  char **keys = calloc(cap, sizeof *keys);
+  topics_status st = td->terms && td->scores && td->words && keys ? TOPICS_OK : TOPICS_ENOMEM;
+  size_t klen;
+  for (size_t i = 0; st == TOPICS_OK && i < n && td->n < cap; i++) {
+    if ((st = kc_key(t->s, c[i].cand, &t->buf, &t->cap, &klen)) != TOPICS_OK) break;
+    int part = 0;
+    for (uint32_t j = 0; j < td->n && !part; j++) part = is_part(t->buf, keys[j]);
+    if (part) continue;
+    if (!(keys[td->n] = mem_strndup(t->buf, klen))) st = TOPICS_ENOMEM;
+    if (st == TOPICS_OK) st = kc_display(t->s, d, &occs[c[i].occ], &t->buf, &t->cap, &klen);
+    if (st == TOPICS_OK && !(td->words[td->n] = mem_strndup(t->buf, klen))) st = TOPICS_ENOMEM;
+    if (st != TOPICS_OK) break;
+    td->terms[td->n] = c[i].cand;
+    td->scores[td->n++] = c[i].score;
+  }
+  for (uint32_t j = 0; keys && j < cap; j++) free(keys[j]);
+  free(keys);
+  return st;
+}
+
+topics_status tags_from_cands(const kc_set *s, const tags_options *o, tags_doc **out) {
+  *out = NULL;
+  uint32_t D = kc_ndocs(s), C = kc_ncands(s);
+  kc_tagger t = {s, o, NULL, NULL, NULL, NULL, 0};
+  tags_doc *docs = calloc(D ? D : 1, sizeof *docs);
+  t.idf = malloc((C ? C : 1) * sizeof *t.idf);
+  t.known = malloc(C ? C : 1);
+  t.slot = malloc((C ? C : 1) * sizeof *t.slot);
+  uint32_t maxn = 0;
+  for (uint32_t d = 0; d < D; d++) {
+    uint32_t n, len;
+    kc_doc(s, d, &n, &len);
+    if (n > maxn) maxn = n;
+  }
+  kcand *c = malloc((maxn ? maxn : 1) * sizeof *c);
+  topics_status st = docs && t.idf && t.known && t.slot && c ? TOPICS_OK : TOPICS_ENOMEM;
+  if (st == TOPICS_OK && o->ntags > 0) st = cand_idf(&t);
+  for (uint32_t d = 0; st == TOPICS_OK && o->ntags > 0 && d < D; d++) {
+    uint32_t n, len;
+    const kc_occ *occs = kc_doc(s, d, &n, &len);
+    for (uint32_t i = 0; i < n; i++) t.slot[occs[i].cand] = i;
+    size_t nc = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      const kc_occ *oc = &occs[i];
+      uint32_t df = kc_df(s, oc->cand);
+      if (!kc_is_tag(s, oc->cand)) continue;
+      if (D > 1 && df == D) continue; /* tells no talk from another */
+      if (kc_nunits(s, oc->cand) == 1 && oc->tf < 2 && df < 2 && !t.known[oc->cand])
+        continue; /* one-off noise */
+      if (kc_nunits(s, oc->cand) > 1 && oc->tf < 2 && df < 2) continue; /* a phrase recurs */
+      double sc = cand_score(&t, occs, oc, len);
+      if (sc > 0) c[nc++] = (kcand){sc, oc->cand, i};
+    }
+    qsort(c, nc, sizeof *c, cmp_kcand);
+    st = kc_pick(&t, d, occs, c, nc, &docs[d]);
+  }
+  free(c);
+  free(t.idf);
+  free(t.known);
+  free(t.slot);
+  free(t.buf);
   if (st != TOPICS_OK) {
     tags_free(docs, D);
     return st;

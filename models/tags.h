@@ -8,11 +8,13 @@
 
 #include "common/status.h"
 #include "models/dtm.h"
+#include "models/keycand.h"
 
 typedef struct tags_doc {
   uint32_t n;        /* how many tags (<= the number asked for) */
-  uint32_t *terms;   /* term ids, best first */
+  uint32_t *terms;   /* term ids (candidate ids for tags_from_cands), best first */
   double *scores;    /* their scores */
+  char **words;      /* how each is shown (owned) */
 } tags_doc;
 
 typedef struct tags_options {
@@ -35,6 +37,9 @@ tags_options tags_default_options(void);
 topics_status tags_compute_opts(const dtm *m, const tags_options *o, tags_doc **out);
 /* tags_compute_opts with the defaults and ntags tags. */
 topics_status tags_compute(const dtm *m, uint32_t ntags, tags_doc **out);
+/* Tags from the talks' own word stretches (models/keycand.h) rather than the terms of a matrix:
+ * *out gets kc_ndocs(s) entries. title_terms are not used. Needs the builder s was made from. */
+topics_status tags_from_cands(const kc_set *s, const tags_options *o, tags_doc **out);
 /* Frees what tags_compute returned; tags_free(NULL, n) does nothing. */
 void tags_free(tags_doc *docs, uint32_t ndocs);
 

@@ -88,7 +88,7 @@ topics_status infer_out_text(FILE *f, const infer_result *r) {
     if (!td->n) fputs(" -", f);
     for (uint32_t i = 0; i < td->n; i++) {
       fputs(i ? ", " : " ", f);
-      out_put_clean(f, dtm_doc_word(r->m, d, td->terms[i]), 0);
+      out_put_clean(f, td->words[i], 0);
     }
     fputc('\n', f);
   }
@@ -175,7 +175,7 @@ static void json_docs(FILE *f, const infer_result *r) {
     const tags_doc *td = &r->tags[d];
     for (uint32_t i = 0; i < td->n; i++) {
       if (i) fputs(", ", f);
-      jw_string(f, dtm_doc_word(r->m, d, td->terms[i]));
+      jw_string(f, td->words[i]);
     }
     fputs(d + 1 < nd ? "]},\n" : "]}\n", f);
   }

@@ -1,7 +1,8 @@
 /* Batching: talk text is copied into an arena of at most BATCH_BYTES (plus one piece), cut into
- * items of at most ITEM_BYTES that never span two talks. Workers claim items through an atomic
- * counter and tokenise them with their own tok; the toks share one term cache, so a word is worked
- * out once whichever thread meets it first. The cache's entry ids depend on that race, so the
+ * items of at most ITEM_BYTES that never span two talks. The workers of the ingest's pool
+ * (common/pool.h, threads that live as long as the ingest) take items as they come free and
+ * tokenise them with their own tok; the toks share one term cache, so a word is worked out once
+ * whichever thread meets it first. The cache's entry ids depend on that race, so the
  * merge walks the items in input order and maps entry ids to surface ids, interning an entry the
  * first time it is met; first meetings happen in input order, so ids are the same for any thread
  * count. With phrases on (the default), the workers also mark where adjacency breaks and where the
@@ -9,13 +10,12 @@
  * over the merged stream, which is the same for any thread count too. */
 #include "pipeline/ingest.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/mem.h"
+#include "common/pool.h"
 
 #define BATCH_BYTES (16u << 20)
 #define ITEM_BYTES (256u << 10)
@@ -34,8 +34,9 @@ struct ingest {
   rd_sink sink;
   dtm_builder *b;
   tok_cache *cache;
-  tok **toks; /* one per worker */
+  tok **toks; /* one per worker of the pool */
   uint32_t nworkers;
+  pool *pool;
   uint32_t *sid; /* entry id -> surface id, NO_SID until met */
   size_t nsid, capsid;
   volatile sig_atomic_t *stop;
@@ -50,12 +51,12 @@ struct ingest {
   int in_talk;
   int phrases;       /* mark the stream and run the phrase pass (ingest_set_phrases) */
   uint32_t last_doc; /* document of the last item merged, UINT32_MAX before any */
-  /* work distribution for the current batch */
-  atomic_size_t next;
   double tok_seconds;
   uint64_t bytes, tokens; /* read so far */
   ingest_progress_fn progress;
   void *progress_ud;
+  ingest_stream_fn stream_fn; /* ingest_set_stream_hook */
+  void *stream_ud;
 };
 
 static double now_seconds(void) {
@@ -64,29 +65,19 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-typedef struct worker_arg {
-  ingest *g;
-  uint32_t w;
-} worker_arg;
-
-static void *worker_main(void *p) {
-  worker_arg *a = p;
-  ingest *g = a->g;
-  for (;;) {
-    size_t i = atomic_fetch_add(&g->next, 1);
-    if (i >= g->nitems) break;
-    item *it = &g->items[i];
-    it->n = 0;
-    if (g->stop && *g->stop) { /* a batch is 16 MiB: seconds of work, so stop between items */
-      it->st = TOPICS_EINTR;
-      continue;
-    }
-    tok *t = g->toks[a->w];
-    const char *text = g->arena + it->off;
-    it->st = g->phrases ? tok_terms_marked(t, text, it->len, &it->ids, &it->n, &it->cap)
-                        : tok_terms(t, text, it->len, &it->ids, &it->n, &it->cap);
+/* One pool task: tokenises item i with the worker's tok. */
+static void tokenize_item(void *ctx, uint32_t i, uint32_t worker) {
+  ingest *g = ctx;
+  item *it = &g->items[i];
+  it->n = 0;
+  if (g->stop && *g->stop) { /* a batch is 16 MiB: seconds of work, so stop between items */
+    it->st = TOPICS_EINTR;
+    return;
   }
-  return NULL;
+  tok *t = g->toks[worker];
+  const char *text = g->arena + it->off;
+  it->st = g->phrases ? tok_terms_marked(t, text, it->len, &it->ids, &it->n, &it->cap)
+                      : tok_terms(t, text, it->len, &it->ids, &it->n, &it->cap);
 }
 
 /* Maps entry ids to surface ids, interning entries met for the first time. */
@@ -131,22 +122,9 @@ static topics_status begin_docs_through(ingest *g, uint32_t doc) {
 static topics_status flush(ingest *g) {
   if (g->nitems == 0) return TOPICS_OK;
   double t0 = now_seconds();
-  atomic_store(&g->next, 0);
-  uint32_t nthreads = g->nworkers;
-  if (nthreads > g->nitems) nthreads = (uint32_t)g->nitems;
-  pthread_t tids[256];
-  worker_arg args[256];
-  uint32_t started = 0;
-  for (uint32_t w = 1; w < nthreads; w++) {
-    args[w].g = g;
-    args[w].w = w;
-    if (pthread_create(&tids[w], NULL, worker_main, &args[w]) != 0) break;
-    started = w;
-  }
-  args[0].g = g;
-  args[0].w = 0;
-  worker_main(&args[0]);
-  for (uint32_t w = 1; w <= started; w++) pthread_join(tids[w], NULL);
+  /* A batch holds at most BATCH_BYTES / ITEM_BYTES items plus one per talk: far below 2^32. */
+  if (g->nitems > UINT32_MAX) return TOPICS_ELIMIT;
+  pool_run(g->pool, (uint32_t)g->nitems, tokenize_item, g);
   tok_cache_reclaim(g->cache); /* no tok is working now */
   topics_status st = TOPICS_OK;
   for (size_t i = 0; i < g->nitems && st == TOPICS_OK; i++) {
@@ -243,6 +221,11 @@ ingest *ingest_new(const lex *lx, const tok_options *topt, uint32_t nthreads,
     return NULL;
   }
   g->nworkers = nthreads;
+  g->pool = pool_new(nthreads, st);
+  if (!g->pool) {
+    ingest_free(g);
+    return NULL;
+  }
   g->cache = tok_cache_new(lx, topt, st);
   if (!g->cache) {
     ingest_free(g);
@@ -265,6 +248,7 @@ ingest *ingest_new(const lex *lx, const tok_options *topt, uint32_t nthreads,
 
 void ingest_free(ingest *g) {
   if (!g) return;
+  pool_free(g->pool);
   dtm_builder_free(g->b);
   for (uint32_t w = 0; g->toks && w < g->nworkers; w++) tok_free(g->toks[w]);
   free(g->toks);
@@ -290,6 +274,7 @@ topics_status ingest_finish(ingest *g) {
   if (st != TOPICS_OK) return st;
   /* Talks with no text at all still get their (empty) document. */
   if (g->ndocs && (st = begin_docs_through(g, (uint32_t)(g->ndocs - 1))) != TOPICS_OK) return st;
+  if (g->stream_fn && (st = g->stream_fn(g->stream_ud, g->b)) != TOPICS_OK) return st;
   if (!g->phrases) return TOPICS_OK;
   double t0 = now_seconds();
   st = dtm_builder_phrases(g->b, NULL);
@@ -298,6 +283,11 @@ topics_status ingest_finish(ingest *g) {
 }
 
 void ingest_set_phrases(ingest *g, int on) { g->phrases = on != 0; }
+
+void ingest_set_stream_hook(ingest *g, ingest_stream_fn fn, void *ud) {
+  g->stream_fn = fn;
+  g->stream_ud = ud;
+}
 
 const dtm_builder *ingest_builder(const ingest *g) { return g->b; }
 

@@ -33,6 +33,12 @@ const rd_sink *ingest_sink(ingest *g);
  * pass (dtm_builder_phrases) so that multi-word terms become terms. Call before reading. */
 void ingest_set_phrases(ingest *g, int on);
 
+/* Called by ingest_finish with the whole token stream, before the phrase pass changes it (so with
+ * phrases on it still marks gaps and single Han characters); an error it returns ends
+ * ingest_finish with that status. Per-talk keyword candidates are taken from it. */
+typedef topics_status (*ingest_stream_fn)(void *ud, const dtm_builder *b);
+void ingest_set_stream_hook(ingest *g, ingest_stream_fn fn, void *ud);
+
 /* Tokenises what is still buffered (and finds the phrases). Call once after rd_read. */
 topics_status ingest_finish(ingest *g);
 

@@ -98,7 +98,7 @@ static topics_status fill_tags(FILE *f, void *ud, volatile sig_atomic_t *stop) {
     const tags_doc *td = r->tags ? &r->tags[d] : NULL;
     for (uint32_t i = 0; td && i < td->n; i++) {
       if (i) fputc(',', f);
-      out_put_clean(f, dtm_doc_word(r->m, d, td->terms[i]), OUT_CLEAN_COMMA);
+      out_put_clean(f, td->words[i], OUT_CLEAN_COMMA);
     }
     fputc('\n', f);
   }

@@ -311,7 +311,7 @@ static void put_docs(FILE *f, const out_run *r) {
     const tags_doc *td = r->tags ? &r->tags[d] : NULL;
     for (uint32_t i = 0; td && i < td->n; i++) {
       if (i) fputc(',', f);
-      hj_string(f, dtm_doc_word(r->m, d, td->terms[i]));
+      hj_string(f, td->words[i]);
     }
     fputs("],[", f);
     const double *th = k ? r->sum->docs[d].theta : NULL;

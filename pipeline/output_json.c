@@ -192,7 +192,7 @@ static void write_documents(FILE *f, const out_run *r) {
       const tags_doc *td = &r->tags[d];
       for (uint32_t i = 0; i < td->n; i++) {
         if (i) fputs(", ", f);
-        jw_string(f, dtm_doc_word(r->m, d, td->terms[i]));
+        jw_string(f, td->words[i]);
       }
     }
     fputs("]\n", f);

@@ -94,7 +94,7 @@ static void put_talks(FILE *f, const out_run *r) {
     if (!td || !td->n) fputs(" -", f);
     for (uint32_t i = 0; td && i < td->n; i++) {
       fputs(i ? ", " : " ", f);
-      out_put_clean(f, dtm_doc_word(r->m, d, td->terms[i]), 0);
+      out_put_clean(f, td->words[i], 0);
     }
     fputc('\n', f);
   }

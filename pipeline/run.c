@@ -24,6 +24,9 @@
 #include "pipeline/progress.h"
 #include "pipeline/reader.h"
 #include "pipeline/talk_filter.h"
+#ifdef TOPICS_MPI
+#include "pipeline/run_mpi.h"
+#endif
 
 static volatile sig_atomic_t run_stop;
 
@@ -89,6 +92,7 @@ typedef struct run_state {
   lda *model;
   summary *sum;
   tags_doc *tags;
+  uint32_t ntag_docs; /* entries of tags */
   rd_stats stats;
   dtm *train;        /* --holdout: m with the held-out talks emptied */
   uint8_t *held;
@@ -98,7 +102,7 @@ typedef struct run_state {
 } run_state;
 
 static void run_state_free(run_state *s) {
-  if (s->tags) tags_free(s->tags, dtm_ndocs(s->m));
+  tags_free(s->tags, s->ntag_docs);
   sum_free(s->sum);
   lda_free(s->model);
   dtm_free(s->m);
@@ -123,6 +127,26 @@ static int write_stdout(const cli_options *o, const out_run *r) {
   return 0;
 }
 
+/* Tags are taken from each talk's own word stretches, which only the whole token stream still
+ * shows (before the phrase pass joins and drops tokens), so they are computed as the stream ends. */
+typedef struct tag_hook {
+  const cli_options *o;
+  run_state *s;
+} tag_hook;
+
+static topics_status tags_on_stream(void *ud, const dtm_builder *b) {
+  tag_hook *h = ud;
+  kc_set *cands;
+  topics_status st = kc_collect(b, h->o->phrases ? 4 : 1, &cands);
+  if (st != TOPICS_OK) return st;
+  tags_options to = tags_default_options();
+  to.ntags = h->o->ntags;
+  st = tags_from_cands(cands, &to, &h->s->tags);
+  if (st == TOPICS_OK) h->s->ntag_docs = kc_ndocs(cands);
+  kc_free(cands);
+  return st;
+}
+
 static int run_body(const cli_options *o, run_state *s, progress *pg) {
   double t0 = mono();
   topics_status st;
@@ -140,6 +164,8 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   if (!s->g) return report(st, "starting the tokenizer");
   ingest_set_progress(s->g, progress_read, pg);
   ingest_set_phrases(s->g, o->phrases);
+  tag_hook hook = {o, s};
+  ingest_set_stream_hook(s->g, tags_on_stream, &hook);
 
   rd_options ropt = {.split = (rd_split)o->split};
   tfl_options fopt = {o->keep_code, o->keep_duplicates};
@@ -179,9 +205,6 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   snprintf(note, sizeof note, "read %u talks: %llu tokens, %u terms", ndocs,
            (unsigned long long)dtm_ntokens(s->m), dtm_nterms(s->m));
   progress_note(pg, note);
-
-  st = tags_compute(s->m, o->ntags, &s->tags);
-  if (st != TOPICS_OK) return report(st, "computing tags");
 
   double t_model0 = mono();
   if (o->cmd == CLI_TOPICS) {
@@ -254,6 +277,9 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
 }
 
 int run_command(const cli_options *o) {
+#ifdef TOPICS_MPI
+  if (rmpi_launched()) return rmpi_command(o); /* started by mpirun */
+#endif
   install_signals();
   progress pg;
   progress_init(&pg, o->quiet);

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,14 +18,21 @@
 
 #include "common/diag.h"
 #include "common/mem.h"
+#include "common/pool.h"
 #include "common/utf8.h"
 #include "pipeline/lines.h"
 #include "tokenize/lexicon.h"
+#include "tokenize/seg_learn.h"
+#include "tokenize/seg_words.h"
 #include "tokenize/tokenizer.h"
 
 #define SEG_MAX_THREADS 256
 #define SEG_BLOCK ((size_t)1 << 20) /* bytes of input per thread per batch */
 #define SEG_PIECE LINES_CHUNK        /* most bytes of one line segmented at once */
+/* Bytes of input learned from before any of it is written (the whole input when it is shorter);
+ * fixed, so that what is learned never depends on the thread count. */
+#define SEG_LEARN_BATCH ((size_t)64 << 20)
+#define SEG_UNCACHED UINT32_MAX /* a line whose segmentation is not kept (it needed repair) */
 
 static volatile sig_atomic_t seg_stop;
 
@@ -46,8 +52,8 @@ static void seg_install_signals(void) {
 }
 
 static const char seg_usage[] =
-    "usage: topics segment [--raw] [--dict FILE] [--stopwords FILE] [--no-fold-han] [-t N] "
-    "[FILE...]\n";
+    "usage: topics segment [--raw] [--dict FILE] [--stopwords FILE] [--no-fold-han] [--no-learn] "
+    "[-t N] [FILE...]\n";
 
 static const char seg_help[] =
     "Segments text the way the topic model sees it; one output line per input line.\n"
@@ -57,10 +63,14 @@ static const char seg_help[] =
     "  --dict FILE       user words and phrases, one per line (may be repeated)\n"
     "  --stopwords FILE  extra stopwords, one per line (may be repeated)\n"
     "  --no-fold-han     keep Traditional and Simplified Han apart\n"
+    "  --no-learn        do not join Han words learned from the input itself\n"
     "  -t, --threads N   worker threads (1 to 256) [1]\n"
     "  -h, --help        print this help\n"
     "\n"
-    "Without --raw, a term holding white space (a dictionary phrase) is printed with '_' for it.\n";
+    "Without --raw, a term holding white space (a dictionary phrase) is printed with '_' for it.\n"
+    "Han words of the rime-essay word list (" SEG_WORDS_ESSAY ", when installed;\n"
+    "another file through TOPICS_RIME_ESSAY, none when it is empty or \"none\") that ICU split\n"
+    "into single characters are joined.\n";
 
 enum { W_UTF8 = 1, W_NUL = 2 };
 
@@ -68,6 +78,19 @@ typedef struct seg_warning {
   size_t line; /* 1-based within the block */
   int what;
 } seg_warning;
+
+/* A span of a line kept between the scans of a learning batch (offsets within the line). */
+typedef struct seg_cspan {
+  uint32_t start, len;
+  uint8_t kind, glued;
+} seg_cspan;
+
+/* A line of a learning batch: where it is in the block's text and how many spans it has in the
+ * block's cache (SEG_UNCACHED: none kept; it is segmented again when written). */
+typedef struct seg_lrec {
+  size_t off, len;
+  uint32_t nsp;
+} seg_lrec;
 
 typedef struct seg_block {
   char *text; /* whole lines, inside the batch buffer (modified in place: NUL -> space) */
@@ -79,6 +102,10 @@ typedef struct seg_block {
   seg_warning *warn;
   size_t nwarn, warncap;
   topics_status st;
+  seg_cspan *cs; /* learning: the spans of the block's lines, in order */
+  size_t ncs, cscap;
+  seg_lrec *rec;
+  size_t nrec, reccap;
 } seg_block;
 
 typedef struct seg_worker {
@@ -86,8 +113,10 @@ typedef struct seg_worker {
   int raw;
   uint32_t *ids;
   size_t nids, idcap;
-  seg_block *b;
-  pthread_t th;
+  segmenter *seg; /* learning: the first scan's segmenter */
+  seg_span *sp;   /* learning: one line's spans */
+  size_t nsp, spcap;
+  seg_block *b;   /* the block of the task it runs */
 } seg_worker;
 
 static topics_status out_put(seg_block *b, const char *s, size_t len) {
@@ -147,15 +176,19 @@ static topics_status add_warning(seg_block *b, size_t line, int what) {
   return TOPICS_OK;
 }
 
-/* Segments one line (without its line end) into the block's output. */
-static topics_status do_line(seg_worker *w, char *line, size_t len, size_t lineno) {
+static topics_status emit_line(seg_worker *w, const char *line, size_t len, const seg_span *sp,
+                               size_t n);
+
+/* Segments one line (without its line end) into the block's output; warns about NUL bytes and
+ * invalid UTF-8 unless quiet (the learning scan warned already). */
+static topics_status do_line(seg_worker *w, char *line, size_t len, size_t lineno, int quiet) {
   seg_block *b = w->b;
   topics_status st;
   char *nul = memchr(line, '\0', len);
   if (nul) {
     for (char *p = nul; p < line + len; p++)
       if (*p == '\0') *p = ' ';
-    if ((st = add_warning(b, lineno, W_NUL)) != TOPICS_OK) return st;
+    if (!quiet && (st = add_warning(b, lineno, W_NUL)) != TOPICS_OK) return st;
   }
   char *fixed = NULL;
   if (utf8_valid_prefix(line, len) != len) {
@@ -163,15 +196,29 @@ static topics_status do_line(seg_worker *w, char *line, size_t len, size_t linen
     if ((st = utf8_repair(line, len, &fixed, &flen, NULL)) != TOPICS_OK) return st;
     line = fixed;
     len = flen;
-    if ((st = add_warning(b, lineno, W_UTF8)) != TOPICS_OK) goto done;
+    if (!quiet && (st = add_warning(b, lineno, W_UTF8)) != TOPICS_OK) goto done;
   }
+  st = emit_line(w, line, len, NULL, 0);
+done:
+  free(fixed);
+  return st;
+}
+
+/* Writes the words or terms of one well-formed line and its line end into the block's output;
+ * with sp, from the segmentation sp[0..n) of the line. */
+static topics_status emit_line(seg_worker *w, const char *line, size_t len, const seg_span *sp,
+                               size_t n) {
+  seg_block *b = w->b;
+  topics_status st;
   if (w->raw) {
     raw_ctx c = {b, line, 1, TOPICS_OK};
-    st = tok_raw(w->t, line, len, raw_word, &c);
+    st = sp ? tok_raw_spans(w->t, line, len, sp, n, raw_word, &c)
+            : tok_raw(w->t, line, len, raw_word, &c);
     if (st == TOPICS_OK) st = c.st;
   } else {
     w->nids = 0;
-    st = tok_terms(w->t, line, len, &w->ids, &w->nids, &w->idcap);
+    st = sp ? tok_terms_spans(w->t, line, len, sp, n, &w->ids, &w->nids, &w->idcap)
+            : tok_terms(w->t, line, len, &w->ids, &w->nids, &w->idcap);
     for (size_t i = 0; st == TOPICS_OK && i < w->nids; i++) {
       size_t tl;
       const char *term = tok_entry_term(w->t, w->ids[i], &tl);
@@ -183,8 +230,6 @@ static topics_status do_line(seg_worker *w, char *line, size_t len, size_t linen
     }
   }
   if (st == TOPICS_OK && !b->piece) st = out_put(b, "\n", 1);
-done:
-  free(fixed);
   return st;
 }
 
@@ -199,11 +244,95 @@ static void *run_block(void *arg) {
     while (e < end && !b->piece && *e != '\n' && *e != '\r') e++;
     if (b->piece) e = end;
     lineno++;
-    b->st = do_line(w, p, (size_t)(e - p), lineno);
+    b->st = do_line(w, p, (size_t)(e - p), lineno, 0);
     if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;
     p = e < end ? e + 1 : end;
   }
   b->nlines = lineno;
+  return NULL;
+}
+
+/* Appends a line record to the block (a learning batch). */
+static topics_status add_rec(seg_block *b, size_t off, size_t len, uint32_t nsp) {
+  if (MEM_RESERVE(b->rec, b->reccap, b->nrec + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+  b->rec[b->nrec++] = (seg_lrec){off, len, nsp};
+  return TOPICS_OK;
+}
+
+/* The first scan of a learning batch over one line: NUL bytes become spaces and both problems are
+ * warned about here, in line order; a well-formed line is segmented and its spans kept. */
+static topics_status scan_line(seg_worker *w, char *line, size_t len, size_t lineno) {
+  seg_block *b = w->b;
+  topics_status st;
+  char *nul = memchr(line, '\0', len);
+  if (nul) {
+    for (char *p = nul; p < line + len; p++)
+      if (*p == '\0') *p = ' ';
+    if ((st = add_warning(b, lineno, W_NUL)) != TOPICS_OK) return st;
+  }
+  size_t off = (size_t)(line - b->text);
+  if (utf8_valid_prefix(line, len) != len || len >= UINT32_MAX) {
+    if (len < UINT32_MAX && (st = add_warning(b, lineno, W_UTF8)) != TOPICS_OK) return st;
+    return add_rec(b, off, len, SEG_UNCACHED);
+  }
+  w->nsp = 0;
+  if ((st = seg_run(w->seg, line, len, &w->sp, &w->nsp, &w->spcap)) != TOPICS_OK) return st;
+  size_t need;
+  if (w->nsp >= SEG_UNCACHED || mem_add(b->ncs, w->nsp, &need) != TOPICS_OK ||
+      MEM_RESERVE(b->cs, b->cscap, need) != TOPICS_OK)
+    return TOPICS_ENOMEM;
+  for (size_t i = 0; i < w->nsp; i++)
+    b->cs[b->ncs++] = (seg_cspan){(uint32_t)w->sp[i].start, (uint32_t)w->sp[i].len, w->sp[i].kind,
+                                  w->sp[i].glued};
+  return add_rec(b, off, len, (uint32_t)w->nsp);
+}
+
+/* The spans of record r (its first span is cs[first]) as seg_spans in sp (grown as needed). */
+static topics_status expand(const seg_block *b, size_t first, const seg_lrec *r, seg_span **sp,
+                            size_t *cap) {
+  if (r->nsp > *cap && MEM_RESERVE(*sp, *cap, r->nsp) != TOPICS_OK) return TOPICS_ENOMEM;
+  for (size_t i = 0; i < r->nsp; i++) {
+    const seg_cspan *c = &b->cs[first + i];
+    (*sp)[i] = (seg_span){c->start, c->len, c->kind, c->glued};
+  }
+  return TOPICS_OK;
+}
+
+static void *run_scan(void *arg) {
+  seg_worker *w = arg;
+  seg_block *b = w->b;
+  char *p = b->text, *end = b->text + b->len;
+  size_t lineno = 0;
+  b->st = TOPICS_OK;
+  b->ncs = b->nrec = 0;
+  while (p < end && b->st == TOPICS_OK) {
+    char *e = p;
+    while (e < end && *e != '\n' && *e != '\r') e++;
+    lineno++;
+    b->st = scan_line(w, p, (size_t)(e - p), lineno);
+    if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;
+    p = e < end ? e + 1 : end;
+  }
+  b->nlines = lineno;
+  return NULL;
+}
+
+/* The writing scan of a learning batch: every line from its kept spans, or segmented again. */
+static void *run_emit(void *arg) {
+  seg_worker *w = arg;
+  seg_block *b = w->b;
+  size_t first = 0;
+  for (size_t k = 0; k < b->nrec && b->st == TOPICS_OK; k++) {
+    const seg_lrec *r = &b->rec[k];
+    char *line = b->text + r->off;
+    if (r->nsp == SEG_UNCACHED) {
+      b->st = do_line(w, line, r->len, k + 1, 1);
+      continue;
+    }
+    b->st = expand(b, first, r, &w->sp, &w->spcap);
+    if (b->st == TOPICS_OK) b->st = emit_line(w, line, r->len, w->sp, r->nsp);
+    first += r->nsp;
+  }
   return NULL;
 }
 
@@ -233,6 +362,7 @@ typedef struct seg_run_state {
   tok_cache *cache; /* shared by the workers' toks */
   seg_worker *workers;
   int nthreads;
+  pool *pool;       /* runs the blocks of a batch, one task each (common/pool.h) */
   seg_block *blocks;
   /* A line cut into pieces: its output line is open (no line end yet), holding words or not. */
   int open, open_words;
@@ -240,6 +370,11 @@ typedef struct seg_run_state {
   long warn_line;
   int warn_what;
   int out_failed; /* writing to standard output failed (reported once) */
+  seg_learn *learn;   /* statistics of the input so far, or NULL (--no-learn) */
+  seg_words *learned; /* the compounds they give */
+  seg_joiner join;    /* what the workers' toks join */
+  seg_span *sp;       /* one line's spans, for the statistics */
+  size_t spcap;
 } seg_run_state;
 
 /* Writes out[0..n) to standard output; 1 after reporting a failure (once). */
@@ -257,7 +392,89 @@ static int put_stdout(seg_run_state *rs, const char *out, size_t n) {
  * output; *line is the number of complete lines of this input before buf. Returns 0, or 1 after
  * printing an error. */
 static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, int piece,
-                    size_t *line) {
+                    size_t *line);
+static int split_blocks(seg_run_state *rs, char *buf, size_t len, int piece);
+static int write_blocks(seg_run_state *rs, const char *name, int nb, int piece, size_t *line);
+
+typedef struct seg_round {
+  seg_run_state *rs;
+  void *(*fn)(void *);
+} seg_round;
+
+/* One pool task: block i on the worker's tok and scratch space. A block's output depends on its
+ * text alone (the toks share one cache), so it does not matter which worker runs it. */
+static void block_task(void *ctx, uint32_t i, uint32_t worker) {
+  seg_round *r = ctx;
+  seg_worker *w = &r->rs->workers[worker];
+  w->b = &r->rs->blocks[i];
+  r->fn(w);
+}
+
+/* Runs fn over the first nb blocks, on the pool's threads when there are several. */
+static void run_workers(seg_run_state *rs, int nb, void *(*fn)(void *)) {
+  seg_round r = {rs, fn};
+  pool_run(rs->pool, (uint32_t)nb, block_task, &r);
+}
+
+/* Both scans of the statistics over the kept spans of nb blocks, in input order, and the compounds
+ * they give in place of the earlier ones. */
+static topics_status learn_blocks(seg_run_state *rs, int nb) {
+  topics_status st = TOPICS_OK;
+  for (int scan = 0; scan < 2 && st == TOPICS_OK; scan++) {
+    for (int i = 0; i < nb && st == TOPICS_OK; i++) {
+      const seg_block *b = &rs->blocks[i];
+      size_t first = 0;
+      for (size_t k = 0; k < b->nrec && st == TOPICS_OK; k++) {
+        const seg_lrec *r = &b->rec[k];
+        if (r->nsp == SEG_UNCACHED) continue;
+        st = expand(b, first, r, &rs->sp, &rs->spcap);
+        const char *line = b->text + r->off;
+        if (st == TOPICS_OK)
+          st = scan ? seg_learn_context(rs->learn, line, rs->sp, r->nsp)
+                    : seg_learn_count(rs->learn, line, rs->sp, r->nsp);
+        first += r->nsp;
+      }
+    }
+    if (scan == 0 && st == TOPICS_OK) st = seg_learn_select(rs->learn);
+  }
+  seg_words *w = st == TOPICS_OK ? seg_words_new() : NULL;
+  if (st == TOPICS_OK && !w) st = TOPICS_ENOMEM;
+  if (st == TOPICS_OK) st = seg_learn_decide(rs->learn, w);
+  if (st != TOPICS_OK) {
+    seg_words_free(w);
+    return st;
+  }
+  seg_words_free(rs->learned);
+  rs->learned = w;
+  rs->join.learned = w;
+  return TOPICS_OK;
+}
+
+/* A learning batch buf[0..len) of whole lines: segments it, learns from it, then writes it with
+ * what it and the batches before it taught. Returns as do_batch. */
+static int do_batch_learn(seg_run_state *rs, const char *name, char *buf, size_t len,
+                          size_t *line) {
+  int nb = split_blocks(rs, buf, len, 0);
+  for (int i = 0; i < nb; i++) rs->blocks[i].st = TOPICS_OK;
+  run_workers(rs, nb, run_scan);
+  for (int i = 0; i < nb; i++) {
+    if (rs->blocks[i].st != TOPICS_OK) {
+      diag_error(name, 0, "%s", topics_strerror(rs->blocks[i].st));
+      return 1;
+    }
+  }
+  topics_status st = learn_blocks(rs, nb);
+  if (st != TOPICS_OK) {
+    diag_error(name, 0, "%s", topics_strerror(st));
+    return 1;
+  }
+  run_workers(rs, nb, run_emit);
+  return write_blocks(rs, name, nb, 0, line);
+}
+
+/* Splits buf[0..len) into blocks of whole lines, one per worker (one for a piece); returns how
+ * many. */
+static int split_blocks(seg_run_state *rs, char *buf, size_t len, int piece) {
   int nb = 0;
   int nthreads = piece ? 1 : rs->nthreads;
   size_t pos = 0, per = len / (size_t)nthreads + 1;
@@ -269,18 +486,21 @@ static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, 
     b->piece = piece;
     b->outlen = 0;
     b->nwarn = 0;
-    rs->workers[nb].b = b;
     nb++;
     pos = e;
   }
-  int started = 0;
-  if (nb > 1) {
-    for (; started < nb; started++)
-      if (pthread_create(&rs->workers[started].th, NULL, run_block, &rs->workers[started]) != 0)
-        break;
-  }
-  for (int i = started; i < nb; i++) run_block(&rs->workers[i]); /* the rest on this thread */
-  for (int i = 0; i < started; i++) pthread_join(rs->workers[i].th, NULL);
+  return nb;
+}
+
+static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, int piece,
+                    size_t *line) {
+  int nb = split_blocks(rs, buf, len, piece);
+  run_workers(rs, nb, run_block);
+  return write_blocks(rs, name, nb, piece, line);
+}
+
+/* Writes the output and warnings of nb blocks in order; returns 0, or 1 after an error. */
+static int write_blocks(seg_run_state *rs, const char *name, int nb, int piece, size_t *line) {
   tok_cache_reclaim(rs->cache);
   int rc = 0;
   for (int i = 0; i < nb; i++) {
@@ -321,10 +541,11 @@ static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, 
 /* Segments one input stream; returns 0, or 1 after printing an error (or when interrupted). The
  * buffer never grows beyond one batch: a batch without a line end is cut into a piece. */
 static int do_stream(seg_run_state *rs, const char *name, FILE *f) {
-  size_t batch = SEG_BLOCK * (size_t)rs->nthreads, line = 0;
+  size_t batch = rs->learn ? SEG_LEARN_BATCH : SEG_BLOCK * (size_t)rs->nthreads, line = 0;
   char *buf = malloc(batch);
   size_t len = 0;
   int at_eof = 0, rc = 0;
+  size_t done = 0; /* bytes of pieces already taken from the front of buf */
   if (!buf) {
     diag_error(name, 0, "%s", topics_strerror(TOPICS_ENOMEM));
     return 1;
@@ -348,10 +569,23 @@ static int do_stream(seg_run_state *rs, const char *name, FILE *f) {
        * byte stays behind, since a CR there may begin a CRLF. */
       cut = rdl_cut(buf, len - 1 < SEG_PIECE ? len - 1 : SEG_PIECE);
       piece = 1;
+      /* A learning batch is large: take all the pieces it holds before moving the rest down. */
+      while (rs->learn && rc == 0 && !seg_stop && cut > 0 &&
+             len - done - cut - 1 > SEG_PIECE) {
+        rc = do_batch(rs, name, buf, cut, 1, &line);
+        size_t c = rdl_cut(buf + cut, SEG_PIECE);
+        buf += cut;
+        done += cut;
+        cut = c;
+      }
     }
-    if (cut > 0) rc = do_batch(rs, name, buf, cut, piece, &line);
-    memmove(buf, buf + cut, len - cut);
-    len -= cut;
+    if (rc == 0 && cut > 0)
+      rc = rs->learn && !piece ? do_batch_learn(rs, name, buf, cut, &line)
+                               : do_batch(rs, name, buf, cut, piece, &line);
+    buf -= done;
+    memmove(buf, buf + done + cut, len - done - cut);
+    len -= done + cut;
+    done = 0;
   }
   /* A line cut into pieces that ended the input without a line end still gets one. */
   if (rc == 0 && !seg_stop && rs->open && put_stdout(rs, "\n", 1)) rc = 1;
@@ -386,8 +620,28 @@ static int is_opt(const char *a, const char *name) {
   return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=' || (name[1] != '-'));
 }
 
+/* The word list: TOPICS_RIME_ESSAY names it (empty or "none": no list), else rime-essay where
+ * installed. A list that is absent is no error; one named that cannot be read is. Returns 0, or 1
+ * after an error. */
+static int load_lexicon(seg_words **out) {
+  const char *env = getenv("TOPICS_RIME_ESSAY");
+  const char *path = env ? env : SEG_WORDS_ESSAY;
+  *out = NULL;
+  if (!*path || strcmp(path, "none") == 0) return 0;
+  seg_words *w = seg_words_new();
+  topics_status st = w ? seg_words_load(w, path, SEG_WORDS_MIN_FREQ) : TOPICS_ENOMEM;
+  if (st == TOPICS_OK) {
+    *out = w;
+    return 0;
+  }
+  seg_words_free(w);
+  if (st == TOPICS_EIO && !env) return 0;
+  diag_error(path, 0, "%s", st == TOPICS_EIO ? "cannot read the word list" : topics_strerror(st));
+  return 1;
+}
+
 int segment_main(int argc, char **argv) {
-  int raw = 0, nthreads = 1;
+  int raw = 0, nthreads = 1, learn = 1;
   tok_options opt = tok_default_options();
   const char **dicts = calloc((size_t)argc + 1, sizeof *dicts);
   const char **stops = calloc((size_t)argc + 1, sizeof *stops);
@@ -412,6 +666,8 @@ int segment_main(int argc, char **argv) {
       raw = 1;
     } else if (strcmp(a, "--no-fold-han") == 0) {
       opt.fold_han = 0;
+    } else if (strcmp(a, "--no-learn") == 0) {
+      learn = 0;
     } else if (is_opt(a, "--dict") || is_opt(a, "--stopwords")) {
       int is_dict = is_opt(a, "--dict");
       const char *v = opt_value(argc, argv, &i, is_dict ? "--dict" : "--stopwords");
@@ -457,7 +713,17 @@ int segment_main(int argc, char **argv) {
   seg_run_state rs = {.workers = calloc((size_t)nthreads, sizeof(seg_worker)),
                       .nthreads = nthreads,
                       .blocks = calloc((size_t)nthreads, sizeof(seg_block))};
+  if (rc == 0 && rs.workers && rs.blocks && !(rs.pool = pool_new((uint32_t)nthreads, &st))) {
+    diag_error(NULL, 0, "%s", topics_strerror(st));
+    rc = 1;
+  }
   if (rc == 0 && (!rs.workers || !rs.blocks)) {
+    diag_error(NULL, 0, "%s", topics_strerror(TOPICS_ENOMEM));
+    rc = 1;
+  }
+  seg_words *lexicon = NULL;
+  if (rc == 0 && (rc = load_lexicon(&lexicon)) == 0) rs.join.lexicon = lexicon;
+  if (rc == 0 && learn && !(rs.learn = seg_learn_new())) {
     diag_error(NULL, 0, "%s", topics_strerror(TOPICS_ENOMEM));
     rc = 1;
   }
@@ -468,7 +734,9 @@ int segment_main(int argc, char **argv) {
   for (int i = 0; i < nthreads && rc == 0; i++) {
     rs.workers[i].raw = raw;
     rs.workers[i].t = tok_new_shared(rs.cache, &st);
-    if (!rs.workers[i].t) {
+    if (rs.workers[i].t && (lexicon || learn)) tok_set_joiner(rs.workers[i].t, &rs.join);
+    if (rs.workers[i].t && learn) rs.workers[i].seg = seg_new(&st);
+    if (!rs.workers[i].t || (learn && !rs.workers[i].seg)) {
       diag_error(NULL, 0, "%s", topics_strerror(st));
       rc = 1;
     }
@@ -493,14 +761,23 @@ int segment_main(int argc, char **argv) {
     diag_error("standard output", 0, "cannot write: %s", strerror(errno));
     rc = 1;
   }
+  pool_free(rs.pool);
   for (int i = 0; rs.workers && i < nthreads; i++) {
     tok_free(rs.workers[i].t);
     free(rs.workers[i].ids);
+    seg_free(rs.workers[i].seg);
+    free(rs.workers[i].sp);
   }
   for (int i = 0; rs.blocks && i < nthreads; i++) {
     free(rs.blocks[i].out);
     free(rs.blocks[i].warn);
+    free(rs.blocks[i].cs);
+    free(rs.blocks[i].rec);
   }
+  seg_learn_free(rs.learn);
+  seg_words_free(rs.learned);
+  seg_words_free(lexicon);
+  free(rs.sp);
   free(rs.workers);
   free(rs.blocks);
   tok_cache_free(rs.cache);

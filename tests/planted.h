@@ -15,6 +15,7 @@ typedef struct planted {
   uint32_t k, v, ndocs;
   uint32_t **docs, *lens;
   double *theta; /* ndocs x k: the true mixes */
+  double *phi;   /* k x v: the true topics */
   dtm *m;
 } planted;
 
@@ -23,6 +24,7 @@ static inline void planted_free(planted *p) {
   free(p->docs);
   free(p->lens);
   free(p->theta);
+  free(p->phi);
   dtm_free(p->m);
 }
 
@@ -62,7 +64,7 @@ static inline int planted_make(planted *p, uint32_t k, uint32_t v, uint32_t ndoc
   for (uint32_t t = 0; wd && t < k; t++)
     if (wd[t]) gsl_ran_discrete_free(wd[t]);
   free(wd);
-  free(phi);
+  p->phi = phi;
   free(b);
   free(a);
   if (r) gsl_rng_free(r);

@@ -20,6 +20,12 @@ if(CMAKE_SCRIPT_MODE_FILE)
   endfunction()
 
   file(MAKE_DIRECTORY ${OUT})
+  # The word list is read from TOPICS_RIME_ESSAY: none for golden cases (their output must not
+  # depend on whether rime-essay is installed), the one given to a cli case.
+  if(NOT ESSAY)
+    set(ESSAY none)
+  endif()
+  set(ENV{TOPICS_RIME_ESSAY} "${ESSAY}")
   if(MODE STREQUAL "golden")
     set(args input.txt)
     if(EXISTS ${CASE}/args)
@@ -128,7 +134,7 @@ set_tests_properties(segment_threads PROPERTIES LABELS golden)
 # Command-line errors: exit status 2 and a message naming the option; I/O errors: 1 and the file.
 function(topics_segment_cli name status regex args)
   add_test(NAME segment_cli_${name} COMMAND ${CMAKE_COMMAND} -DBIN=$<TARGET_FILE:topics> -DMODE=cli
-    "-DARGS=${args}" -DSTATUS=${status} "-DREGEX=${regex}" -DSTREAM=${ARGV4}
+    "-DARGS=${args}" -DSTATUS=${status} "-DREGEX=${regex}" -DSTREAM=${ARGV4} "-DESSAY=${ARGV5}"
     -DOUT=${CMAKE_CURRENT_BINARY_DIR}/segment-cli -P ${CMAKE_CURRENT_LIST_FILE})
   set_tests_properties(segment_cli_${name} PROPERTIES LABELS cli)
 endfunction()
@@ -138,7 +144,16 @@ topics_segment_cli(threads_big 2 "option -t: '100000'" "-t100000")
 topics_segment_cli(threads_missing 2 "option -t needs a number" "-t")
 topics_segment_cli(dict_missing 2 "option --dict needs a FILE" "--dict")
 topics_segment_cli(unknown 2 "unknown option --frobnicate.*usage: topics segment" "--frobnicate")
-topics_segment_cli(help 0 "usage: topics segment.*--no-fold-han" "--help" stdout)
+topics_segment_cli(help 0 "usage: topics segment.*--no-fold-han.*--no-learn" "--help" stdout)
+# A word list named but unreadable is an error naming it; the installed one is optional.
+topics_segment_cli(essay_missing 1 "no-such-essay.txt: cannot read the word list" "--raw|-" ""
+  no-such-essay.txt)
+# With a word list: 敲响 (from 敲響 in the list, folded) joined from the single characters ICU gives.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/segment-cli/essay.txt "敲響\t500\n")
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/segment-cli/bell.txt "钟声敲响。\n")
+topics_segment_cli(essay_join 0 "敲响 。" "--raw|--no-learn|bell.txt" stdout
+  ${CMAKE_CURRENT_BINARY_DIR}/segment-cli/essay.txt)
+topics_segment_cli(essay_off 0 "敲 响 。" "--raw|--no-learn|bell.txt" stdout "")
 topics_segment_cli(no_file 1 "no-such-file.txt: cannot open" "no-such-file.txt")
 topics_segment_cli(no_dict 1 "missing-dict.txt: cannot open" "--dict|missing-dict.txt|-")
 topics_segment_cli(directory 1 "cannot read" ".")

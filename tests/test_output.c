@@ -163,12 +163,22 @@ static void make_tags(fixture *fx) {
   fx->tags[0].terms[0] = 18;
   fx->tags[0].terms[1] = 19;
   fx->tags[0].terms[2] = 22;
+  for (uint32_t d = 0; d < NDOCS; d++) { /* shown as the terms' display words in the talk */
+    tags_doc *td = &fx->tags[d];
+    td->words = calloc(3, sizeof *td->words);
+    for (uint32_t j = 0; j < td->n; j++) {
+      const char *w = dtm_doc_word(fx->m, d, td->terms[j]);
+      td->words[j] = mem_strndup(w, strlen(w));
+    }
+  }
 }
 
 static void free_tags(tags_doc *t, uint32_t n) {
   for (uint32_t d = 0; t && d < n; d++) {
     free(t[d].terms);
     free(t[d].scores);
+    for (uint32_t j = 0; t[d].words && j < t[d].n; j++) free(t[d].words[j]);
+    free(t[d].words);
   }
   free(t);
 }

@@ -41,6 +41,7 @@ struct tok {
   size_t sbcap;
   uint8_t *jst; /* entry id -> 1 joinable piece, 2 not, 0 not known yet (tok_terms_marked) */
   size_t jcap;
+  const seg_joiner *join; /* Han words to join after segmentation, or NULL */
 };
 
 tok_options tok_default_options(void) {
@@ -560,7 +561,7 @@ static topics_status walk_text(tok *t, const char *text, size_t len, walk *w) {
         b--;
       if (has_line_end(text, b, pos)) w->gap = 1;
     }
-    if (!t->c->has_dict && !w->fn) {
+    if (!t->c->has_dict && !w->fn && !t->join) {
       topics_status st = terms_window(t, text + pos, end - pos, len - pos, w);
       if (st != TOPICS_OK) return st;
       pos = end;
@@ -569,6 +570,7 @@ static topics_status walk_text(tok *t, const char *text, size_t len, walk *w) {
     t->nspans = 0;
     topics_status st = seg_run(t->seg, text + pos, end - pos, &t->spans, &t->nspans, &t->scap);
     if (st != TOPICS_OK) return st;
+    if (t->join) seg_join(t->join, text + pos, t->spans, 0, &t->nspans);
     size_t n = t->nspans, limit = n;
     if (n == 0) {
       pos = end;
@@ -591,6 +593,34 @@ static topics_status walk_text(tok *t, const char *text, size_t len, walk *w) {
     pos = next < n ? pos + t->spans[next].start : end;
   }
   return TOPICS_OK;
+}
+
+void tok_set_joiner(tok *t, const seg_joiner *j) { t->join = j; }
+
+/* The walk of a whole text whose segmentation sp[0..n) the caller gives: the joins, then the
+ * dictionary and the terms as walk_text does them. */
+static topics_status walk_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+                                walk *w) {
+  t->tab = tc_table_now(t->c);
+  if (n > t->scap && MEM_RESERVE(t->spans, t->scap, n) != TOPICS_OK) return TOPICS_ENOMEM;
+  if (n) memcpy(t->spans, sp, n * sizeof *sp);
+  t->nspans = n;
+  if (t->join) seg_join(t->join, text, t->spans, 0, &t->nspans);
+  size_t next;
+  int stop = 0;
+  return do_spans(t, text, 0, len, t->nspans, w, &next, &stop);
+}
+
+topics_status tok_raw_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+                            tok_word_fn fn, void *ud) {
+  walk w = {fn, ud, NULL, NULL, NULL, 0, 0, 0};
+  return walk_spans(t, text, len, sp, n, &w);
+}
+
+topics_status tok_terms_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+                              uint32_t **ids, size_t *nids, size_t *cap) {
+  walk w = {NULL, NULL, ids, nids, cap, 0, 0, *nids};
+  return walk_spans(t, text, len, sp, n, &w);
 }
 
 topics_status tok_raw(tok *t, const char *text, size_t len, tok_word_fn fn, void *ud) {

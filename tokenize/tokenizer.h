@@ -15,6 +15,8 @@
 
 #include "common/status.h"
 #include "tokenize/lexicon.h"
+#include "tokenize/seg_words.h"
+#include "tokenize/segmenter.h"
 
 typedef struct tok tok;
 
@@ -59,6 +61,17 @@ typedef int (*tok_word_fn)(void *ud, size_t start, size_t len);
 /* The --raw segmentation of text[0..len): every non-white-space character falls in exactly one
  * word, in order; punctuation is kept. */
 topics_status tok_raw(tok *t, const char *text, size_t len, tok_word_fn fn, void *ud);
+
+/* Han words this tok joins after segmentation (seg_join), or NULL (the default) for none. j is
+ * borrowed: it must stay unchanged and alive while the tok uses it. */
+void tok_set_joiner(tok *t, const seg_joiner *j);
+
+/* tok_raw and tok_terms over a segmentation of text[0..len) the caller made with seg_run (spans
+ * sp[0..n), not yet joined): the joins, dictionary phrases and terms follow as for the text. */
+topics_status tok_raw_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+                            tok_word_fn fn, void *ud);
+topics_status tok_terms_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+                              uint32_t **ids, size_t *nids, size_t *cap);
 
 /* The terms of text[0..len) the model sees: appends their entry ids to (*ids)[*n...], growing the
  * malloc'd array *ids (capacity *cap) as needed; stopwords, punctuation, protected spans and bare

@@ -1,0 +1,48 @@
+#!/bin/bash
+# The command under mpirun with NP processes, on the sample corpus:
+#  - the same seed and process count give byte-identical output (standard output and every file
+#    of -o but the timing-bearing JSON, whose "timing" object is dropped before comparing);
+#  - the vocabulary and term matrix (vocab.txt, docword.txt) are those of a single-process run;
+#  - a process that cannot read its input fails the whole run: exit status 1 on every process,
+#    a message naming that process, and nothing written into -o.
+set -u
+topics=$1 src=$2 np=$3 mpirun=$4
+run=("$mpirun" --allow-run-as-root --oversubscribe -np "$np")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
+
+for i in 1 2; do
+  "${run[@]}" "$topics" "$src/corpus" -k 6 -s 3 -q -o "$tmp/out$i" > "$tmp/text$i" 2> "$tmp/err$i"
+  echo $? > "$tmp/rc$i"
+done
+check '[ "$(cat $tmp/rc1)" = 0 ] && [ "$(cat $tmp/rc2)" = 0 ]' "two runs succeed"
+check 'cmp -s "$tmp/text1" "$tmp/text2"' "standard output identical"
+for f in "$tmp/out1"/*; do
+  b=$(basename "$f")
+  case "$b" in
+    *.json) python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d.pop("timing",None); print(json.dumps(d,sort_keys=True))' "$f" > "$tmp/a"
+            python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d.pop("timing",None); print(json.dumps(d,sort_keys=True))' "$tmp/out2/$b" > "$tmp/b"
+            check 'cmp -s "$tmp/a" "$tmp/b"' "$b identical (timing aside)";;
+    *.html) ;; # embeds the JSON with its timing
+    *) check 'cmp -s "$f" "$tmp/out2/$b"' "$b identical";;
+  esac
+done
+"$topics" "$src/corpus" -k 6 -s 3 -q -t 1 -o "$tmp/single" > /dev/null
+check 'cmp -s "$tmp/single/vocab.txt" "$tmp/out1/vocab.txt" && cmp -s "$tmp/single/docword.txt" "$tmp/out1/docword.txt"' \
+  "the vocabulary and the term matrix are those of one process: $(head -1 $tmp/text1 | cut -d, -f1-3)"
+
+# The last process is given a path that does not exist.
+mkdir "$tmp/bad"
+last=$((np - 1))
+"${run[@]}" bash -c 'if [ "$OMPI_COMM_WORLD_RANK" = '"$last"' ]; then p="$2/missing"; else p="$1"; fi;
+  exec "$0" "$p" -k 6 -q -o "$2/bad"' "$topics" "$src/corpus" "$tmp" > "$tmp/badout" 2> "$tmp/baderr"
+rc=$?
+check '[ $rc -ne 0 ]' "a process that cannot read fails the run (mpirun exit $rc)"
+check 'grep -q "process $last of $np failed while reading the input (cannot read its input); nothing was written" "$tmp/baderr"' \
+  "rank 0 names the failed process"
+check 'grep -q "missing" "$tmp/baderr"' "the failed process names the path"
+check '[ -z "$(ls -A "$tmp/bad")" ] && [ ! -s "$tmp/badout" ]' "nothing written"
+[ $fail = 0 ] || { echo "--- stderr of the failing run:"; cat "$tmp/baderr"; }
+exit $fail

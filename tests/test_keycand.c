@@ -1,0 +1,218 @@
+/* Keyphrase candidates from a talk's own word stretches (models/keycand.h) and the tags scored
+ * from them (tags_from_cands): stretches never cross a gap, a lone Han character is no candidate,
+ * Han parts join without a space, a mixed Han/Latin stretch is no candidate; on a generated corpus
+ * a short talk gets its recurring phrase as first tag, no tag is a part of a better one, a one-off
+ * run of words is no tag; results are the same run to run and, through the command, for any
+ * thread count. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "models/dtm.h"
+#include "models/keycand.h"
+#include "models/tags.h"
+
+/* Talks written as space-separated tokens; "|" is a gap, "~x" a piece (a single Han character).
+ * Keys are the tokens in lower case; the surfaces are as written. */
+static dtm_builder *stream(const char *const *talks, size_t n) {
+  dtm_builder *b = dtm_builder_new();
+  for (size_t d = 0; b && d < n; d++) {
+    CHECK(dtm_builder_begin_doc(b) == TOPICS_OK);
+    const char *p = talks[d];
+    while (*p) {
+      const char *e = strchr(p, ' ');
+      if (!e) e = p + strlen(p);
+      size_t len = (size_t)(e - p);
+      uint32_t sid = DTM_GAP;
+      if (!(len == 1 && *p == '|')) {
+        int piece = *p == '~';
+        const char *w = p + piece;
+        size_t wl = len - (size_t)piece;
+        char key[64];
+        for (size_t i = 0; i < wl && i < sizeof key - 1; i++)
+          key[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
+        unsigned flags = (unsigned char)w[0] >= 0xE0 ? DTM_CJK_FIRST | DTM_CJK_LAST : 0;
+        if (piece) flags |= DTM_PIECE;
+        CHECK(dtm_builder_surface_marked(b, key, wl, w, wl, flags, &sid) == TOPICS_OK);
+      }
+      CHECK(dtm_builder_add(b, &sid, 1) == TOPICS_OK);
+      p = *e ? e + 1 : e;
+    }
+  }
+  return b;
+}
+
+/* The candidate whose key is k, or UINT32_MAX. */
+static uint32_t find(const kc_set *s, const char *k) {
+  char *buf = NULL;
+  size_t cap = 0, len;
+  uint32_t found = UINT32_MAX;
+  for (uint32_t c = 0; c < kc_ncands(s) && found == UINT32_MAX; c++)
+    if (kc_key(s, c, &buf, &cap, &len) == TOPICS_OK && strcmp(buf, k) == 0) found = c;
+  free(buf);
+  return found;
+}
+
+static void test_stretches(void) {
+  const char *talks[] = {"Machine learning | of data | 循环 肿瘤 细胞", "machine learning model | ~特 异性",
+                         "装 pandas | machine"};
+  dtm_builder *b = stream(talks, 3);
+  kc_set *s = NULL;
+  CHECK(b && kc_collect(b, 4, &s) == TOPICS_OK);
+  if (!s) return;
+  CHECK(kc_ndocs(s) == 3);
+  uint32_t ml = find(s, "machine learning");
+  CHECK(ml != UINT32_MAX && kc_df(s, ml) == 2 && kc_nunits(s, ml) == 2 && kc_is_tag(s, ml));
+  CHECK(find(s, "machine learning model") != UINT32_MAX);
+  CHECK(find(s, "learning of") == UINT32_MAX);   /* across a gap */
+  CHECK(find(s, "data 循环") == UINT32_MAX);
+  CHECK(find(s, "data循环") == UINT32_MAX);
+  CHECK(find(s, "循环肿瘤细胞") != UINT32_MAX);   /* Han joined without a space */
+  uint32_t te = find(s, "特异性"), t1 = find(s, "特");
+  CHECK(te != UINT32_MAX && kc_is_tag(s, te));
+  CHECK(t1 != UINT32_MAX && !kc_is_tag(s, t1));  /* a piece alone */
+  uint32_t mix = find(s, "装pandas");
+  CHECK(mix != UINT32_MAX && !kc_is_tag(s, mix)); /* Han and Latin mixed */
+  /* The words of a stretch are its one-word candidates. */
+  uint32_t m1 = find(s, "machine");
+  CHECK(m1 != UINT32_MAX && ml != UINT32_MAX && kc_unit(s, ml, 0) == m1);
+  /* Display: talk 0 writes "Machine", the corpus mostly "machine": lower case. */
+  uint32_t n, len;
+  const kc_occ *occ = kc_doc(s, 0, &n, &len);
+  char *buf = NULL;
+  size_t cap = 0, bl;
+  int shown = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (occ[i].cand == ml) {
+      CHECK(kc_display(s, 0, &occ[i], &buf, &cap, &bl) == TOPICS_OK);
+      CHECK_STREQ(buf, "machine learning");
+      CHECK(occ[i].first == 0 && occ[i].tf == 1);
+      shown = 1;
+    }
+  CHECK(shown);
+  free(buf);
+  kc_free(s);
+  /* One word at most: no stretch of two. */
+  CHECK(kc_collect(b, 1, &s) == TOPICS_OK);
+  if (s) CHECK(find(s, "machine learning") == UINT32_MAX && find(s, "machine") != UINT32_MAX);
+  kc_free(s);
+  dtm_builder_free(b);
+}
+
+/* Generated talks: talk 0 is short and about "graph neural network" (said twice); the others are
+ * filler drawn from a common vocabulary, one of them holding a one-off run of rare words. */
+static tags_doc *tag_corpus(uint32_t *ndocs, kc_set **sp, dtm_builder **bp) {
+  static char text[40][512];
+  const char *filler[] = {"system", "value", "result", "method", "time", "user", "code", "test"};
+  size_t nd = 0;
+  snprintf(text[nd++], sizeof text[0],
+           "graph neural network | for molecules | graph neural network | training");
+  unsigned x = 12345;
+  for (; nd < 30; nd++) {
+    size_t at = 0;
+    for (int w = 0; w < 24; w++) {
+      x = x * 1103515245u + 12345u;
+      const char *f = filler[(x >> 16) % 8];
+      at += (size_t)snprintf(text[nd] + at, sizeof text[0] - at, "%s%s", w ? " " : "", f);
+      if (w % 3 == 2) at += (size_t)snprintf(text[nd] + at, sizeof text[0] - at, " |");
+    }
+    if (nd == 5) snprintf(text[nd] + at, sizeof text[0] - at, " | felix ran nightly");
+  }
+  const char *talks[40];
+  for (size_t d = 0; d < nd; d++) talks[d] = text[d];
+  dtm_builder *b = stream(talks, nd);
+  kc_set *s = NULL;
+  tags_doc *tg = NULL;
+  CHECK(b && kc_collect(b, 4, &s) == TOPICS_OK);
+  tags_options o = tags_default_options();
+  o.ntags = 5;
+  o.background = NULL;
+  if (s) CHECK(tags_from_cands(s, &o, &tg) == TOPICS_OK);
+  *ndocs = (uint32_t)nd;
+  *sp = s;
+  *bp = b;
+  return tg;
+}
+
+static void test_tags(void) {
+  uint32_t nd;
+  kc_set *s;
+  dtm_builder *b;
+  tags_doc *tg = tag_corpus(&nd, &s, &b);
+  CHECK(tg != NULL);
+  if (tg) {
+    CHECK(tg[0].n >= 1);
+    if (tg[0].n) CHECK_STREQ(tg[0].words[0], "graph neural network");
+    for (uint32_t i = 1; i < tg[0].n; i++) {
+      const char *w = tg[0].words[i];
+      /* no part of the better tag */
+      CHECK_MSG(strcmp(w, "graph") && strcmp(w, "neural network") && strcmp(w, "graph neural") &&
+                    strcmp(w, "network") && strcmp(w, "neural"),
+                "part '%s' of a better tag", w);
+    }
+    for (uint32_t i = 0; i < tg[5].n; i++)
+      CHECK_MSG(strchr(tg[5].words[i], ' ') == NULL || strstr(tg[5].words[i], "felix") == NULL,
+                "one-off run '%s' is a tag", tg[5].words[i]);
+    /* The same again, byte for byte. */
+    uint32_t nd2;
+    kc_set *s2;
+    dtm_builder *b2;
+    tags_doc *tg2 = tag_corpus(&nd2, &s2, &b2);
+    for (uint32_t d = 0; tg2 && d < nd; d++) {
+      CHECK(tg[d].n == tg2[d].n);
+      for (uint32_t i = 0; i < tg[d].n && i < tg2[d].n; i++) {
+        CHECK_STREQ(tg[d].words[i], tg2[d].words[i]);
+        CHECK(tg[d].scores[i] == tg2[d].scores[i]);
+      }
+    }
+    tags_free(tg2, nd2);
+    kc_free(s2);
+    dtm_builder_free(b2);
+  }
+  tags_free(tg, nd);
+  kc_free(s);
+  dtm_builder_free(b);
+}
+
+/* The command's tags are the same for 1 and 3 tokenizer threads. */
+static void test_threads(void) {
+  char dir[] = "/tmp/topics-kc-XXXXXX";
+  if (!mkdtemp(dir)) {
+    CHECK(0);
+    return;
+  }
+  char path[256], cmd[1024];
+  snprintf(path, sizeof path, "%s/talks.jsonl", dir);
+  FILE *f = fopen(path, "w");
+  CHECK(f != NULL);
+  if (!f) return;
+  for (int d = 0; d < 60; d++)
+    fprintf(f,
+            "{\"id\": \"t%d\", \"text\": \"Talk %c on graph neural networks and %s. Graph neural "
+            "networks learn %s; 我們用循環神經網路做%s，循環神經網路很快。\"}\n",
+            d, 'A' + d % 26, d % 3 ? "event loops" : "pull requests", d % 2 ? "molecules" : "web servers",
+            d % 4 ? "翻譯" : "語音辨識");
+  fclose(f);
+  for (int t = 1; t <= 3; t += 2) {
+    snprintf(cmd, sizeof cmd, "%s tags -q -t %d -f json %s > %s/out%d.json", TOPICS_BINARY, t, path,
+             dir, t);
+    CHECK(system(cmd) == 0);
+  }
+  /* everything but the timing line */
+  snprintf(cmd, sizeof cmd, "grep -v '\"timing\"' %s/out1.json > %s/a && grep -v '\"timing\"' %s/out3.json > %s/b && cmp -s %s/a %s/b",
+           dir, dir, dir, dir, dir, dir);
+  CHECK_MSG(system(cmd) == 0, "tags differ between 1 and 3 threads");
+  snprintf(cmd, sizeof cmd, "grep -q 'graph neural networks' %s/out1.json", dir);
+  CHECK_MSG(system(cmd) == 0, "the recurring phrase is no tag");
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  CHECK(system(cmd) == 0);
+}
+
+int main(void) {
+  test_stretches();
+  test_tags();
+  test_threads();
+  return check_done();
+}
