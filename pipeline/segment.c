@@ -1,26 +1,31 @@
 /* `topics segment`: one output line per input line, holding either the terms the model counts or,
- * with --raw, the segmentation. Input is read in batches of whole lines; each batch is split into
- * one block per thread, every thread owning its own tok, and the blocks' output is written in input
- * order, so the result never depends on the thread count. Warnings are collected per block and
- * printed in order too. A line longer than a piece (1 MiB) is segmented in pieces cut at white
- * space, like the main reader does, and their words are joined on one output line: memory stays
- * bounded however long a line is. SIGINT and SIGTERM are polled between batches and pieces, so a
- * run stops within one piece's work. */
+ * with --raw, the segmentation. Input comes through the line reader every command uses
+ * (pipeline/lines.h: UTF-16, any line end, repairs and their capped warnings), gathered into
+ * batches of whole lines; each batch is split into one block per thread, and the blocks' output is
+ * written in input order, so the result never depends on the thread count. When learning, a batch
+ * is counted before any of it is written. A line longer than a chunk (1 MiB) is segmented chunk by
+ * chunk, cut at white space, and their words are joined on one output line: memory stays bounded
+ * however long a line is. SIGINT and SIGTERM are polled between batches and chunks. */
 #include "pipeline/segment.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/diag.h"
 #include "common/mem.h"
 #include "common/pool.h"
 #include "common/utf8.h"
+#include "pipeline/filetype.h"
 #include "pipeline/lines.h"
+#include "pipeline/rd_src.h"
 #include "tokenize/lexicon.h"
 #include "tokenize/seg_learn.h"
 #include "tokenize/seg_words.h"
@@ -32,7 +37,7 @@
 /* Bytes of input learned from before any of it is written (the whole input when it is shorter);
  * fixed, so that what is learned never depends on the thread count. */
 #define SEG_LEARN_BATCH ((size_t)64 << 20)
-#define SEG_UNCACHED UINT32_MAX /* a line whose segmentation is not kept (it needed repair) */
+#define SEG_UNCACHED UINT32_MAX /* a line whose segmentation is not kept (too long to index) */
 
 static volatile sig_atomic_t seg_stop;
 
@@ -72,13 +77,6 @@ static const char seg_help[] =
     "another file through TOPICS_RIME_ESSAY, none when it is empty or \"none\") that ICU split\n"
     "into single characters are joined.\n";
 
-enum { W_UTF8 = 1, W_NUL = 2 };
-
-typedef struct seg_warning {
-  size_t line; /* 1-based within the block */
-  int what;
-} seg_warning;
-
 /* A span of a line kept between the scans of a learning batch (offsets within the line). */
 typedef struct seg_cspan {
   uint32_t start, len;
@@ -93,14 +91,12 @@ typedef struct seg_lrec {
 } seg_lrec;
 
 typedef struct seg_block {
-  char *text; /* whole lines, inside the batch buffer (modified in place: NUL -> space) */
+  char *text; /* whole well-formed lines (the reader repaired them), inside the batch buffer */
   size_t len;
   int piece;  /* text is a piece of one line that goes on: no line end is output */
   size_t nlines;
   char *out;
   size_t outlen, outcap;
-  seg_warning *warn;
-  size_t nwarn, warncap;
   topics_status st;
   seg_cspan *cs; /* learning: the spans of the block's lines, in order */
   size_t ncs, cscap;
@@ -168,42 +164,6 @@ static int raw_word(void *ud, size_t start, size_t len) {
   return 0;
 }
 
-static topics_status add_warning(seg_block *b, size_t line, int what) {
-  if (MEM_RESERVE(b->warn, b->warncap, b->nwarn + 1) != TOPICS_OK) return TOPICS_ENOMEM;
-  b->warn[b->nwarn].line = line;
-  b->warn[b->nwarn].what = what;
-  b->nwarn++;
-  return TOPICS_OK;
-}
-
-static topics_status emit_line(seg_worker *w, const char *line, size_t len, const seg_span *sp,
-                               size_t n);
-
-/* Segments one line (without its line end) into the block's output; warns about NUL bytes and
- * invalid UTF-8 unless quiet (the learning scan warned already). */
-static topics_status do_line(seg_worker *w, char *line, size_t len, size_t lineno, int quiet) {
-  seg_block *b = w->b;
-  topics_status st;
-  char *nul = memchr(line, '\0', len);
-  if (nul) {
-    for (char *p = nul; p < line + len; p++)
-      if (*p == '\0') *p = ' ';
-    if (!quiet && (st = add_warning(b, lineno, W_NUL)) != TOPICS_OK) return st;
-  }
-  char *fixed = NULL;
-  if (utf8_valid_prefix(line, len) != len) {
-    size_t flen;
-    if ((st = utf8_repair(line, len, &fixed, &flen, NULL)) != TOPICS_OK) return st;
-    line = fixed;
-    len = flen;
-    if (!quiet && (st = add_warning(b, lineno, W_UTF8)) != TOPICS_OK) goto done;
-  }
-  st = emit_line(w, line, len, NULL, 0);
-done:
-  free(fixed);
-  return st;
-}
-
 /* Writes the words or terms of one well-formed line and its line end into the block's output;
  * with sp, from the segmentation sp[0..n) of the line. */
 static topics_status emit_line(seg_worker *w, const char *line, size_t len, const seg_span *sp,
@@ -244,7 +204,7 @@ static void *run_block(void *arg) {
     while (e < end && !b->piece && *e != '\n' && *e != '\r') e++;
     if (b->piece) e = end;
     lineno++;
-    b->st = do_line(w, p, (size_t)(e - p), lineno, 0);
+    b->st = emit_line(w, p, (size_t)(e - p), NULL, 0);
     if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;
     p = e < end ? e + 1 : end;
   }
@@ -259,22 +219,12 @@ static topics_status add_rec(seg_block *b, size_t off, size_t len, uint32_t nsp)
   return TOPICS_OK;
 }
 
-/* The first scan of a learning batch over one line: NUL bytes become spaces and both problems are
- * warned about here, in line order; a well-formed line is segmented and its spans kept. */
-static topics_status scan_line(seg_worker *w, char *line, size_t len, size_t lineno) {
+/* The first scan of a learning batch over one line: the line is segmented and its spans kept. */
+static topics_status scan_line(seg_worker *w, const char *line, size_t len) {
   seg_block *b = w->b;
   topics_status st;
-  char *nul = memchr(line, '\0', len);
-  if (nul) {
-    for (char *p = nul; p < line + len; p++)
-      if (*p == '\0') *p = ' ';
-    if ((st = add_warning(b, lineno, W_NUL)) != TOPICS_OK) return st;
-  }
   size_t off = (size_t)(line - b->text);
-  if (utf8_valid_prefix(line, len) != len || len >= UINT32_MAX) {
-    if (len < UINT32_MAX && (st = add_warning(b, lineno, W_UTF8)) != TOPICS_OK) return st;
-    return add_rec(b, off, len, SEG_UNCACHED);
-  }
+  if (len >= UINT32_MAX) return add_rec(b, off, len, SEG_UNCACHED);
   w->nsp = 0;
   if ((st = seg_run(w->seg, line, len, &w->sp, &w->nsp, &w->spcap)) != TOPICS_OK) return st;
   size_t need;
@@ -309,7 +259,7 @@ static void *run_scan(void *arg) {
     char *e = p;
     while (e < end && *e != '\n' && *e != '\r') e++;
     lineno++;
-    b->st = scan_line(w, p, (size_t)(e - p), lineno);
+    b->st = scan_line(w, p, (size_t)(e - p));
     if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;
     p = e < end ? e + 1 : end;
   }
@@ -326,7 +276,7 @@ static void *run_emit(void *arg) {
     const seg_lrec *r = &b->rec[k];
     char *line = b->text + r->off;
     if (r->nsp == SEG_UNCACHED) {
-      b->st = do_line(w, line, r->len, k + 1, 1);
+      b->st = emit_line(w, line, r->len, NULL, 0);
       continue;
     }
     b->st = expand(b, first, r, &w->sp, &w->spcap);
@@ -334,19 +284,6 @@ static void *run_emit(void *arg) {
     first += r->nsp;
   }
   return NULL;
-}
-
-/* End of the last complete line in buf[0..len) (just past its line end); at_eof makes the rest a
- * line too. A CR as the last byte may be the first half of a CRLF, so it waits for more input. */
-static size_t complete_lines(const char *buf, size_t len, int at_eof) {
-  if (at_eof) return len;
-  size_t i = len;
-  while (i > 0) {
-    char c = buf[i - 1];
-    if (c == '\n' || (c == '\r' && i < len)) return i;
-    i--;
-  }
-  return 0;
 }
 
 /* Where to cut buf[from..to) so the first part is about `want` bytes of whole lines. */
@@ -366,9 +303,6 @@ typedef struct seg_run_state {
   seg_block *blocks;
   /* A line cut into pieces: its output line is open (no line end yet), holding words or not. */
   int open, open_words;
-  /* The last warning printed, so that a line cut into pieces is warned about once. */
-  long warn_line;
-  int warn_what;
   int out_failed; /* writing to standard output failed (reported once) */
   seg_learn *learn;   /* statistics of the input so far, or NULL (--no-learn) */
   seg_words *learned; /* the compounds they give */
@@ -485,7 +419,6 @@ static int split_blocks(seg_run_state *rs, char *buf, size_t len, int piece) {
     b->len = e - pos;
     b->piece = piece;
     b->outlen = 0;
-    b->nwarn = 0;
     nb++;
     pos = e;
   }
@@ -499,22 +432,12 @@ static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, 
   return write_blocks(rs, name, nb, piece, line);
 }
 
-/* Writes the output and warnings of nb blocks in order; returns 0, or 1 after an error. */
+/* Writes the output of nb blocks in order; returns 0, or 1 after an error. */
 static int write_blocks(seg_run_state *rs, const char *name, int nb, int piece, size_t *line) {
   tok_cache_reclaim(rs->cache);
   int rc = 0;
   for (int i = 0; i < nb; i++) {
     seg_block *b = &rs->blocks[i];
-    for (size_t k = 0; k < b->nwarn; k++) {
-      long ln = (long)(*line + b->warn[k].line);
-      if (ln == rs->warn_line && b->warn[k].what == rs->warn_what) continue;
-      rs->warn_line = ln;
-      rs->warn_what = b->warn[k].what;
-      if (b->warn[k].what == W_UTF8)
-        diag_warn(name, ln, "invalid UTF-8 replaced with U+FFFD");
-      else
-        diag_warn(name, ln, "NUL byte treated as white space");
-    }
     if (b->st != TOPICS_OK) {
       diag_error(name, 0, "%s", topics_strerror(b->st));
       return 1;
@@ -538,60 +461,94 @@ static int write_blocks(seg_run_state *rs, const char *name, int nb, int piece, 
   return rc;
 }
 
-/* Segments one input stream; returns 0, or 1 after printing an error (or when interrupted). The
- * buffer never grows beyond one batch: a batch without a line end is cut into a piece. */
-static int do_stream(seg_run_state *rs, const char *name, FILE *f) {
-  size_t batch = rs->learn ? SEG_LEARN_BATCH : SEG_BLOCK * (size_t)rs->nthreads, line = 0;
-  char *buf = malloc(batch);
-  size_t len = 0;
-  int at_eof = 0, rc = 0;
-  size_t done = 0; /* bytes of pieces already taken from the front of buf */
-  if (!buf) {
+/* Appends a chunk of a line to the batch, with a line end when the line ends there. */
+static void batch_put(char *buf, size_t *len, const char *text, size_t n, int line_end) {
+  memcpy(buf + *len, text, n);
+  *len += n;
+  if (line_end) buf[(*len)++] = '\n';
+}
+
+/* A batch of whole lines: learned from and written, or only written (--no-learn). */
+static int whole_batch(seg_run_state *rs, const char *name, char *buf, size_t len, size_t *line) {
+  return rs->learn ? do_batch_learn(rs, name, buf, len, line) : do_batch(rs, name, buf, len, 0, line);
+}
+
+/* Segments the lines of src (after its byte order mark) through the reader every command uses:
+ * UTF-16 decoded, line ends of any kind, ill-formed UTF-8 and NUL bytes repaired and warned about
+ * within the reader's cap, and a line longer than a chunk (1 MiB) delivered in chunks, each
+ * segmented as a piece of its output line (not learned from). Whole lines gather into batches:
+ * SEG_LEARN_BATCH bytes when learning, else SEG_BLOCK per thread. Returns 0, or 1 after printing
+ * an error (or when interrupted). */
+static int seg_lines(seg_run_state *rs, const char *name, rd_src *src, ft_encoding enc) {
+  size_t batch = rs->learn ? SEG_LEARN_BATCH : SEG_BLOCK * (size_t)rs->nthreads;
+  size_t line = 0, len = 0, cap;
+  char *buf = NULL;
+  int rc = 0, r = 0;
+  if (mem_add(batch, SEG_PIECE + 1, &cap) != TOPICS_OK || !(buf = malloc(cap))) {
     diag_error(name, 0, "%s", topics_strerror(TOPICS_ENOMEM));
     return 1;
   }
-  while (!at_eof && rc == 0 && !seg_stop) {
-    size_t got = fread(buf + len, 1, batch - len, f);
-    len += got;
-    if (len < batch) { /* fread stops short only at the end or on an error */
-      if (ferror(f)) {
-        if (seg_stop) break;
-        diag_error(name, 0, "cannot read: %s", strerror(errno));
-        rc = 1;
-        break;
+  rd_lines l;
+  rdl_init(&l, src, enc, name, 1);
+  while (rc == 0 && !seg_stop && (r = rdl_next(&l)) == 1) {
+    if (!l.cont && !l.more) { /* a whole line: into the batch */
+      batch_put(buf, &len, l.text, l.len, 1);
+      if (len >= batch) {
+        rc = whole_batch(rs, name, buf, len, &line);
+        len = 0;
       }
-      at_eof = 1;
+      continue;
     }
-    size_t cut = complete_lines(buf, len, at_eof);
-    int piece = 0;
-    if (cut == 0 && len > 0) {
-      /* No line end in a full batch: segment a piece of the line, cut at white space. The last
-       * byte stays behind, since a CR there may begin a CRLF. */
-      cut = rdl_cut(buf, len - 1 < SEG_PIECE ? len - 1 : SEG_PIECE);
-      piece = 1;
-      /* A learning batch is large: take all the pieces it holds before moving the rest down. */
-      while (rs->learn && rc == 0 && !seg_stop && cut > 0 &&
-             len - done - cut - 1 > SEG_PIECE) {
-        rc = do_batch(rs, name, buf, cut, 1, &line);
-        size_t c = rdl_cut(buf + cut, SEG_PIECE);
-        buf += cut;
-        done += cut;
-        cut = c;
-      }
-    }
-    if (rc == 0 && cut > 0)
-      rc = rs->learn && !piece ? do_batch_learn(rs, name, buf, cut, &line)
-                               : do_batch(rs, name, buf, cut, piece, &line);
-    buf -= done;
-    memmove(buf, buf + done + cut, len - done - cut);
-    len -= done + cut;
-    done = 0;
+    /* A chunk of a long line: the whole lines before it go first, then the chunk alone. */
+    if (len > 0 && (rc = whole_batch(rs, name, buf, len, &line)) != 0) break;
+    len = 0;
+    batch_put(buf, &len, l.text, l.len, !l.more);
+    rc = do_batch(rs, name, buf, len, l.more, &line);
+    len = 0;
   }
-  /* A line cut into pieces that ended the input without a line end still gets one. */
-  if (rc == 0 && !seg_stop && rs->open && put_stdout(rs, "\n", 1)) rc = 1;
+  if (rc == 0 && !seg_stop && r < 0) {
+    if (r == TOPICS_EIO && src->err != EINTR)
+      diag_error(name, 0, "cannot read: %s", strerror(src->err ? src->err : EIO));
+    else if (r != TOPICS_EIO)
+      diag_error(name, 0, "%s", topics_strerror((topics_status)r));
+    rc = !seg_stop || r != TOPICS_EIO;
+  }
+  if (rc == 0 && !seg_stop && len > 0) rc = whole_batch(rs, name, buf, len, &line);
+  rdl_finish(&l);
   rs->open = rs->open_words = 0;
-  rs->warn_line = 0; /* line numbers start again with the next input */
   free(buf);
+  return rc;
+}
+
+/* Segments one opened input; returns 0, or 1 after printing an error (or when interrupted).
+ * Binary data is an error, UTF-16 is converted (with a note), as the main reader does. */
+static int do_stream(seg_run_state *rs, const char *name, int fd) {
+  rd_src src;
+  struct stat sb;
+  uint64_t hint = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+  if (rds_init_fd(&src, fd, hint) != TOPICS_OK) {
+    diag_error(name, 0, "%s", topics_strerror(TOPICS_ENOMEM));
+    return 1;
+  }
+  src.stop = &seg_stop;
+  int rc = 0;
+  if (rds_fill(&src) < 0) {
+    if (!seg_stop) diag_error(name, 0, "cannot read: %s", strerror(src.err));
+    rc = 1;
+  } else {
+    ft_info ft;
+    ft_sniff(src.p, src.len, src.len < FT_SNIFF_BYTES, &ft);
+    if (ft.enc == FT_BINARY) {
+      diag_error(name, 0, "not text (%s)", ft.reason);
+      rc = 1;
+    } else {
+      if (ft.enc == FT_UTF16LE || ft.enc == FT_UTF16BE)
+        diag_warn(name, 0, "UTF-16 (%s) text converted to UTF-8",
+                  ft.enc == FT_UTF16LE ? "little-endian" : "big-endian");
+      rc = rds_seek(&src, ft.bom) != TOPICS_OK || seg_lines(rs, name, &src, ft.enc);
+    }
+  }
+  rds_close(&src);
   return rc;
 }
 
@@ -745,14 +702,14 @@ int segment_main(int argc, char **argv) {
   for (int i = 0; i < nf && rc == 0 && !seg_stop; i++) {
     int is_stdin = strcmp(files[i], "-") == 0;
     const char *name = is_stdin ? "standard input" : files[i];
-    FILE *f = is_stdin ? stdin : fopen(files[i], "rb");
-    if (!f) {
+    int fd = is_stdin ? STDIN_FILENO : open(files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
       diag_error(name, 0, "cannot open: %s", strerror(errno));
       rc = 1;
       continue;
     }
-    if (do_stream(&rs, name, f)) rc = 1;
-    if (!is_stdin) fclose(f);
+    if (do_stream(&rs, name, fd)) rc = 1;
+    if (!is_stdin) close(fd);
   }
   if (seg_stop) {
     diag_error(NULL, 0, "interrupted");
@@ -770,7 +727,6 @@ int segment_main(int argc, char **argv) {
   }
   for (int i = 0; rs.blocks && i < nthreads; i++) {
     free(rs.blocks[i].out);
-    free(rs.blocks[i].warn);
     free(rs.blocks[i].cs);
     free(rs.blocks[i].rec);
   }

@@ -339,6 +339,25 @@ case_symlinks_read_once() {
   grep -Eq '"path": *"d/two\.md", *"reason": *"same file as d/one\.md' "$W/.out" || fail "d/two.md not listed in corpus.skipped"
   true
 }
+# `topics segment` reads through the main reader: UTF-16 with a byte order mark is converted (the
+# same lines out as its UTF-8 text), bad lines are warned about at most 10 times and then counted,
+# CR line ends count as line ends, and binary input is an error.
+case_segment_reader() {
+  printf 'docker testing 容器\r\nasyncio 非同步 event loop\r\n' > u8.txt
+  { printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE u8.txt; } > u16.txt
+  expect 0 "u16\.txt: UTF-16 \(little-endian\)" segment --raw u16.txt
+  cp "$W/.out" u16.out
+  expect 0 "" segment --raw u8.txt
+  cmp -s u16.out "$W/.out" || fail "UTF-16 input gave other lines than its UTF-8 text"
+  [ "$(wc -l < u16.out)" = 2 ] || fail "CRLF input: $(wc -l < u16.out) lines out, want 2"
+  for i in $(seq 20); do printf 'line %s bad \xff byte\n' "$i"; done > bad.txt
+  expect 0 "bad\.txt: invalid UTF-8 replaced with U\+FFFD on 10 more lines" segment bad.txt
+  n=$(grep -c 'bad\.txt:[0-9]*: invalid UTF-8' "$W/.err")
+  [ "$n" = 10 ] || fail "$n line warnings for 20 bad lines, want 10 and a count"
+  [ "$(wc -l < "$W/.out")" = 20 ] || fail "20 lines in, $(wc -l < "$W/.out") out"
+  printf '\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0' > prog
+  expect 1 "prog: not text" segment prog
+}
 # SIGINT while `topics segment` reads one endless line: memory stays bounded (the line is read in
 # pieces) and the run stops with "interrupted", exit 1. The loop only guards against a hang.
 case_segment_endless_line() {
