@@ -104,3 +104,10 @@ topics_status utf8_repair(const char *s, size_t len, char **out, size_t *outlen,
   *outlen = o;
   return TOPICS_OK;
 }
+
+int utf8_may_hold_cjk(const char *s, size_t len) {
+  const unsigned char *p = (const unsigned char *)s;
+  for (size_t i = 0; i < len; i++)
+    if (p[i] >= 0xE3) return 1;
+  return 0;
+}

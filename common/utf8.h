@@ -23,4 +23,8 @@ size_t utf8_repair_into(const char *s, size_t len, char *out, size_t *nbad);
  * consumed (>= 1) and sets *cp, which is 0xFFFD for an ill-formed subsequence. */
 size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp);
 
+/* 1 when s[0..len) may hold a character from U+3000 up (CJK punctuation, kana, Han, Hangul and
+ * beyond): some byte is 0xE3 or more. Text without one has no ideographs, so nothing to join. */
+int utf8_may_hold_cjk(const char *s, size_t len);
+
 #endif

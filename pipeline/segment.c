@@ -37,7 +37,7 @@
 /* Bytes of input learned from before any of it is written (the whole input when it is shorter);
  * fixed, so that what is learned never depends on the thread count. */
 #define SEG_LEARN_BATCH ((size_t)64 << 20)
-#define SEG_UNCACHED UINT32_MAX /* a line whose segmentation is not kept (too long to index) */
+#define SEG_UNCACHED UINT32_MAX /* a line whose segmentation is not kept (no CJK, or too long) */
 
 static volatile sig_atomic_t seg_stop;
 
@@ -224,7 +224,8 @@ static topics_status scan_line(seg_worker *w, const char *line, size_t len) {
   seg_block *b = w->b;
   topics_status st;
   size_t off = (size_t)(line - b->text);
-  if (len >= UINT32_MAX) return add_rec(b, off, len, SEG_UNCACHED);
+  /* Only Han pieces are learned from: a line without CJK characters is segmented when written. */
+  if (len >= UINT32_MAX || !utf8_may_hold_cjk(line, len)) return add_rec(b, off, len, SEG_UNCACHED);
   w->nsp = 0;
   if ((st = seg_run(w->seg, line, len, &w->sp, &w->nsp, &w->spcap)) != TOPICS_OK) return st;
   size_t need;
@@ -307,6 +308,8 @@ typedef struct seg_run_state {
   seg_learn *learn;   /* statistics of the input so far, or NULL (--no-learn) */
   seg_words *learned; /* the compounds they give */
   seg_joiner join;    /* what the workers' toks join */
+  seg_words *lexicon; /* the word list, once loaded */
+  int lexicon_pending; /* the default list is loaded when the first CJK text comes */
   seg_span *sp;       /* one line's spans, for the statistics */
   size_t spcap;
 } seg_run_state;
@@ -468,8 +471,22 @@ static void batch_put(char *buf, size_t *len, const char *text, size_t n, int li
   if (line_end) buf[(*len)++] = '\n';
 }
 
+static int load_lexicon(seg_words **out);
+
+/* Loads the default word list before the first text that may need it, so input without CJK
+ * characters does not pay for reading it; the output is the same as with the list loaded first.
+ * Returns 1 after printing an error. */
+static int lexicon_for(seg_run_state *rs, const char *buf, size_t len) {
+  if (!rs->lexicon_pending || !utf8_may_hold_cjk(buf, len)) return 0;
+  rs->lexicon_pending = 0;
+  if (load_lexicon(&rs->lexicon)) return 1;
+  rs->join.lexicon = rs->lexicon;
+  return 0;
+}
+
 /* A batch of whole lines: learned from and written, or only written (--no-learn). */
 static int whole_batch(seg_run_state *rs, const char *name, char *buf, size_t len, size_t *line) {
+  if (lexicon_for(rs, buf, len)) return 1;
   return rs->learn ? do_batch_learn(rs, name, buf, len, line) : do_batch(rs, name, buf, len, 0, line);
 }
 
@@ -503,7 +520,7 @@ static int seg_lines(seg_run_state *rs, const char *name, rd_src *src, ft_encodi
     if (len > 0 && (rc = whole_batch(rs, name, buf, len, &line)) != 0) break;
     len = 0;
     batch_put(buf, &len, l.text, l.len, !l.more);
-    rc = do_batch(rs, name, buf, len, l.more, &line);
+    rc = lexicon_for(rs, buf, len) || do_batch(rs, name, buf, len, l.more, &line);
     len = 0;
   }
   if (rc == 0 && !seg_stop && r < 0) {
@@ -678,8 +695,12 @@ int segment_main(int argc, char **argv) {
     diag_error(NULL, 0, "%s", topics_strerror(TOPICS_ENOMEM));
     rc = 1;
   }
-  seg_words *lexicon = NULL;
-  if (rc == 0 && (rc = load_lexicon(&lexicon)) == 0) rs.join.lexicon = lexicon;
+  /* A list the environment names is read at once, so a wrong name fails before any output. */
+  if (getenv("TOPICS_RIME_ESSAY")) {
+    if (rc == 0 && (rc = load_lexicon(&rs.lexicon)) == 0) rs.join.lexicon = rs.lexicon;
+  } else {
+    rs.lexicon_pending = 1;
+  }
   if (rc == 0 && learn && !(rs.learn = seg_learn_new())) {
     diag_error(NULL, 0, "%s", topics_strerror(TOPICS_ENOMEM));
     rc = 1;
@@ -691,7 +712,8 @@ int segment_main(int argc, char **argv) {
   for (int i = 0; i < nthreads && rc == 0; i++) {
     rs.workers[i].raw = raw;
     rs.workers[i].t = tok_new_shared(rs.cache, &st);
-    if (rs.workers[i].t && (lexicon || learn)) tok_set_joiner(rs.workers[i].t, &rs.join);
+    if (rs.workers[i].t && (rs.lexicon || rs.lexicon_pending || learn))
+      tok_set_joiner(rs.workers[i].t, &rs.join);
     if (rs.workers[i].t && learn) rs.workers[i].seg = seg_new(&st);
     if (!rs.workers[i].t || (learn && !rs.workers[i].seg)) {
       diag_error(NULL, 0, "%s", topics_strerror(st));
@@ -732,7 +754,7 @@ int segment_main(int argc, char **argv) {
   }
   seg_learn_free(rs.learn);
   seg_words_free(rs.learned);
-  seg_words_free(lexicon);
+  seg_words_free(rs.lexicon);
   free(rs.sp);
   free(rs.workers);
   free(rs.blocks);

@@ -1,4 +1,4 @@
-/* Unit tests for common/: UTF-8 repair, the string map and the arena. */
+/* Unit tests for common/: UTF-8 repair and the CJK test, the string map and the arena. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +25,32 @@ static void test_utf8(void) {
   free(out);
   const char fffd[] = "x\xEF\xBF\xBDy";
   CHECK(utf8_valid_prefix(fffd, strlen(fffd)) == strlen(fffd));
+}
+
+/* Whether text may hold CJK characters decides whether `topics segment` learns from a line and
+ * reads its word list: every code point from U+3000 up says yes, every one below says no. */
+static void test_may_hold_cjk(void) {
+  const char *no[] = {"", "PyCon 2025: testing, caf\xC3\xA9 \xE2\x80\x99quoted\xE2\x80\x99",
+                      "\xE2\xBF\xBF" /* U+2FFF */, "\xD0\x9F\xD1\x80\xD0\xB8"};
+  const char *yes[] = {"\xE3\x80\x80" /* U+3000 */, "asyncio \xE9\x9D\x9E\xE5\x90\x8C\xE6\xAD\xA5",
+                       "x \xE3\x81\x82" /* hiragana */, "\xEA\xB0\x80" /* Hangul */,
+                       "\xF0\xA0\x80\x80" /* U+20000 */};
+  for (size_t i = 0; i < sizeof no / sizeof *no; i++) CHECK(!utf8_may_hold_cjk(no[i], strlen(no[i])));
+  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+    CHECK(utf8_may_hold_cjk(yes[i], strlen(yes[i])));
+  for (unsigned cp = 0x80; cp < 0x3000; cp += 7) { /* every encoded length below U+3000 */
+    unsigned char b[3];
+    size_t n = cp < 0x800 ? 2 : 3;
+    if (n == 2) {
+      b[0] = (unsigned char)(0xC0 | cp >> 6);
+      b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    } else {
+      b[0] = (unsigned char)(0xE0 | cp >> 12);
+      b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+      b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    }
+    CHECK(!utf8_may_hold_cjk((const char *)b, n));
+  }
 }
 
 static void test_strmap(void) {
@@ -94,6 +120,7 @@ static void test_arena(void) {
 int main(void) {
   test_arena();
   test_utf8();
+  test_may_hold_cjk();
   test_strmap();
   return check_done();
 }

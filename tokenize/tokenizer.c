@@ -561,7 +561,8 @@ static topics_status walk_text(tok *t, const char *text, size_t len, walk *w) {
         b--;
       if (has_line_end(text, b, pos)) w->gap = 1;
     }
-    if (!t->c->has_dict && !w->fn && !t->join) {
+    /* Joins need Han spans: a window without CJK characters takes the fast path. */
+    if (!t->c->has_dict && !w->fn && (!t->join || !utf8_may_hold_cjk(text + pos, end - pos))) {
       topics_status st = terms_window(t, text + pos, end - pos, len - pos, w);
       if (st != TOPICS_OK) return st;
       pos = end;
