@@ -112,7 +112,9 @@ dtm_unpack *dtm_unpack_new(const uint8_t *buf, size_t len, topics_status *st) {
   memcpy(&nsurf, buf + 4, 4);
   memcpy(&ndocs, buf + 8, 4);
   memcpy(&ntoks, buf + 12, 8);
-  if (magic != PACK_MAGIC || nsurf == UINT32_MAX) return NULL;
+  /* Each surface takes at least a flag byte and two lengths: a count the bytes cannot hold is
+   * refused before anything is allocated for it. */
+  if (magic != PACK_MAGIC || nsurf == UINT32_MAX || nsurf > (len - HEADER_BYTES) / 9) return NULL;
   dtm_unpack *u = calloc(1, sizeof *u);
   if (!u) {
     *st = TOPICS_ENOMEM;
