@@ -113,8 +113,8 @@ static void test_short_talk(void) {
 /* A part of a better-ranked tag is not a tag; a mere substring that is not a word of it is. */
 static void test_no_parts(void) {
   static const char *const docs[] = {
-      "machin learn=machine learning|machin learn=machine learning|machin learn=machine learning|"
-      "learn=learning|learn=learning|machin=machine|machin=machine|start up|start up|art|art",
+      ("machin learn=machine learning|machin learn=machine learning|machin learn=machine learning|"
+       "learn=learning|learn=learning|machin=machine|machin=machine|start up|start up|art|art"),
       "控制器|控制器|控制器|控制|控制|飞行器|飞行器|飞行|飞行|器件|器件",
       "filler|other|words|here",
   };
