@@ -544,6 +544,13 @@ topics_status jsonl_read(rd_src *src, const jsonl_file *f, const rd_sink *sink, 
     rd_talk_info ti = {id, f->path, title, line, NULL};
     if ((st = sink->begin(sink->ud, &ti)) != TOPICS_OK) goto done;
     (*ntalks)++;
+    /* A "title" field is the talk's first line, as a Markdown heading is: its words are the
+     * talk's words too, and they come first. */
+    if (title == tc && ((st = sink->text(sink->ud, tc, strlen(tc))) != TOPICS_OK ||
+                        (st = sink->text(sink->ud, "\n", 1)) != TOPICS_OK)) {
+      (void)sink->end(sink->ud);
+      goto done;
+    }
     /* second look at the text, straight into pieces */
     if ((st = rds_seek(src, r.text_at)) != TOPICS_OK) goto done;
     size_t bad0 = p.bad;

@@ -82,8 +82,39 @@
     ov.appendChild(sv('text', {class: 'num'}));
     svg.appendChild(ov);
     mapPos = (i) => [cx(D.topics[i]), cy(D.topics[i]), rad[i]];
+    placeLabels(svg, order.filter((i) => shown.has(i)), H);
   }
   let mapPos = null;
+
+  /* Near topics would print their labels over each other: each shown label, largest topic first,
+   * goes to the first place by its circle (below, above, then further out) that overlaps no label
+   * placed before it and, where one exists, no other circle. The browser measures the text, so
+   * Chinese and Latin labels are sized alike. */
+  function placeLabels(svg, idx, H) {
+    const placed = [];
+    const hit = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    const circles = D.topics.map((t, i) => {
+      const [x, y, r] = mapPos(i);
+      return {x: x - r, y: y - r, w: 2 * r, h: 2 * r, i};
+    });
+    idx.forEach((i) => {
+      const lab = svg.querySelector('.topic[data-topic="' + i + '"] .lab');
+      const [, y, r] = mapPos(i);
+      const bb = lab.getBBox(), top = bb.y - parseFloat(lab.getAttribute('y'));
+      const at = (ty) => ({x: bb.x, y: ty + top, w: bb.width, h: bb.height});
+      let free = null, clear = null;
+      for (let k = 0; k < 10 && clear === null; k++) {
+        const ty = k % 2 ? y - r - 5 - 12 * (k >> 1) : y + r + 12 + 12 * (k >> 1);
+        const box = at(ty);
+        if (box.y < 0 || box.y + box.h > H || placed.some((p) => hit(p, box))) continue;
+        if (free === null) free = ty;
+        if (!circles.some((c) => c.i !== i && hit(c, box))) clear = ty;
+      }
+      const best = clear !== null ? clear : free !== null ? free : y + r + 12;
+      lab.setAttribute('y', best.toFixed(1));
+      placed.push(at(best));
+    });
+  }
   function drawOverlay() {
     const ov = $('map').querySelector('.overlay');
     if (!ov || selected < 0) return;

@@ -50,7 +50,8 @@ static void test_good(void) {
     CHECK_STREQ(k.t[0].id, "pycon-42");
     CHECK_STREQ(k.t[0].title, "Async I/O");
     CHECK(k.t[0].line == 1);
-    CHECK_STREQ(rs_text_of(&k, 0), "event loops\nand tasks");
+    /* the title field comes first, as the talk's first line */
+    CHECK_STREQ(rs_text_of(&k, 0), "Async I/O\nevent loops\nand tasks");
     CHECK_STREQ(k.t[1].id, "talks.jsonl#3");
     CHECK_STREQ(k.t[1].title, "Testing with pytest");
     CHECK(k.t[1].line == 3);
@@ -178,8 +179,8 @@ static void test_long(void) {
     CHECK(k.t[0].pieces >= 3);
     CHECK(k.t[0].max_piece <= ((size_t)1 << 20));
     size_t records = (o - 3 - start) / 11;
-    CHECK(k.t[0].len == records * 10);
-    CHECK(strncmp(k.t[0].text, "ab 資料\nab 資料\n", 20) == 0);
+    CHECK(k.t[0].len == 4 + records * 10); /* "big\n" first */
+    CHECK(strncmp(k.t[0].text, "big\nab 資料\nab 資料\n", 24) == 0);
     CHECK(k.t[0].text[k.t[0].len - 1] == '\n');
   }
   rs_free(&k);

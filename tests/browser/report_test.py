@@ -229,6 +229,17 @@ def run_test(args):
         check(n == args.k, "the map has %d circles (found %s)" % (args.k, n))
         labels = b.eval("[...document.querySelectorAll('#map .topic .num')].map(e => e.textContent)")
         check(labels == [str(t) for t in range(args.k)], "circles are numbered 0..K-1 as in the text output")
+        clashes = b.eval("""(() => {
+          const bs = [...document.querySelectorAll('#map .lab:not(.faint)')].map(e => e.getBBox());
+          let n = 0;
+          for (let i = 0; i < bs.length; i++)
+            for (let j = i + 1; j < bs.length; j++) {
+              const a = bs[i], c = bs[j];
+              if (a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height) n++;
+            }
+          return n;
+        })()""")
+        check(clashes == 0, "no two topic labels on the map overlap (%s pairs do)" % clashes)
         first = b.eval("document.querySelector('#map .topic.sel').dataset.topic")
 
         # click a topic whose centre is not covered by another circle
