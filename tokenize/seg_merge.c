@@ -182,6 +182,37 @@ static size_t number_group(merge_ctx *m, const seg_span *sp, size_t i, size_t n)
   return k - i;
 }
 
+/* Whether a Han span is a Chinese number, alone or after 第 (第十, 三). */
+static int cn_number_span(const char *text, const seg_span *sp) {
+  seg_span s = *sp;
+  if (s.len > 3 && memcmp(text + s.start, "第", 3) == 0) {
+    s.start += 3;
+    s.len -= 3;
+  }
+  int t = numeral_type(text, &s);
+  return t == NUM_CHINESE || t == NUM_MAGNITUDE;
+}
+
+/* ICU's dictionary may cut a Chinese number in two and glue its end to the measure word after it
+ * (第十 + 五届, 三 + 十五岁): the numerals move back to the number (第十五 + 届, 三十五 + 岁). Only a
+ * span of numerals and one last character that is not one gives them up. */
+static void mend_numbers(const char *text, seg_span *sp, size_t base, size_t n) {
+  for (size_t i = base; i + 1 < n; i++) {
+    seg_span *a = &sp[i], *b = &sp[i + 1];
+    if (!b->glued || a->kind != SEG_IDEO || b->kind != SEG_IDEO || b->len < 6 || b->len % 3 != 0)
+      continue;
+    seg_span head = *b;
+    head.len -= 3;
+    if (numeral_type(text, &head) == NUM_NONE || cn_numeral(cp3((const unsigned char *)text +
+                                                                 b->start + head.len)) != 0 ||
+        !cn_number_span(text, a))
+      continue;
+    a->len += head.len;
+    b->start += head.len;
+    b->len = 3;
+  }
+}
+
 void seg_merge(const char *text, size_t len, seg_span *sp, size_t base, size_t *n) {
   seg_ctx m = {text, len, -1};
   seg_merge_ctx(&m, sp, base, n);
@@ -190,6 +221,7 @@ void seg_merge(const char *text, size_t len, seg_span *sp, size_t base, size_t *
 void seg_merge_ctx(seg_ctx *ctx, seg_span *sp, size_t base, size_t *n) {
   merge_ctx *m = ctx;
   const char *text = m->text;
+  mend_numbers(text, sp, base, *n);
   size_t w = base, i = base, end = *n;
   while (i < end) {
     size_t take = 1;
