@@ -434,6 +434,8 @@ typedef struct sect {
   long line;
   char title[TITLE_MAX];
   char date[DATE_MAX]; /* the file's front matter date, "" when none */
+  const char *lead;    /* the front matter title: the opening talk's first line, or NULL */
+  int opening;         /* the open section is the file's opening one */
   /* emitting */
   const rd_sink *sink; /* NULL: only count */
   const talk_file *f;
@@ -498,6 +500,9 @@ static topics_status sect_begin_talk(sect *x) {
                      x->date[0] ? x->date : NULL};
   topics_status st = x->sink->begin(x->sink->ud, &ti);
   if (st != TOPICS_OK) return st;
+  /* A front matter title is the talk's first line, as a heading would be: its words count. */
+  if (x->opening && x->lead && (st = sect_pieces(x, x->lead, strlen(x->lead), 1)) != TOPICS_OK)
+    return st;
   st = x->holdlen ? sect_pieces(x, x->hold, x->holdlen, 0) : TOPICS_OK;
   x->holdlen = 0;
   return st;
@@ -520,6 +525,7 @@ static topics_status sect_open(sect *x, int talk, const char *t, size_t tn, long
   x->open = 1;
   x->talk = 0;
   x->file_like = 0;
+  x->opening = 0;
   x->words = x->bytes = 0;
   x->line = line;
   set_title(x->title, t, tn);
@@ -561,6 +567,7 @@ static topics_status sect_event(sect *x, tev *e, const char *first) {
     x->started = 1;
     st = sect_open(x, 0, first, strlen(first), e->line);
     if (st != TOPICS_OK) return st;
+    x->opening = 1;
     x->file_like = x->mode == MODE_FILE;
   }
   int boundary = 0, talk = 0;
@@ -673,6 +680,7 @@ topics_status talk_split(rd_src *src, const ft_info *ft, const talk_file *f, con
   x.f = f;
   x.total = S.talks[mode];
   memcpy(x.date, fm_date, DATE_MAX);
+  x.lead = fm_title[0] ? fm_title : NULL;
   int r;
   while ((r = tev_next(&e)) > 0)
     if ((st = sect_event(&x, &e, first)) != TOPICS_OK) break;

@@ -101,6 +101,8 @@ static void test_blog(void) {
     CHECK(k.t[0].line == 6);
     CHECK(strstr(rs_text_of(&k, 0), "Thanks to the organisers.") != NULL);
     CHECK(strstr(rs_text_of(&k, 0), "tags:") == NULL);
+    /* the front matter title is the talk's first line, as a heading would be */
+    CHECK(strstr(rs_text_of(&k, 0), "Notes from PyCon Lisbon 2019\n") == rs_text_of(&k, 0));
   }
   rs_free(&k);
 
@@ -127,7 +129,10 @@ static void test_long_preamble(void) {
     CHECK_STREQ(k.t[0].title, "Conference diary");
     CHECK(k.t[0].line == 5);
     CHECK(strstr(rs_text_of(&k, 0), "date:") == NULL);
+    CHECK(strstr(rs_text_of(&k, 0), "Conference diary\n\nThe keynote") == rs_text_of(&k, 0));
     CHECK_STREQ(k.t[1].title, "Async I/O with asyncio");
+    /* a talk under its own heading does not take the front matter title */
+    CHECK(strstr(rs_text_of(&k, 1), "Conference diary") == NULL);
     CHECK_STREQ(k.t[2].id, "notes/x.md#3");
   }
   rs_free(&k);
