@@ -26,6 +26,7 @@
 #include "pipeline/filetype.h"
 #include "pipeline/lines.h"
 #include "pipeline/rd_src.h"
+#include "pipeline/segment_int.h"
 #include "tokenize/lexicon.h"
 #include "tokenize/seg_learn.h"
 #include "tokenize/seg_words.h"
@@ -37,7 +38,6 @@
 /* Bytes of input learned from before any of it is written (the whole input when it is shorter);
  * fixed, so that what is learned never depends on the thread count. */
 #define SEG_LEARN_BATCH ((size_t)64 << 20)
-#define SEG_UNCACHED UINT32_MAX /* a line whose segmentation is not kept (no CJK, or too long) */
 
 static volatile sig_atomic_t seg_stop;
 
@@ -76,44 +76,6 @@ static const char seg_help[] =
     "Han words of the rime-essay word list (" SEG_WORDS_ESSAY ", when installed;\n"
     "another file through TOPICS_RIME_ESSAY, none when it is empty or \"none\") that ICU split\n"
     "into single characters are joined.\n";
-
-/* A span of a line kept between the scans of a learning batch (offsets within the line). */
-typedef struct seg_cspan {
-  uint32_t start, len;
-  uint8_t kind, glued;
-} seg_cspan;
-
-/* A line of a learning batch: where it is in the block's text and how many spans it has in the
- * block's cache (SEG_UNCACHED: none kept; it is segmented again when written). */
-typedef struct seg_lrec {
-  size_t off, len;
-  uint32_t nsp;
-} seg_lrec;
-
-typedef struct seg_block {
-  char *text; /* whole well-formed lines (the reader repaired them), inside the batch buffer */
-  size_t len;
-  int piece;  /* text is a piece of one line that goes on: no line end is output */
-  size_t nlines;
-  char *out;
-  size_t outlen, outcap;
-  topics_status st;
-  seg_cspan *cs; /* learning: the spans of the block's lines, in order */
-  size_t ncs, cscap;
-  seg_lrec *rec;
-  size_t nrec, reccap;
-} seg_block;
-
-typedef struct seg_worker {
-  tok *t;
-  int raw;
-  uint32_t *ids;
-  size_t nids, idcap;
-  segmenter *seg; /* learning: the first scan's segmenter */
-  seg_span *sp;   /* learning: one line's spans */
-  size_t nsp, spcap;
-  seg_block *b;   /* the block of the task it runs */
-} seg_worker;
 
 static topics_status out_put(seg_block *b, const char *s, size_t len) {
   size_t need;
@@ -166,7 +128,7 @@ static int raw_word(void *ud, size_t start, size_t len) {
 
 /* Writes the words or terms of one well-formed line and its line end into the block's output;
  * with sp, from the segmentation sp[0..n) of the line. */
-static topics_status emit_line(seg_worker *w, const char *line, size_t len, const seg_span *sp,
+topics_status segrun_emit_line(seg_worker *w, const char *line, size_t len, const seg_span *sp,
                                size_t n) {
   seg_block *b = w->b;
   topics_status st;
@@ -204,86 +166,11 @@ static void *run_block(void *arg) {
     while (e < end && !b->piece && *e != '\n' && *e != '\r') e++;
     if (b->piece) e = end;
     lineno++;
-    b->st = emit_line(w, p, (size_t)(e - p), NULL, 0);
+    b->st = segrun_emit_line(w, p, (size_t)(e - p), NULL, 0);
     if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;
     p = e < end ? e + 1 : end;
   }
   b->nlines = lineno;
-  return NULL;
-}
-
-/* Appends a line record to the block (a learning batch). */
-static topics_status add_rec(seg_block *b, size_t off, size_t len, uint32_t nsp) {
-  if (MEM_RESERVE(b->rec, b->reccap, b->nrec + 1) != TOPICS_OK) return TOPICS_ENOMEM;
-  b->rec[b->nrec++] = (seg_lrec){off, len, nsp};
-  return TOPICS_OK;
-}
-
-/* The first scan of a learning batch over one line: the line is segmented and its spans kept. */
-static topics_status scan_line(seg_worker *w, const char *line, size_t len) {
-  seg_block *b = w->b;
-  topics_status st;
-  size_t off = (size_t)(line - b->text);
-  /* Only Han pieces are learned from: a line without CJK characters is segmented when written. */
-  if (len >= UINT32_MAX || !utf8_may_hold_cjk(line, len)) return add_rec(b, off, len, SEG_UNCACHED);
-  w->nsp = 0;
-  if ((st = seg_run(w->seg, line, len, &w->sp, &w->nsp, &w->spcap)) != TOPICS_OK) return st;
-  size_t need;
-  if (w->nsp >= SEG_UNCACHED || mem_add(b->ncs, w->nsp, &need) != TOPICS_OK ||
-      MEM_RESERVE(b->cs, b->cscap, need) != TOPICS_OK)
-    return TOPICS_ENOMEM;
-  for (size_t i = 0; i < w->nsp; i++)
-    b->cs[b->ncs++] = (seg_cspan){(uint32_t)w->sp[i].start, (uint32_t)w->sp[i].len, w->sp[i].kind,
-                                  w->sp[i].glued};
-  return add_rec(b, off, len, (uint32_t)w->nsp);
-}
-
-/* The spans of record r (its first span is cs[first]) as seg_spans in sp (grown as needed). */
-static topics_status expand(const seg_block *b, size_t first, const seg_lrec *r, seg_span **sp,
-                            size_t *cap) {
-  if (r->nsp > *cap && MEM_RESERVE(*sp, *cap, r->nsp) != TOPICS_OK) return TOPICS_ENOMEM;
-  for (size_t i = 0; i < r->nsp; i++) {
-    const seg_cspan *c = &b->cs[first + i];
-    (*sp)[i] = (seg_span){c->start, c->len, c->kind, c->glued};
-  }
-  return TOPICS_OK;
-}
-
-static void *run_scan(void *arg) {
-  seg_worker *w = arg;
-  seg_block *b = w->b;
-  char *p = b->text, *end = b->text + b->len;
-  size_t lineno = 0;
-  b->st = TOPICS_OK;
-  b->ncs = b->nrec = 0;
-  while (p < end && b->st == TOPICS_OK) {
-    char *e = p;
-    while (e < end && *e != '\n' && *e != '\r') e++;
-    lineno++;
-    b->st = scan_line(w, p, (size_t)(e - p));
-    if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;
-    p = e < end ? e + 1 : end;
-  }
-  b->nlines = lineno;
-  return NULL;
-}
-
-/* The writing scan of a learning batch: every line from its kept spans, or segmented again. */
-static void *run_emit(void *arg) {
-  seg_worker *w = arg;
-  seg_block *b = w->b;
-  size_t first = 0;
-  for (size_t k = 0; k < b->nrec && b->st == TOPICS_OK; k++) {
-    const seg_lrec *r = &b->rec[k];
-    char *line = b->text + r->off;
-    if (r->nsp == SEG_UNCACHED) {
-      b->st = emit_line(w, line, r->len, NULL, 0);
-      continue;
-    }
-    b->st = expand(b, first, r, &w->sp, &w->spcap);
-    if (b->st == TOPICS_OK) b->st = emit_line(w, line, r->len, w->sp, r->nsp);
-    first += r->nsp;
-  }
   return NULL;
 }
 
@@ -295,24 +182,6 @@ static size_t cut_after_line(const char *buf, size_t from, size_t to, size_t wan
   if (i < to && buf[i - 1] == '\r' && buf[i] == '\n') i++;
   return i;
 }
-
-typedef struct seg_run_state {
-  tok_cache *cache; /* shared by the workers' toks */
-  seg_worker *workers;
-  int nthreads;
-  pool *pool;       /* runs the blocks of a batch, one task each (common/pool.h) */
-  seg_block *blocks;
-  /* A line cut into pieces: its output line is open (no line end yet), holding words or not. */
-  int open, open_words;
-  int out_failed; /* writing to standard output failed (reported once) */
-  seg_learn *learn;   /* statistics of the input so far, or NULL (--no-learn) */
-  seg_words *learned; /* the compounds they give */
-  seg_joiner join;    /* what the workers' toks join */
-  seg_words *lexicon; /* the word list, once loaded */
-  int lexicon_pending; /* the default list is loaded when the first CJK text comes */
-  seg_span *sp;       /* one line's spans, for the statistics */
-  size_t spcap;
-} seg_run_state;
 
 /* Writes out[0..n) to standard output; 1 after reporting a failure (once). */
 static int put_stdout(seg_run_state *rs, const char *out, size_t n) {
@@ -330,8 +199,6 @@ static int put_stdout(seg_run_state *rs, const char *out, size_t n) {
  * printing an error. */
 static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, int piece,
                     size_t *line);
-static int split_blocks(seg_run_state *rs, char *buf, size_t len, int piece);
-static int write_blocks(seg_run_state *rs, const char *name, int nb, int piece, size_t *line);
 
 typedef struct seg_round {
   seg_run_state *rs;
@@ -348,70 +215,14 @@ static void block_task(void *ctx, uint32_t i, uint32_t worker) {
 }
 
 /* Runs fn over the first nb blocks, on the pool's threads when there are several. */
-static void run_workers(seg_run_state *rs, int nb, void *(*fn)(void *)) {
+void segrun_workers(seg_run_state *rs, int nb, void *(*fn)(void *)) {
   seg_round r = {rs, fn};
   pool_run(rs->pool, (uint32_t)nb, block_task, &r);
 }
 
-/* Both scans of the statistics over the kept spans of nb blocks, in input order, and the compounds
- * they give in place of the earlier ones. */
-static topics_status learn_blocks(seg_run_state *rs, int nb) {
-  topics_status st = TOPICS_OK;
-  for (int scan = 0; scan < 2 && st == TOPICS_OK; scan++) {
-    for (int i = 0; i < nb && st == TOPICS_OK; i++) {
-      const seg_block *b = &rs->blocks[i];
-      size_t first = 0;
-      for (size_t k = 0; k < b->nrec && st == TOPICS_OK; k++) {
-        const seg_lrec *r = &b->rec[k];
-        if (r->nsp == SEG_UNCACHED) continue;
-        st = expand(b, first, r, &rs->sp, &rs->spcap);
-        const char *line = b->text + r->off;
-        if (st == TOPICS_OK)
-          st = scan ? seg_learn_context(rs->learn, line, rs->sp, r->nsp)
-                    : seg_learn_count(rs->learn, line, rs->sp, r->nsp);
-        first += r->nsp;
-      }
-    }
-    if (scan == 0 && st == TOPICS_OK) st = seg_learn_select(rs->learn);
-  }
-  seg_words *w = st == TOPICS_OK ? seg_words_new() : NULL;
-  if (st == TOPICS_OK && !w) st = TOPICS_ENOMEM;
-  if (st == TOPICS_OK) st = seg_learn_decide(rs->learn, w);
-  if (st != TOPICS_OK) {
-    seg_words_free(w);
-    return st;
-  }
-  seg_words_free(rs->learned);
-  rs->learned = w;
-  rs->join.learned = w;
-  return TOPICS_OK;
-}
-
-/* A learning batch buf[0..len) of whole lines: segments it, learns from it, then writes it with
- * what it and the batches before it taught. Returns as do_batch. */
-static int do_batch_learn(seg_run_state *rs, const char *name, char *buf, size_t len,
-                          size_t *line) {
-  int nb = split_blocks(rs, buf, len, 0);
-  for (int i = 0; i < nb; i++) rs->blocks[i].st = TOPICS_OK;
-  run_workers(rs, nb, run_scan);
-  for (int i = 0; i < nb; i++) {
-    if (rs->blocks[i].st != TOPICS_OK) {
-      diag_error(name, 0, "%s", topics_strerror(rs->blocks[i].st));
-      return 1;
-    }
-  }
-  topics_status st = learn_blocks(rs, nb);
-  if (st != TOPICS_OK) {
-    diag_error(name, 0, "%s", topics_strerror(st));
-    return 1;
-  }
-  run_workers(rs, nb, run_emit);
-  return write_blocks(rs, name, nb, 0, line);
-}
-
 /* Splits buf[0..len) into blocks of whole lines, one per worker (one for a piece); returns how
  * many. */
-static int split_blocks(seg_run_state *rs, char *buf, size_t len, int piece) {
+int segrun_split(seg_run_state *rs, char *buf, size_t len, int piece) {
   int nb = 0;
   int nthreads = piece ? 1 : rs->nthreads;
   size_t pos = 0, per = len / (size_t)nthreads + 1;
@@ -430,13 +241,13 @@ static int split_blocks(seg_run_state *rs, char *buf, size_t len, int piece) {
 
 static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, int piece,
                     size_t *line) {
-  int nb = split_blocks(rs, buf, len, piece);
-  run_workers(rs, nb, run_block);
-  return write_blocks(rs, name, nb, piece, line);
+  int nb = segrun_split(rs, buf, len, piece);
+  segrun_workers(rs, nb, run_block);
+  return segrun_write(rs, name, nb, piece, line);
 }
 
 /* Writes the output of nb blocks in order; returns 0, or 1 after an error. */
-static int write_blocks(seg_run_state *rs, const char *name, int nb, int piece, size_t *line) {
+int segrun_write(seg_run_state *rs, const char *name, int nb, int piece, size_t *line) {
   tok_cache_reclaim(rs->cache);
   int rc = 0;
   for (int i = 0; i < nb; i++) {
@@ -487,7 +298,7 @@ static int lexicon_for(seg_run_state *rs, const char *buf, size_t len) {
 /* A batch of whole lines: learned from and written, or only written (--no-learn). */
 static int whole_batch(seg_run_state *rs, const char *name, char *buf, size_t len, size_t *line) {
   if (lexicon_for(rs, buf, len)) return 1;
-  return rs->learn ? do_batch_learn(rs, name, buf, len, line) : do_batch(rs, name, buf, len, 0, line);
+  return rs->learn ? segrun_learn_batch(rs, name, buf, len, line) : do_batch(rs, name, buf, len, 0, line);
 }
 
 /* Segments the lines of src (after its byte order mark) through the reader every command uses:

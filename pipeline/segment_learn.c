@@ -1,0 +1,144 @@
+/* The learning batch of `topics segment`: every line of a batch is segmented once and its spans
+ * kept, the statistics scan them twice (counts, then contexts) to choose the compounds, and the
+ * lines are written from the kept spans with those compounds joined. Lines without CJK characters
+ * are not kept; they are segmented when written. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/diag.h"
+#include "common/mem.h"
+#include "common/utf8.h"
+#include "pipeline/segment_int.h"
+
+/* Appends a line record to the block (a learning batch). */
+static topics_status add_rec(seg_block *b, size_t off, size_t len, uint32_t nsp) {
+  if (MEM_RESERVE(b->rec, b->reccap, b->nrec + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+  b->rec[b->nrec++] = (seg_lrec){off, len, nsp};
+  return TOPICS_OK;
+}
+
+/* The first scan of a learning batch over one line: the line is segmented and its spans kept. */
+static topics_status scan_line(seg_worker *w, const char *line, size_t len) {
+  seg_block *b = w->b;
+  topics_status st;
+  size_t off = (size_t)(line - b->text);
+  /* Only Han pieces are learned from: a line without CJK characters is segmented when written. */
+  if (len >= UINT32_MAX || !utf8_may_hold_cjk(line, len)) return add_rec(b, off, len, SEG_UNCACHED);
+  w->nsp = 0;
+  if ((st = seg_run(w->seg, line, len, &w->sp, &w->nsp, &w->spcap)) != TOPICS_OK) return st;
+  size_t need;
+  if (w->nsp >= SEG_UNCACHED || mem_add(b->ncs, w->nsp, &need) != TOPICS_OK ||
+      MEM_RESERVE(b->cs, b->cscap, need) != TOPICS_OK)
+    return TOPICS_ENOMEM;
+  for (size_t i = 0; i < w->nsp; i++)
+    b->cs[b->ncs++] = (seg_cspan){(uint32_t)w->sp[i].start, (uint32_t)w->sp[i].len, w->sp[i].kind,
+                                  w->sp[i].glued};
+  return add_rec(b, off, len, (uint32_t)w->nsp);
+}
+
+/* The spans of record r (its first span is cs[first]) as seg_spans in sp (grown as needed). */
+static topics_status expand(const seg_block *b, size_t first, const seg_lrec *r, seg_span **sp,
+                            size_t *cap) {
+  if (r->nsp > *cap && MEM_RESERVE(*sp, *cap, r->nsp) != TOPICS_OK) return TOPICS_ENOMEM;
+  for (size_t i = 0; i < r->nsp; i++) {
+    const seg_cspan *c = &b->cs[first + i];
+    (*sp)[i] = (seg_span){c->start, c->len, c->kind, c->glued};
+  }
+  return TOPICS_OK;
+}
+
+static void *run_scan(void *arg) {
+  seg_worker *w = arg;
+  seg_block *b = w->b;
+  char *p = b->text, *end = b->text + b->len;
+  size_t lineno = 0;
+  b->st = TOPICS_OK;
+  b->ncs = b->nrec = 0;
+  while (p < end && b->st == TOPICS_OK) {
+    char *e = p;
+    while (e < end && *e != '\n' && *e != '\r') e++;
+    lineno++;
+    b->st = scan_line(w, p, (size_t)(e - p));
+    if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;
+    p = e < end ? e + 1 : end;
+  }
+  b->nlines = lineno;
+  return NULL;
+}
+
+/* The writing scan of a learning batch: every line from its kept spans, or segmented again. */
+static void *run_emit(void *arg) {
+  seg_worker *w = arg;
+  seg_block *b = w->b;
+  size_t first = 0;
+  for (size_t k = 0; k < b->nrec && b->st == TOPICS_OK; k++) {
+    const seg_lrec *r = &b->rec[k];
+    char *line = b->text + r->off;
+    if (r->nsp == SEG_UNCACHED) {
+      b->st = segrun_emit_line(w, line, r->len, NULL, 0);
+      continue;
+    }
+    b->st = expand(b, first, r, &w->sp, &w->spcap);
+    if (b->st == TOPICS_OK) b->st = segrun_emit_line(w, line, r->len, w->sp, r->nsp);
+    first += r->nsp;
+  }
+  return NULL;
+}
+
+
+/* Both scans of the statistics over the kept spans of nb blocks, in input order, and the compounds
+ * they give in place of the earlier ones. */
+static topics_status learn_blocks(seg_run_state *rs, int nb) {
+  topics_status st = TOPICS_OK;
+  for (int scan = 0; scan < 2 && st == TOPICS_OK; scan++) {
+    for (int i = 0; i < nb && st == TOPICS_OK; i++) {
+      const seg_block *b = &rs->blocks[i];
+      size_t first = 0;
+      for (size_t k = 0; k < b->nrec && st == TOPICS_OK; k++) {
+        const seg_lrec *r = &b->rec[k];
+        if (r->nsp == SEG_UNCACHED) continue;
+        st = expand(b, first, r, &rs->sp, &rs->spcap);
+        const char *line = b->text + r->off;
+        if (st == TOPICS_OK)
+          st = scan ? seg_learn_context(rs->learn, line, rs->sp, r->nsp)
+                    : seg_learn_count(rs->learn, line, rs->sp, r->nsp);
+        first += r->nsp;
+      }
+    }
+    if (scan == 0 && st == TOPICS_OK) st = seg_learn_select(rs->learn);
+  }
+  seg_words *w = st == TOPICS_OK ? seg_words_new() : NULL;
+  if (st == TOPICS_OK && !w) st = TOPICS_ENOMEM;
+  if (st == TOPICS_OK) st = seg_learn_decide(rs->learn, w);
+  if (st != TOPICS_OK) {
+    seg_words_free(w);
+    return st;
+  }
+  seg_words_free(rs->learned);
+  rs->learned = w;
+  rs->join.learned = w;
+  return TOPICS_OK;
+}
+
+/* A learning batch buf[0..len) of whole lines: segments it, learns from it, then writes it with
+ * what it and the batches before it taught. Returns as do_batch. */
+int segrun_learn_batch(seg_run_state *rs, const char *name, char *buf, size_t len,
+                          size_t *line) {
+  int nb = segrun_split(rs, buf, len, 0);
+  for (int i = 0; i < nb; i++) rs->blocks[i].st = TOPICS_OK;
+  segrun_workers(rs, nb, run_scan);
+  for (int i = 0; i < nb; i++) {
+    if (rs->blocks[i].st != TOPICS_OK) {
+      diag_error(name, 0, "%s", topics_strerror(rs->blocks[i].st));
+      return 1;
+    }
+  }
+  topics_status st = learn_blocks(rs, nb);
+  if (st != TOPICS_OK) {
+    diag_error(name, 0, "%s", topics_strerror(st));
+    return 1;
+  }
+  segrun_workers(rs, nb, run_emit);
+  return segrun_write(rs, name, nb, 0, line);
+}
+
