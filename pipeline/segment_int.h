@@ -1,7 +1,7 @@
 /* Internal to `topics segment` (pipeline/segment.c, pipeline/segment_learn.c): the batch, block
  * and worker state, and the steps the learning batch shares with the plain one. */
-#ifndef TOPICS_PIPELINE_SEGMENT_INT_H
-#define TOPICS_PIPELINE_SEGMENT_INT_H
+#ifndef TOPICS_SEGMENT_INT_H
+#define TOPICS_SEGMENT_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
