@@ -12,20 +12,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "common/mem.h"
 #include "models/coherence.h"
 
 #define EV_PERP_SLACK 0.02 /* relative perplexity a candidate may lose to the best */
 #define EV_TOP 10          /* top words per topic for NPMI and diversity */
 #define EV_GRID 6          /* grid points */
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 uint32_t ev_holdout_pick(uint32_t ndocs, double frac, uint64_t seed, uint8_t *held) {
   memset(held, 0, ndocs);
@@ -193,7 +187,7 @@ static topics_status split_docs(const dtm *m, const uint8_t *held, const uint32_
 static topics_status score_k(const dtm *train, const dtm *full, uint32_t k, const ev_choose_options *o,
                              uint32_t nho, const uint32_t *const *ho, const uint32_t *hol,
                              ev_candidate *c) {
-  double t0 = now();
+  double t0 = clock_seconds();
   lda_options lo = o->base;
   lo.k = k;
   lo.seed = o->seed;
@@ -224,7 +218,7 @@ static topics_status score_k(const dtm *train, const dtm *full, uint32_t k, cons
   free(words);
   lif_free(f);
   c->k = k;
-  c->seconds = now() - t0;
+  c->seconds = clock_seconds() - t0;
   return st;
 }
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "common/mem.h"
 #include "common/pool.h"
 #include "models/dtm_int.h"
@@ -358,12 +358,6 @@ static topics_status run_sweep(lda *md) {
   return st;
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* The stopping rule (see LDA_AUTO_*): hist holds the likelihoods evaluated so far, nh of them. */
 static int leveled_off(const double *hist, uint32_t nh, uint32_t sweeps) {
   if (sweeps < LDA_AUTO_MIN || nh < 2 * LDA_AUTO_WINDOW) return 0;
@@ -386,10 +380,10 @@ topics_status lda_train(lda *md) {
       st = TOPICS_EINTR;
       break;
     }
-    double t0 = now_s();
+    double t0 = clock_seconds();
     st = run_sweep(md);
     if (st == TOPICS_OK && o->sync) st = o->sync->counts(o->sync->ud, md);
-    double dt = now_s() - t0;
+    double dt = clock_seconds() - t0;
     if (st != TOPICS_OK) break;
 #ifndef NDEBUG
     uint64_t total = 0;

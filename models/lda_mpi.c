@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "common/mem.h"
 #include "models/lda_int.h"
 
@@ -31,12 +31,6 @@ struct lda_mpi {
   uint64_t bytes;
   double seconds;
 };
-
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Bytes this process has written through system calls (sockets included), from /proc. */
 static uint64_t written_bytes(void) {
@@ -90,12 +84,12 @@ static topics_status sync_counts(void *ud, lda *md) {
     lm->changed += lm->delta[c] != 0;
   }
   lm->delta[lm->cells] = lm->stop && *lm->stop;
-  double t0 = mono();
+  double t0 = clock_seconds();
   uint64_t b0 = written_bytes();
   int rc = MPI_Allreduce(MPI_IN_PLACE, lm->delta, (int)(lm->cells + 1), MPI_INT32_T, MPI_SUM,
                          lm->comm);
   lm->bytes += written_bytes() - b0;
-  lm->seconds += mono() - t0;
+  lm->seconds += clock_seconds() - t0;
   lm->reductions++;
   if (rc != MPI_SUCCESS) return TOPICS_EIO;
   if (lm->delta[lm->cells]) return TOPICS_EINTR;

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/diag.h"
 #include "common/mem.h"
 #include "pipeline/infer_int.h"
@@ -24,12 +24,6 @@ static volatile sig_atomic_t infer_stop;
 static void on_signal(int sig) {
   (void)sig;
   infer_stop = 1;
-}
-
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 typedef struct infer_opts {
@@ -413,13 +407,13 @@ static int read_talks(const infer_opts *o, infer_state *s) {
 }
 
 static int infer_body(const infer_opts *o, infer_state *s) {
-  double t0 = mono();
+  double t0 = clock_seconds();
   topics_status st;
   if (!(s->path = model_file_path(o->model))) return fail(TOPICS_ENOMEM, "loading the model");
   if (mf_load(s->path, &s->md) != TOPICS_OK) return 1; /* named the file */
   if (!(s->lx = model_lexicon(s->md, s->path))) return 1;
   if (read_talks(o, s)) return 1;
-  double t_read = mono();
+  double t_read = clock_seconds();
   const mf_model *md = s->md;
   uint32_t nd = (uint32_t)s->rd.ndocs;
   if (s->rd.tokens == 0)
@@ -442,7 +436,7 @@ static int infer_body(const infer_opts *o, infer_state *s) {
   if (st != TOPICS_OK) return fail(st, "computing tags");
   infer_result res = {s->path, md, s->f, o->seed, o->top_words, s->m, s->rd.docs, s->theta,
                       s->tags, s->rd.tokens, s->rd.unknown, s->stats.skipped, s->stats.nskipped,
-                      t_read - t0, mono() - t_read, mono() - t0};
+                      t_read - t0, clock_seconds() - t_read, clock_seconds() - t0};
   if (infer_stop) return fail(TOPICS_EINTR, "writing");
   st = o->json ? infer_out_json(stdout, &res) : infer_out_text(stdout, &res);
   if (st == TOPICS_OK && (fflush(stdout) != 0 || ferror(stdout))) st = TOPICS_EIO;

@@ -12,8 +12,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "common/mem.h"
 #include "common/pool.h"
 
@@ -58,12 +58,6 @@ struct ingest {
   ingest_stream_fn stream_fn; /* ingest_set_stream_hook */
   void *stream_ud;
 };
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* One pool task: tokenises item i with the worker's tok. */
 static void tokenize_item(void *ctx, uint32_t i, uint32_t worker) {
@@ -121,7 +115,7 @@ static topics_status begin_docs_through(ingest *g, uint32_t doc) {
 
 static topics_status flush(ingest *g) {
   if (g->nitems == 0) return TOPICS_OK;
-  double t0 = now_seconds();
+  double t0 = clock_seconds();
   /* A batch holds at most BATCH_BYTES / ITEM_BYTES items plus one per talk: far below 2^32. */
   if (g->nitems > UINT32_MAX) return TOPICS_ELIMIT;
   pool_run(g->pool, (uint32_t)g->nitems, tokenize_item, g);
@@ -144,7 +138,7 @@ static topics_status flush(ingest *g) {
   if (st == TOPICS_OK && g->progress) g->progress(g->progress_ud, g->ndocs, g->bytes, g->tokens);
   g->nitems = 0;
   g->arena_len = 0;
-  g->tok_seconds += now_seconds() - t0;
+  g->tok_seconds += clock_seconds() - t0;
   return st;
 }
 
@@ -276,9 +270,9 @@ topics_status ingest_finish(ingest *g) {
   if (g->ndocs && (st = begin_docs_through(g, (uint32_t)(g->ndocs - 1))) != TOPICS_OK) return st;
   if (g->stream_fn && (st = g->stream_fn(g->stream_ud, g->b)) != TOPICS_OK) return st;
   if (!g->phrases) return TOPICS_OK;
-  double t0 = now_seconds();
+  double t0 = clock_seconds();
   st = dtm_builder_phrases(g->b, NULL);
-  g->tok_seconds += now_seconds() - t0;
+  g->tok_seconds += clock_seconds() - t0;
   return st;
 }
 

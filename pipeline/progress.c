@@ -2,26 +2,21 @@
 #include "pipeline/progress.h"
 
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "common/clock.h"
 
 void progress_init(progress *p, int quiet) {
   p->enabled = !quiet && isatty(STDERR_FILENO);
   p->out = stderr;
   p->last = 0;
-  p->start = mono();
+  p->start = clock_seconds();
 }
 
 void progress_read(void *ud, uint64_t talks, uint64_t bytes, uint64_t tokens) {
   progress *p = ud;
   if (!p->enabled) return;
-  double t = mono();
+  double t = clock_seconds();
   if (t - p->last < 0.1) return;
   p->last = t;
   double secs = t - p->start;
@@ -35,7 +30,7 @@ void progress_lda(void *ud, uint32_t iteration, uint32_t iterations, double toke
                   double log_likelihood_per_token) {
   progress *p = ud;
   if (!p->enabled) return;
-  double t = mono();
+  double t = clock_seconds();
   int last = iteration >= iterations;
   if (!last && t - p->last < 0.1) return;
   p->last = t;

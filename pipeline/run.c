@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/diag.h"
 #include "models/dtm.h"
 #include "models/lda.h"
@@ -42,12 +42,6 @@ static void install_signals(void) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-}
-
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static uint32_t default_threads(void) {
@@ -148,7 +142,7 @@ static topics_status tags_on_stream(void *ud, const dtm_builder *b) {
 }
 
 static int run_body(const cli_options *o, run_state *s, progress *pg) {
-  double t0 = mono();
+  double t0 = clock_seconds();
   topics_status st;
   s->lx = lex_new(&st);
   if (!s->lx) return report(st, "loading the stopword lists");
@@ -176,7 +170,7 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   if (run_stop) st = TOPICS_EINTR;
   if (st == TOPICS_ENOENT || st == TOPICS_EIO) return 1; /* the reader named the path */
   if (st != TOPICS_OK) return report(st, "reading the input");
-  double t_read = mono();
+  double t_read = clock_seconds();
 
   uint32_t ndocs;
   const out_doc_meta *docs = ingest_docs(s->g, &ndocs);
@@ -206,7 +200,7 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
            (unsigned long long)dtm_ntokens(s->m), dtm_nterms(s->m));
   progress_note(pg, note);
 
-  double t_model0 = mono();
+  double t_model0 = clock_seconds();
   if (o->cmd == CLI_TOPICS) {
     lda_options lo = lda_default_options();
     lo.k = o->k;
@@ -240,7 +234,7 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
     if (o->output_dir && (st = mrun_save_new(o, &s->save)) != TOPICS_OK)
       return st == TOPICS_ENOMEM ? report(st, "saving the model") : 1;
   }
-  double t_end = mono();
+  double t_end = clock_seconds();
 
   out_run r;
   memset(&r, 0, sizeof r);
@@ -263,7 +257,7 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   r.read_s = (t_read - t0) - tok_s;
   if (r.read_s < 0) r.read_s = 0;
   r.model_s = t_end - t_model0;
-  r.total_s = mono() - t0;
+  r.total_s = clock_seconds() - t0;
   struct rusage ru;
   if (getrusage(RUSAGE_SELF, &ru) == 0) r.peak_rss_mb = (double)ru.ru_maxrss / 1024.0;
 

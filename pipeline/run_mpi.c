@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/diag.h"
 #include "common/mem.h"
 #include "models/dtm.h"
@@ -35,12 +35,6 @@ static volatile sig_atomic_t rmpi_stop;
 static void on_signal(int sig) {
   (void)sig;
   rmpi_stop = 1;
-}
-
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 int rmpi_launched(void) {
@@ -319,9 +313,9 @@ static int train(rmpi_state *s, const cli_options *o, progress *pg, uint32_t thr
     st = TOPICS_ENOMEM;
   }
   if (!agree(mp, s->local != NULL, "setting up the topic model", topics_strerror(st))) return 0;
-  double t0 = mono();
+  double t0 = clock_seconds();
   st = lda_train(s->local);
-  double train_s = mono() - t0;
+  double train_s = clock_seconds() - t0;
   if (st == TOPICS_EINTR) {
     if (mp->rank == 0) diag_error(NULL, 0, "interrupted; no output was written");
     return 0;
@@ -362,7 +356,7 @@ static int write_results(rmpi_state *s, const cli_options *o, double t0, double 
   }
   mrun_topic_quality(s->sum, s->m, s->coherence, &s->diversity);
   if (o->output_dir && (st = mrun_save_new(o, &s->save)) != TOPICS_OK) return 1;
-  double t_end = mono();
+  double t_end = clock_seconds();
   out_run r;
   memset(&r, 0, sizeof r);
   r.version = TOPICS_VERSION;
@@ -383,7 +377,7 @@ static int write_results(rmpi_state *s, const cli_options *o, double t0, double 
   r.read_s = (t_read - t0) - r.tokenize_s;
   if (r.read_s < 0) r.read_s = 0;
   r.model_s = t_end - t_model0;
-  r.total_s = mono() - t0;
+  r.total_s = clock_seconds() - t0;
   struct rusage ru;
   if (getrusage(RUSAGE_SELF, &ru) == 0) r.peak_rss_mb = (double)ru.ru_maxrss / 1024.0;
   if (o->output_dir) {
@@ -416,7 +410,7 @@ static int output_dir_ok(const char *dir) {
 
 static int run_all(rmpi_state *s, const cli_options *o, progress *pg) {
   rmpi *mp = &s->mp;
-  double t0 = mono();
+  double t0 = clock_seconds();
   /* One process per core is the usual placement, so each takes one thread unless -t says. */
   uint32_t threads = o->threads ? o->threads : 1;
   int ok = mp->rank != 0 || !o->output_dir || output_dir_ok(o->output_dir);
@@ -431,7 +425,7 @@ static int run_all(rmpi_state *s, const cli_options *o, progress *pg) {
   if (!agree(mp, lo_talks == hi_talks, "reading the input",
              "it found a different number of talks: every process must see the same input"))
     return 1;
-  double t_read = mono();
+  double t_read = clock_seconds();
   if (mp->ntalks == 0) {
     if (mp->rank == 0) diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0, "no usable text: no talks found");
     return 1;
@@ -450,7 +444,7 @@ static int run_all(rmpi_state *s, const cli_options *o, progress *pg) {
              mp->size, (unsigned long long)dtm_ntokens(s->m), dtm_nterms(s->m));
     progress_note(pg, note);
   }
-  double t_model0 = mono();
+  double t_model0 = clock_seconds();
   if (!train(s, o, pg, threads)) return 1;
   if (mp->rank != 0) return 0;
   return write_results(s, o, t0, t_read, t_model0);
