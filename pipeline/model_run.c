@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
+#include "common/clock.h"
 #include "common/mem.h"
 #include "models/coherence.h"
 #include "models/eval.h"
@@ -179,4 +181,15 @@ void mrun_topic_quality(const summary *sum, const dtm *m, double *coherence, dou
     for (uint32_t i = 0; i < sum->topics[t].nwords; i++) all[at++] = sum->topics[t].words[i];
   *diversity = ev_diversity(all, 1, (uint32_t)at);
   free(all);
+}
+
+void mrun_timing(out_run *r, double tokenize_s, double t0, double t_read, double t_model0,
+                 double t_end) {
+  r->tokenize_s = tokenize_s;
+  r->read_s = (t_read - t0) - tokenize_s;
+  if (r->read_s < 0) r->read_s = 0;
+  r->model_s = t_end - t_model0;
+  r->total_s = clock_seconds() - t0;
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) == 0) r->peak_rss_mb = (double)ru.ru_maxrss / 1024.0;
 }

@@ -13,6 +13,7 @@
 #include "models/model_file.h"
 #include "models/summary.h"
 #include "pipeline/cli.h"
+#include "pipeline/output.h"
 
 /* The settings of o that shaped the terms (--no-fold-han, --no-phrases, the entries of
  * --stopwords and --dict), for the model file; model, m and seed are filled by the writer.
@@ -40,5 +41,10 @@ topics_status mrun_holdout_finish(const lda *model, const dtm *m, const uint8_t 
 /* Mean NPMI of each topic's top words over m into coherence[0 .. k), and the diversity of all
  * topics' top words (ev_diversity). */
 void mrun_topic_quality(const summary *sum, const dtm *m, double *coherence, double *diversity);
+
+/* The timing fields of r: reading (less tokenizing, which is tokenize_s), modelling from t_model0
+ * to t_end, the whole run from t0 to now (clock_seconds), and the peak memory so far. */
+void mrun_timing(out_run *r, double tokenize_s, double t0, double t_read, double t_model0,
+                 double t_end);
 
 #endif

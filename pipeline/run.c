@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -252,14 +251,7 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   r.holdout_perplexity = s->holdout_perplexity;
   r.coherence = s->coherence;
   r.diversity = s->diversity;
-  double tok_s = ingest_tokenize_seconds(s->g);
-  r.tokenize_s = tok_s;
-  r.read_s = (t_read - t0) - tok_s;
-  if (r.read_s < 0) r.read_s = 0;
-  r.model_s = t_end - t_model0;
-  r.total_s = clock_seconds() - t0;
-  struct rusage ru;
-  if (getrusage(RUSAGE_SELF, &ru) == 0) r.peak_rss_mb = (double)ru.ru_maxrss / 1024.0;
+  mrun_timing(&r, ingest_tokenize_seconds(s->g), t0, t_read, t_model0, t_end);
 
   if (o->output_dir) {
     st = out_write_dir(o->output_dir, &r, &run_stop);

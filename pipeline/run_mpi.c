@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -346,7 +345,6 @@ static int train(rmpi_state *s, const cli_options *o, progress *pg, uint32_t thr
 static int write_results(rmpi_state *s, const cli_options *o, double t0, double t_read,
                          double t_model0) {
   topics_status st;
-  uint32_t ndocs = dtm_ndocs(s->m);
   if ((st = tags_compute(s->m, o->ntags, &s->tags)) != TOPICS_OK ||
       (st = sum_compute(s->model, s->m, o->top_words, o->top_docs, &s->sum)) != TOPICS_OK ||
       !(s->coherence = calloc(lda_k(s->model), sizeof *s->coherence))) {
@@ -362,7 +360,6 @@ static int write_results(rmpi_state *s, const cli_options *o, double t0, double 
   r.version = TOPICS_VERSION;
   r.m = s->m;
   r.docs = s->mp.docs;
-  (void)ndocs;
   r.skipped = s->stats.skipped;
   r.nskipped = s->stats.nskipped;
   r.tags = s->tags;
@@ -373,13 +370,7 @@ static int write_results(rmpi_state *s, const cli_options *o, double t0, double 
   r.save = s->save;
   r.coherence = s->coherence;
   r.diversity = s->diversity;
-  r.tokenize_s = ingest_tokenize_seconds(s->g);
-  r.read_s = (t_read - t0) - r.tokenize_s;
-  if (r.read_s < 0) r.read_s = 0;
-  r.model_s = t_end - t_model0;
-  r.total_s = clock_seconds() - t0;
-  struct rusage ru;
-  if (getrusage(RUSAGE_SELF, &ru) == 0) r.peak_rss_mb = (double)ru.ru_maxrss / 1024.0;
+  mrun_timing(&r, ingest_tokenize_seconds(s->g), t0, t_read, t_model0, t_end);
   if (o->output_dir) {
     st = out_write_dir(o->output_dir, &r, &rmpi_stop);
     if (st == TOPICS_EINTR) diag_error(NULL, 0, "interrupted; no output was written");
