@@ -13,6 +13,7 @@
 #include "models/lda.h"
 #include "models/lda_mpi.h"
 #include "planted.h"
+#include "topic_match.h"
 
 #define PK 6     /* planted topics */
 #define LK 8     /* learned topics: two spares keep a planted pair from being merged */
@@ -22,29 +23,11 @@
 
 static int rank, size;
 
-static double cosine(const double *a, const double *b, uint32_t n) {
-  double ab = 0, aa = 0, bb = 0;
-  for (uint32_t i = 0; i < n; i++) ab += a[i] * b[i], aa += a[i] * a[i], bb += b[i] * b[i];
-  return ab / sqrt(aa * bb);
-}
-
-/* Greedy one-to-one matching by cosine, best pair first; returns the worst planted topic's. */
+/* The worst cosine of a planted topic, matched one to one to the learned ones. */
 static double worst_match(const planted *p, const lda *md) {
-  static double learned[LK][PV], cs[PK][LK];
+  static double learned[LK][PV];
   for (uint32_t t = 0; t < LK; t++) lda_topic_word_dist(md, t, learned[t]);
-  for (int a = 0; a < PK; a++)
-    for (int b = 0; b < LK; b++) cs[a][b] = cosine(p->phi + (size_t)a * PV, learned[b], PV);
-  int used_a[PK] = {0}, used_b[LK] = {0};
-  double worst = 1;
-  for (int step = 0; step < PK; step++) {
-    int ba = -1, bb = -1;
-    for (int a = 0; a < PK; a++)
-      for (int b = 0; b < LK; b++)
-        if (!used_a[a] && !used_b[b] && (ba < 0 || cs[a][b] > cs[ba][bb])) ba = a, bb = b;
-    used_a[ba] = used_b[bb] = 1;
-    if (cs[ba][bb] < worst) worst = cs[ba][bb];
-  }
-  return worst;
+  return tm_match(p->phi, PK, &learned[0][0], LK, PV, NULL);
 }
 
 /* Trains this process's share; on rank 0 returns the gathered topics (ntokens of them). */

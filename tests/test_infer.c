@@ -12,17 +12,9 @@
 #include "models/lda_infer.h"
 #include "models/model_file.h"
 #include "planted.h"
+#include "topic_match.h"
 #include "test_util.h"
 
-static double cosine(const double *a, const double *b, uint32_t n) {
-  double ab = 0, aa = 0, bb = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return ab / sqrt(aa * bb);
-}
 
 static void test_round_trip(void) {
   planted p;
@@ -45,7 +37,7 @@ static void test_round_trip(void) {
   int sums_ok = 1;
   for (uint32_t d = 0; d < p.ndocs; d++) {
     lda_doc_topic_dist(model, d, train);
-    mean += cosine(train, theta + (size_t)d * 10, 10);
+    mean += tm_cosine(train, theta + (size_t)d * 10, 10);
     double s = 0;
     for (int t = 0; t < 10; t++) s += theta[(size_t)d * 10 + t];
     sums_ok &= fabs(s - 1) < 1e-9;

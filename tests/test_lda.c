@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "topic_match.h"
 #include "models/dtm.h"
 #include "models/lda.h"
 
@@ -60,32 +61,12 @@ static void plant(planted *p, const double *alpha, unsigned long seed) {
   gsl_rng_free(r);
 }
 
-static double cosine(const double *a, const double *b, int n) {
-  double ab = 0, aa = 0, bb = 0;
-  for (int i = 0; i < n; i++) ab += a[i] * b[i], aa += a[i] * a[i], bb += b[i] * b[i];
-  return ab / sqrt(aa * bb);
-}
-
 /* Greedy one-to-one matching by cosine (best pair first); match[planted] = learned topic; returns
  * the worst cosine of a planted topic. */
 static double match_topics(const planted *p, const lda *md, int *match) {
   static double learned[LK][PV];
-  double cs[PK][LK];
   for (int t = 0; t < LK; t++) lda_topic_word_dist(md, (uint32_t)t, learned[t]);
-  for (int a = 0; a < PK; a++)
-    for (int b = 0; b < LK; b++) cs[a][b] = cosine(p->phi[a], learned[b], PV);
-  int used_a[PK] = {0}, used_b[LK] = {0};
-  double worst = 1;
-  for (int step = 0; step < PK; step++) {
-    int ba = -1, bb = -1;
-    for (int a = 0; a < PK; a++)
-      for (int b = 0; b < LK; b++)
-        if (!used_a[a] && !used_b[b] && (ba < 0 || cs[a][b] > cs[ba][bb])) ba = a, bb = b;
-    used_a[ba] = used_b[bb] = 1;
-    match[ba] = bb;
-    if (cs[ba][bb] < worst) worst = cs[ba][bb];
-  }
-  return worst;
+  return tm_match(&p->phi[0][0], PK, &learned[0][0], LK, PV, match);
 }
 
 typedef struct ll_log {
