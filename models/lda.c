@@ -53,19 +53,14 @@ lda_options lda_default_options(void) {
 #define LDA_AUTO_GAIN 0.001
 #endif
 
-static uint64_t splitmix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 
-/* One pool task: worker i's sweep. A worker's result depends on its own state alone, so it does
- * not matter which thread runs it. */
+/* One pool task: worker i's share of the current round (lda_sampler.c). A worker's result
+ * depends on its own state alone, so it does not matter which thread runs it. */
 static void sweep_task(void *ctx, uint32_t i, uint32_t thread) {
   (void)thread;
-  lda_sweep_(&((lda *)ctx)->workers[i]);
+  lda *md = ctx;
+  lda_sweep_(&md->workers[i], (i + md->round) % md->nworkers, md->nworkers);
 }
 
 void lda_free(lda *md) {
@@ -80,7 +75,6 @@ void lda_free(lda *md) {
   }
   free(md->workers);
   free(md->zp);
-  free(md->zsnap);
   free(md->wdoc);
   free(md->w_off);
   free(md->dpos);
@@ -213,7 +207,7 @@ static void fill_doc_topics(lda *md) {
 
 /* Threads pay for themselves only with enough tokens per sweep: handing a sweep to a thread and
  * collecting the result costs a few µs when the thread is still polling and tens of µs when it
- * has to be woken (more on a busy machine), and each worker samples against counts a sweep old.
+ * has to be woken (more on a busy machine), and a sweep is as many rounds as workers.
  * So the model uses at most one worker per LDA_MIN_WORKER_TOKENS tokens: the sample corpus (4k
  * tokens) runs on one worker whatever --threads says. The choice depends only on the corpus and
  * the thread count, so results stay deterministic for a given seed and thread count. */
@@ -221,8 +215,8 @@ static void fill_doc_topics(lda *md) {
 #define LDA_MIN_WORKER_TOKENS 8192
 #endif
 
-static uint32_t worker_count(uint32_t threads, uint64_t ntokens) {
-  uint64_t cap = ntokens / LDA_MIN_WORKER_TOKENS;
+static uint32_t worker_count(uint32_t threads, uint32_t min_tokens, uint64_t ntokens) {
+  uint64_t cap = ntokens / (min_tokens ? min_tokens : LDA_MIN_WORKER_TOKENS);
   if (cap < 1) cap = 1;
   return threads < cap ? threads : (uint32_t)cap;
 }
@@ -249,7 +243,7 @@ static topics_status init_worker(lda *md, uint32_t i) {
   /* The sampler takes raw outputs as 32-bit uniforms (lda_sampler.c). */
   if (gsl_rng_min(w->rng) != 0 || gsl_rng_max(w->rng) != 0xffffffffUL) return TOPICS_EINVAL;
   /* Each worker's stream depends only on (seed, worker index). */
-  gsl_rng_set(w->rng, (unsigned long)(splitmix64(md->opt.seed ^ splitmix64(i + 1)) & 0xffffffffu));
+  gsl_rng_set(w->rng, (unsigned long)(lda_mix64_(md->opt.seed ^ lda_mix64_(i + 1)) & 0xffffffffu));
   /* Random start, drawn by the worker that owns the documents. */
   for (uint32_t d = w->d0; d < w->d1; d++) {
     for (uint64_t j = md->doc_off[d]; j < md->doc_off[d + 1]; j++) {
@@ -303,10 +297,9 @@ lda *lda_new(const dtm *m, const lda_options *opt, topics_status *st) {
   md->alpha_sum = o.alpha * md->k;
   if (build_index(md) != TOPICS_OK) goto fail;
 
-  md->nworkers = worker_count(o.threads, md->n);
+  md->nworkers = worker_count(o.threads, o.min_worker_tokens, md->n);
   md->workers = calloc(md->nworkers, sizeof *md->workers);
   if (!md->workers) goto fail;
-  if (md->nworkers > 1 && !(md->zsnap = malloc(n1 * sizeof *md->zsnap))) goto fail;
   split_blocks(md);
   for (uint32_t i = 0; i < md->nworkers; i++) {
     topics_status ws = init_worker(md, i);
@@ -331,29 +324,30 @@ fail:
   return NULL;
 }
 
-/* One sweep on every worker: each starts from the same topic totals (and, with several, the
- * same snapshot of the topics), then the totals become the start plus every worker's moves,
- * added in worker order. */
+/* One sweep: as many rounds as workers (lda_sampler.c). Each round starts every worker from the
+ * same topic totals; after it the totals become the start plus every worker's moves. */
 static topics_status run_sweep(lda *md) {
   const uint32_t nw = md->nworkers, K = md->k;
   const double vb = md->v * md->beta;
-  if (nw > 1) memcpy(md->zsnap, md->zp, (size_t)md->n * sizeof *md->zp);
-  for (uint32_t i = 0; i < nw; i++) {
-    lda_worker *w = &md->workers[i];
-    memcpy(w->nk, md->nk, K * sizeof *md->nk);
-    for (uint32_t t = 0; t < K; t++) w->inv[t] = 1.0 / (md->nk[t] + vb);
-  }
-  /* Workers whose thread could not be started run on the caller: same result, just slower. */
-  pool_run(md->pool, nw, sweep_task, md);
   topics_status st = TOPICS_OK;
-  for (uint32_t i = 0; i < nw; i++) {
-    if (md->workers[i].stopped) st = TOPICS_EINTR;
-    md->workers[i].stopped = 0;
-  }
-  for (uint32_t t = 0; t < K; t++) {
-    uint64_t sum = md->nk[t];
-    for (uint32_t i = 0; i < nw; i++) sum += md->workers[i].nk[t] - (uint64_t)md->nk[t];
-    md->nk[t] = (uint32_t)sum; /* the wrap-around of the unsigned differences cancels */
+  for (md->round = 0; md->round < nw; md->round++) {
+    for (uint32_t i = 0; i < nw; i++) {
+      lda_worker *w = &md->workers[i];
+      memcpy(w->nk, md->nk, K * sizeof *md->nk);
+      for (uint32_t t = 0; t < K; t++) w->inv[t] = 1.0 / (md->nk[t] + vb);
+    }
+    /* Workers whose thread could not be started run on the caller: same result, just slower. */
+    pool_run(md->pool, nw, sweep_task, md);
+    for (uint32_t i = 0; i < nw; i++) {
+      if (md->workers[i].stopped) st = TOPICS_EINTR;
+      md->workers[i].stopped = 0;
+    }
+    for (uint32_t t = 0; t < K; t++) {
+      uint64_t sum = md->nk[t];
+      for (uint32_t i = 0; i < nw; i++) sum += md->workers[i].nk[t] - (uint64_t)md->nk[t];
+      md->nk[t] = (uint32_t)sum; /* the wrap-around of the unsigned differences cancels */
+    }
+    if (st != TOPICS_OK) break;
   }
   return st;
 }
@@ -375,12 +369,20 @@ topics_status lda_train(lda *md) {
   uint32_t nh = 0;
   topics_status st = TOPICS_OK;
   if (o->sync && (st = o->sync->counts(o->sync->ud, md)) != TOPICS_OK) return st;
+  /* The warm start's time counts as the first sweep's, for the progress rates. */
+  double t_warm = clock_seconds();
+  if (md->iterations && lda_warm_wanted_(md) && (st = lda_warm_start_(md)) != TOPICS_OK) {
+    rebuild_nwk(md);
+    return st;
+  }
+  t_warm = clock_seconds() - t_warm;
   while (md->sweeps_done < md->iterations) {
     if (o->stop && *o->stop) {
       st = TOPICS_EINTR;
       break;
     }
-    double t0 = clock_seconds();
+    double t0 = clock_seconds() - t_warm;
+    t_warm = 0;
     st = run_sweep(md);
     if (st == TOPICS_OK && o->sync) st = o->sync->counts(o->sync->ud, md);
     double dt = clock_seconds() - t0;

@@ -1,6 +1,6 @@
 /* Latent Dirichlet allocation by collapsed Gibbs sampling over a dtm. The sampler's cost per token
- * does not grow linearly with K; threads split the documents, and the same seed and thread count
- * give the same result. Random numbers come from GSL generators owned by the model. */
+ * does not grow linearly with K; threads split the documents and take turns over the terms, and
+ * the same seed and thread count give the same result. Random numbers come from GSL generators owned by the model. */
 #ifndef TOPICS_LDA_H
 #define TOPICS_LDA_H
 
@@ -31,11 +31,22 @@ typedef struct lda_sync {
   double (*log_likelihood)(void *ud, const lda *model);
 } lda_sync;
 
+/* How the chain starts (lda_options.start). */
+typedef enum lda_start {
+  LDA_START_AUTO = 0, /* warm on a large corpus (models/lda_warm.c), random otherwise */
+  LDA_START_RANDOM,   /* every token on a topic drawn uniformly */
+  LDA_START_WARM      /* topics of a model of a sample of the documents, whatever the size */
+} lda_start;
+
 typedef struct lda_options {
   uint32_t k;                 /* topics [10] */
   uint32_t iterations;        /* Gibbs sweeps; 0 picks the default for the corpus size */
   uint64_t seed;              /* [1] */
   uint32_t threads;           /* worker threads [1] */
+  /* Tokens each worker needs at least, so that a small corpus runs on fewer workers than
+   * threads; 0: the default (lda.c). Tests set it low to run several workers on a tiny corpus. */
+  uint32_t min_worker_tokens;
+  lda_start start;            /* [LDA_START_AUTO]; ignored with sync */
   double alpha;               /* initial symmetric alpha per topic; <= 0 picks the default */
   double beta;                /* [0.01] */
   uint32_t optimize_interval; /* optimise asymmetric alpha every N sweeps after burn-in; 0: never */

@@ -27,9 +27,9 @@ typedef struct lda_worker {
    * [w_off[w] + lo[w], w_off[w] + hi[w]). */
   uint32_t *lo, *hi;
   gsl_rng *rng;
-  uint32_t *nk;     /* topic totals: the sweep's starting totals plus this worker's moves */
+  uint32_t *nk;     /* topic totals: the round's starting totals plus this worker's moves */
   double *inv;      /* 1 / (nk + Vβ) */
-  uint32_t *cnt;    /* K: the current term's topic counts (others' as of the sweep start) */
+  uint32_t *cnt;    /* K: the current term's topic counts */
   double *wq;       /* K: the term's factor (n_wk + β) / (n_k + Vβ) */
   double *val;      /* K: the term's smoothing part α_k wq[k] */
   double *tree;     /* K + 1: Fenwick tree over val */
@@ -53,7 +53,6 @@ struct lda {
   uint64_t n;
   const uint64_t *doc_off; /* the dtm's: ndocs + 1 offsets into dpos */
   uint32_t *zp;            /* word-major topics */
-  uint32_t *zsnap;         /* with several workers: zp as at the start of the sweep */
   uint32_t *wdoc;          /* word-major: the document of each token */
   uint32_t *wdk;           /* word-major: dk_off of each token's document (one load, no chain) */
   uint64_t *w_off;         /* v + 1 offsets into zp */
@@ -69,6 +68,7 @@ struct lda {
   uint32_t maxlen;         /* longest document */
   double *alpha, alpha_sum, beta;
   uint32_t nworkers;
+  uint32_t round;          /* the sweep's current round (see lda_sampler.c) */
   lda_worker *workers;
   uint32_t sweeps_done;
   uint32_t iterations;     /* sweeps configured, or the sweeps used once the stopping rule fired */
@@ -76,8 +76,50 @@ struct lda {
   pool *pool;              /* with several workers: runs their sweeps (common/pool.h) */
 };
 
-/* One sweep of the worker's documents (see lda_sampler.c). */
-void lda_sweep_(lda_worker *w);
+/* Fenwick tree over val[0 .. K): tree[i] (1-based) sums val over (i - lowbit(i), i]. */
+static inline void lda_fen_build_(double *tree, const double *val, uint32_t K) {
+  tree[0] = 0;
+  for (uint32_t i = 1; i <= K; i++) tree[i] = val[i - 1];
+  for (uint32_t i = 1; i <= K; i++) {
+    uint32_t j = i + (i & -i);
+    if (j <= K) tree[j] += tree[i];
+  }
+}
+
+static inline void lda_fen_add_(double *tree, uint32_t K, uint32_t k, double delta) {
+  for (uint32_t i = k + 1; i <= K; i += i & -i) tree[i] += delta;
+}
+
+/* The topic whose interval holds u in [0, total): the first k with val[0] + ... + val[k] > u.
+ * top is the largest power of two <= K. Rounding can leave u at or past the tree's own total;
+ * then the last topic is returned (every topic has positive weight, so it is a valid draw). */
+static inline uint32_t lda_fen_find_(const double *tree, uint32_t K, uint32_t top, double u) {
+  uint32_t pos = 0;
+  for (uint32_t step = top; step; step >>= 1) {
+    if (pos + step <= K && tree[pos + step] <= u) {
+      pos += step;
+      u -= tree[pos];
+    }
+  }
+  return pos < K ? pos : K - 1;
+}
+
+/* A 64-bit mix (splitmix64's finaliser) for deriving seeds and picks from the seed. */
+static inline uint64_t lda_mix64_(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+/* One round of a sweep over the worker's documents: the terms first, first + step, ... (see
+ * lda_sampler.c). */
+void lda_sweep_(lda_worker *w, uint32_t first, uint32_t step);
+
+/* Whether lda_train starts with lda_warm_start_ (see lda_warm.c). */
+int lda_warm_wanted_(const struct lda *md);
+/* Replaces the random start by a warm one: topics of a model of a sample of the documents. */
+topics_status lda_warm_start_(struct lda *md);
 
 /* Recounts the topic totals, document topic lists and nwk from zp (after zp was set whole). */
 void lda_recount_(struct lda *md);

@@ -11,10 +11,13 @@
  * A draw costs O(topics of the document + log K); no V x K matrix is read. The counts are the
  * current ones at every draw, so one worker samples exactly the collapsed posterior.
  *
- * With several workers (AD-LDA, Newman et al. 2009) each samples its own documents against the
- * term counts of the sweep's start (zsnap) plus its own moves, and its own copy of the topic
- * totals; lda.c merges the totals after the sweep. The result depends only on the seed and the
- * worker count, never on scheduling. */
+ * With P workers a sweep is P rounds. Worker p owns a block of documents and, in round r, samples
+ * only the terms of class (p + r) mod P (term w is of class w mod P), so no two workers touch the
+ * same document or the same term at once: the term counts and document lists a worker reads are
+ * the current ones, as on one worker. Only the topic totals are a worker's own copy (the round's
+ * starting totals plus its own moves), merged by lda.c after each round; totals are large, so a
+ * round's moves by the others barely change the conditional. The result depends only on the seed
+ * and the worker count, never on scheduling. */
 #include <assert.h>
 #include <gsl/gsl_rng.h>
 #include <string.h>
@@ -42,40 +45,11 @@ static inline uint32_t rnd_next(lda_worker *wk, uint32_t *rp) {
   return wk->rnd[(*rp)++];
 }
 
-/* Fenwick tree over val[0 .. K): tree[i] (1-based) sums val over (i - lowbit(i), i]. */
-static void fen_build(double *tree, const double *val, uint32_t K) {
-  tree[0] = 0;
-  for (uint32_t i = 1; i <= K; i++) tree[i] = val[i - 1];
-  for (uint32_t i = 1; i <= K; i++) {
-    uint32_t j = i + (i & -i);
-    if (j <= K) tree[j] += tree[i];
-  }
-}
-
-static inline void fen_add(double *tree, uint32_t K, uint32_t k, double delta) {
-  for (uint32_t i = k + 1; i <= K; i += i & -i) tree[i] += delta;
-}
-
-/* The topic whose interval holds u in [0, total): the first k with val[0] + ... + val[k] > u.
- * top is the largest power of two <= K. Rounding can leave u at or past the tree's own total;
- * then the last topic is returned (every topic has positive weight, so it is a valid draw). */
-static inline uint32_t fen_find(const double *tree, uint32_t K, uint32_t top, double u) {
-  uint32_t pos = 0;
-  for (uint32_t step = top; step; step >>= 1) {
-    if (pos + step <= K && tree[pos + step] <= u) {
-      pos += step;
-      u -= tree[pos];
-    }
-  }
-  return pos < K ? pos : K - 1;
-}
-
-void lda_sweep_(lda_worker *wk) {
+void lda_sweep_(lda_worker *wk, uint32_t first, uint32_t step) {
   struct lda *md = wk->model;
   const uint32_t K = md->k, V = md->v;
   const double beta = md->beta, vb = md->v * md->beta;
   const double *alpha = md->alpha;
-  const uint32_t *src = md->nworkers > 1 ? md->zsnap : md->zp;
   const uint32_t *wdk = md->wdk, *lo = wk->lo, *hi = wk->hi;
   const uint64_t *w_off = md->w_off;
   uint32_t *zp = md->zp, *nk = wk->nk, *cnt = wk->cnt;
@@ -85,15 +59,15 @@ void lda_sweep_(lda_worker *wk) {
   while (top * 2 <= K) top *= 2;
   volatile sig_atomic_t *stop = md->opt.stop;
 
-  for (uint32_t w = 0; w < V; w++) {
-    if (stop && (w & 255) == 0 && *stop) {
+  for (uint32_t w = first, seen = 0; w < V; w += step, seen++) {
+    if (stop && (seen & 255) == 0 && *stop) {
       wk->stopped = 1;
       break;
     }
     const uint64_t b = w_off[w] + lo[w], e = w_off[w] + hi[w];
     if (b == e) continue;
-    /* The term's counts over all its tokens: this worker's are still as at the sweep's start. */
-    for (uint64_t i = w_off[w]; i < w_off[w + 1]; i++) cnt[src[i] & ZMASK]++;
+    /* The term's counts over all its tokens: no other worker samples this term in this round. */
+    for (uint64_t i = w_off[w]; i < w_off[w + 1]; i++) cnt[zp[i] & ZMASK]++;
     /* Across processes: the other processes' tokens of the term, as of the sweep's start. */
     if (md->remote)
       for (uint32_t k = 0; k < K; k++) cnt[k] += md->remote[(size_t)w * K + k];
@@ -102,7 +76,7 @@ void lda_sweep_(lda_worker *wk) {
       wq[k] = (cnt[k] + beta) * inv[k];
       stot += val[k] = alpha[k] * wq[k];
     }
-    fen_build(tree, val, K);
+    lda_fen_build_(tree, val, K);
     for (uint64_t i = b; i < e; i++) {
       if (i + PREFETCH_AHEAD < e) __builtin_prefetch(dk + wdk[i + PREFETCH_AHEAD], 1, 3);
       const uint32_t s = zp[i] & ZMASK;
@@ -113,7 +87,7 @@ void lda_sweep_(lda_worker *wk) {
       inv[s] = 1.0 / (nk[s] + vb);
       wq[s] = (cnt[s] + beta) * inv[s];
       double nv = alpha[s] * wq[s];
-      fen_add(tree, K, s, nv - val[s]);
+      lda_fen_add_(tree, K, s, nv - val[s]);
       stot += nv - val[s];
       val[s] = nv;
       /* The document part over the document's topics in use, with the token itself left out
@@ -132,7 +106,7 @@ void lda_sweep_(lda_worker *wk) {
         while (jt + 1 < nd && cum[jt] <= u) jt++;
         t = ent[jt].t;
       } else {
-        t = fen_find(tree, K, top, u - r);
+        t = lda_fen_find_(tree, K, top, u - r);
         jt = UINT32_MAX; /* looked up below if needed */
       }
       if (t != s) {
@@ -154,7 +128,7 @@ void lda_sweep_(lda_worker *wk) {
       inv[t] = 1.0 / (nk[t] + vb);
       wq[t] = (cnt[t] + beta) * inv[t];
       nv = alpha[t] * wq[t];
-      fen_add(tree, K, t, nv - val[t]);
+      lda_fen_add_(tree, K, t, nv - val[t]);
       stot += nv - val[t];
       val[t] = nv;
       zp[i] = t;

@@ -3,7 +3,8 @@
  * one worker for a corpus too small for threads), interruption, and degenerate corpora (K = 1,
  * K > V, empty documents, one token, no tokens, more workers than documents), and exactness: the
  * mean log-likelihood of long runs on a tiny corpus matches a plain dense collapsed Gibbs sampler's
- * (a biased sampler settles at a visibly different level). */
+ * on one worker and on two (a biased sampler, or workers that sample against each other's stale
+ * term counts as in AD-LDA, settle at a visibly different level). */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -20,6 +21,7 @@
 #define PV 600   /* vocabulary */
 #define LK (PK + 2) /* learned topics: two spare, see test_recovery */
 #define PD 300   /* documents */
+#define PD_BIG 3000 /* documents of the corpus large enough for a warm start */
 
 typedef struct planted {
   double phi[PK][PV];
@@ -29,7 +31,7 @@ typedef struct planted {
 
 /* Topic k puts 99% of its mass on its own words [100k, 100k + 100) and 1% on all words (the
  * overlap); documents have 50-150 tokens and topic mixes from Dirichlet(alpha). */
-static void plant(planted *p, const double *alpha, unsigned long seed) {
+static void plant_n(planted *p, const double *alpha, unsigned long seed, int nd) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, seed);
   for (int k = 0; k < PK; k++) {
@@ -40,10 +42,10 @@ static void plant(planted *p, const double *alpha, unsigned long seed) {
     for (int i = 0; i < 100; i++) p->phi[k][k * 100 + i] += 0.99 * own[i];
     p->alpha[k] = alpha[k];
   }
-  uint32_t *docs[PD], lens[PD];
+  static uint32_t *docs[PD_BIG], lens[PD_BIG];
   gsl_ran_discrete_t *wd[PK];
   for (int k = 0; k < PK; k++) wd[k] = gsl_ran_discrete_preproc(PV, p->phi[k]);
-  for (int d = 0; d < PD; d++) {
+  for (int d = 0; d < nd; d++) {
     double theta[PK];
     gsl_ran_dirichlet(r, PK, alpha, theta);
     gsl_ran_discrete_t *td = gsl_ran_discrete_preproc(PK, theta);
@@ -55,11 +57,14 @@ static void plant(planted *p, const double *alpha, unsigned long seed) {
     }
     gsl_ran_discrete_free(td);
   }
-  CHECK(dtm_from_ids(PD, (const uint32_t *const *)docs, lens, PV, NULL, &p->m) == TOPICS_OK);
-  for (int d = 0; d < PD; d++) free(docs[d]);
+  CHECK(dtm_from_ids((uint32_t)nd, (const uint32_t *const *)docs, lens, PV, NULL, &p->m) ==
+        TOPICS_OK);
+  for (int d = 0; d < nd; d++) free(docs[d]);
   for (int k = 0; k < PK; k++) gsl_ran_discrete_free(wd[k]);
   gsl_rng_free(r);
 }
+
+static void plant(planted *p, const double *alpha, unsigned long seed) { plant_n(p, alpha, seed, PD); }
 
 /* Greedy one-to-one matching by cosine (best pair first); match[planted] = learned topic; returns
  * the worst cosine of a planted topic. */
@@ -457,8 +462,10 @@ static void on_progress_mean(void *ud, uint32_t it, uint32_t its, double tps, do
   (void)tps;
 }
 
-static double model_chain(const dtm *m, uint64_t seed) {
+static double model_chain(const dtm *m, uint64_t seed, uint32_t workers) {
   lda_options o = lda_default_options();
+  o.threads = workers;
+  o.min_worker_tokens = 1; /* several workers even on this tiny corpus */
   o.k = XK;
   o.iterations = XSWEEPS;
   o.alpha = XALPHA;
@@ -491,21 +498,65 @@ static void test_exactness(void) {
   /* The model's vocabulary is the corpus's (every planted term may not occur; V counts all). */
   uint32_t V = dtm_nterms(m);
   double a[XCHAINS], b[XCHAINS], ma, sa, mb, sb;
-  for (int c = 0; c < XCHAINS; c++) {
-    a[c] = dense_chain(docs, V, 100 + (unsigned long)c);
-    b[c] = model_chain(m, 1 + (uint64_t)c);
-  }
+  for (int c = 0; c < XCHAINS; c++) a[c] = dense_chain(docs, V, 100 + (unsigned long)c);
   mean_se(a, XCHAINS, &ma, &sa);
-  mean_se(b, XCHAINS, &mb, &sb);
-  double tol = 3 * sqrt(sa * sa + sb * sb);
-  fprintf(stderr, "exactness: dense %.5f +- %.5f, model %.5f +- %.5f (se), diff %.5f, tol %.5f\n",
-          ma, sa, mb, sb, mb - ma, tol);
-  CHECK_MSG(fabs(mb - ma) < tol, "model mean LL %.5f vs dense Gibbs %.5f (tolerance %.5f)", mb, ma,
-            tol);
+  for (uint32_t workers = 1; workers <= 2; workers++) {
+    for (int c = 0; c < XCHAINS; c++) b[c] = model_chain(m, 1 + (uint64_t)c, workers);
+    mean_se(b, XCHAINS, &mb, &sb);
+    double tol = 3 * sqrt(sa * sa + sb * sb);
+    fprintf(stderr,
+            "exactness, %u worker(s): dense %.5f +- %.5f, model %.5f +- %.5f (se), diff %.5f, "
+            "tol %.5f\n",
+            workers, ma, sa, mb, sb, mb - ma, tol);
+    CHECK_MSG(fabs(mb - ma) < tol, "%u worker(s): model mean LL %.5f vs dense Gibbs %.5f (tolerance %.5f)",
+              workers, mb, ma, tol);
+  }
   dtm_free(m);
 }
 
+/* Warm start (models/lda_warm.c). On a corpus large enough for it (300k tokens, K = 8: a sample
+ * of 4,000 tokens per topic), the default start is warm: one sweep after it the chain is already
+ * far above where one sweep from a random start is, and 200 sweeps still recover every planted
+ * topic, on one worker and on two. */
+static void test_warm_start(void) {
+  static planted p;
+  const double alpha[PK] = {0.3, 0.1, 0.1, 0.1, 0.1, 0.1};
+  plant_n(&p, alpha, 42, PD_BIG);
+  if (!p.m) return;
+  double first[2][2];
+  for (int mode = 0; mode < 2; mode++)
+    for (uint32_t threads = 1; threads <= 2; threads++) {
+      lda_options o = lda_default_options();
+      o.k = LK;
+      o.iterations = mode ? 200 : 1;
+      o.threads = threads;
+      o.seed = 3;
+      o.start = mode ? LDA_START_AUTO : LDA_START_RANDOM;
+      ll_log log = {0, 0, 0};
+      o.progress = on_progress;
+      o.progress_ud = &log;
+      topics_status st;
+      lda *md = lda_new(p.m, &o, &st);
+      CHECK(md != NULL);
+      if (!md) continue;
+      CHECK(lda_train(md) == TOPICS_OK);
+      first[mode][threads - 1] = log.first;
+      if (mode) {
+        int match[PK];
+        double worst = match_topics(&p, md, match);
+        CHECK_MSG(worst >= 0.9, "warm start, threads %u: worst planted-topic cosine %.3f", threads,
+                  worst);
+        CHECK_MSG(first[1][threads - 1] > first[0][threads - 1] + 1.0,
+                  "threads %u: LL after one sweep %.4f from a warm start, %.4f from a random one",
+                  threads, first[1][threads - 1], first[0][threads - 1]);
+      }
+      lda_free(md);
+    }
+  dtm_free(p.m);
+}
+
 int main(void) {
+  test_warm_start();
   test_exactness();
   test_recovery();
   test_determinism();
