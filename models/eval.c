@@ -4,7 +4,11 @@
  * a topic occur together), and diversity (do topics differ). Perplexity alone keeps falling as K
  * grows on most real corpora, and too many topics split one theme into near-copies, which
  * lowers diversity; so the candidates whose perplexity is within EV_PERP_SLACK of the best are
- * kept, and among them the one with the highest NPMI + diversity wins (ties: the smaller K). */
+ * kept, and among them the one with the highest NPMI + diversity wins (ties: the smaller K).
+ * The candidates run EV_CANDIDATE_SWEEPS sweeps each rather than until the likelihood levels off:
+ * on the pyvideo talks their order by held-out perplexity, and the choice, are those of full-length
+ * runs, for a fraction of the time. They train side by side, one thread each, largest K first;
+ * each one's result depends only on the seed, so the choice is the same for any thread count. */
 #include "models/eval.h"
 
 #include <gsl/gsl_randist.h>
@@ -15,6 +19,7 @@
 
 #include "common/clock.h"
 #include "common/mem.h"
+#include "common/pool.h"
 #include "models/coherence.h"
 
 #define EV_PERP_SLACK 0.02 /* relative perplexity a candidate may lose to the best */
@@ -183,7 +188,8 @@ static topics_status split_docs(const dtm *m, const uint8_t *held, const uint32_
   return TOPICS_OK;
 }
 
-/* Trains K topics on train and fills c's scores. */
+/* Trains K topics on train and fills c's scores. One thread for the sampler and for inference, so
+ * that candidates can run side by side and each result depends only on the seed. */
 static topics_status score_k(const dtm *train, const dtm *full, uint32_t k, const ev_choose_options *o,
                              uint32_t nho, const uint32_t *const *ho, const uint32_t *hol,
                              ev_candidate *c) {
@@ -191,8 +197,8 @@ static topics_status score_k(const dtm *train, const dtm *full, uint32_t k, cons
   lda_options lo = o->base;
   lo.k = k;
   lo.seed = o->seed;
-  lo.threads = o->threads ? o->threads : 1;
-  lo.iterations = o->iterations;
+  lo.threads = 1;
+  lo.iterations = o->iterations ? o->iterations : EV_CANDIDATE_SWEEPS;
   lo.progress = NULL;
   lo.stop = o->stop;
   topics_status st;
@@ -204,7 +210,7 @@ static topics_status score_k(const dtm *train, const dtm *full, uint32_t k, cons
   if (!f) return st;
   lif_options io = lif_default_options();
   io.seed = o->seed;
-  io.threads = lo.threads;
+  io.threads = 1;
   io.stop = o->stop;
   st = ev_doc_completion(f, nho, ho, hol, &io, &c->perplexity);
   uint32_t top = EV_TOP < dtm_nterms(train) ? EV_TOP : dtm_nterms(train);
@@ -220,6 +226,27 @@ static topics_status score_k(const dtm *train, const dtm *full, uint32_t k, cons
   c->k = k;
   c->seconds = clock_seconds() - t0;
   return st;
+}
+
+/* The candidates of one ev_choose_k, shared by the pool's tasks. */
+typedef struct ev_batch {
+  const dtm *train, *full;
+  const ev_choose_options *o;
+  const uint32_t *ks;
+  uint32_t nk, nho;
+  const uint32_t *const *ho;
+  const uint32_t *hol;
+  ev_candidate *cand;
+  topics_status *st; /* per candidate */
+} ev_batch;
+
+/* Task i trains the i-th largest K: the longest runs start first, so the last to finish is short
+ * and the threads stay busy. Each task writes only its own row. */
+static void candidate_task(void *ctx, uint32_t task, uint32_t worker) {
+  (void)worker;
+  ev_batch *b = ctx;
+  uint32_t i = b->nk - 1 - task;
+  b->st[i] = score_k(b->train, b->full, b->ks[i], b->o, b->nho, b->ho, b->hol, &b->cand[i]);
 }
 
 /* The rule in this file's top comment. */
@@ -255,11 +282,19 @@ topics_status ev_choose_k(const dtm *m, const ev_choose_options *o, ev_candidate
   }
   /* The candidates learn the same vocabulary ids as m, so held-out ids need no mapping. */
   if (st == TOPICS_OK) st = dtm_from_ids(ntr, tr, trl, dtm_nterms(m), NULL, &train);
-  for (uint32_t i = 0; i < nk && st == TOPICS_OK; i++) {
-    st = score_k(train, m, ks[i], o, nho, ho, hol, &cand[i]);
-    if (st == TOPICS_OK) *ncand = i + 1;
+  if (st == TOPICS_OK) {
+    topics_status cst[EV_GRID];
+    ev_batch b = {train, m, o, ks, nk, nho, (const uint32_t *const *)ho, hol, cand, cst};
+    uint32_t threads = o->threads ? o->threads : 1;
+    pool *p = nk > 1 && threads > 1 ? pool_new(threads < nk ? threads : nk, &st) : NULL;
+    if (st == TOPICS_OK) pool_run(p, nk, candidate_task, &b);
+    pool_free(p);
+    for (uint32_t i = 0; i < nk && st == TOPICS_OK; i++) st = cst[i];
   }
-  if (st == TOPICS_OK) *chosen = cand[pick(cand, *ncand)].k;
+  if (st == TOPICS_OK) {
+    *ncand = nk;
+    *chosen = cand[pick(cand, nk)].k;
+  }
   dtm_free(train);
   free(held);
   free(tr);

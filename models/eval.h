@@ -29,6 +29,12 @@ double ev_diversity(const uint32_t *words, uint32_t k, uint32_t n);
 /* The n highest-φ terms of each topic of f into words[t * n ...] (ties by id). */
 void ev_top_words(const lif *f, uint32_t n, uint32_t *words);
 
+/* Sweeps per candidate by default: the candidates' order by held-out perplexity is settled long
+ * before the likelihood levels off (eval.c). */
+#ifndef EV_CANDIDATE_SWEEPS /* (overridable for measuring; 0: the model's own stopping rule) */
+#define EV_CANDIDATE_SWEEPS 100
+#endif
+
 /* One candidate of ev_choose_k. */
 typedef struct ev_candidate {
   uint32_t k;
@@ -39,14 +45,16 @@ typedef struct ev_choose_options {
   uint32_t kmin, kmax;   /* the range; kmin == kmax == 0: the automatic range (eval.c) */
   double holdout;        /* fraction of documents held out [0.1] */
   uint64_t seed;
-  uint32_t threads;
-  uint32_t iterations;   /* per candidate; 0: the model's default */
+  uint32_t threads;      /* candidates trained at once, one thread each */
+  uint32_t iterations;   /* sweeps per candidate; 0: EV_CANDIDATE_SWEEPS */
   lda_options base;      /* alpha, beta, optimisation as for the final model */
   volatile sig_atomic_t *stop;
 } ev_choose_options;
 
 /* Trains one model per K of a geometric grid over the range on the documents not held out,
- * scores each, and picks K (*chosen). cand gets up to EV_MAX_CANDIDATES rows (*ncand). */
+ * scores each, and picks K (*chosen). cand gets up to EV_MAX_CANDIDATES rows (*ncand), in grid
+ * order. Up to o->threads candidates train at once, one thread each, so the rows depend on the
+ * seed and the options, not on the thread count. */
 #define EV_MAX_CANDIDATES 8
 topics_status ev_choose_k(const dtm *m, const ev_choose_options *o, ev_candidate *cand,
                           uint32_t *ncand, uint32_t *chosen);

@@ -57,7 +57,9 @@ topics_status mrun_choose_k(const cli_options *o, const dtm *m, uint32_t threads
   eo.holdout = o->holdout > 0 ? o->holdout : 0.1;
   eo.seed = o->seed;
   eo.threads = threads;
-  eo.iterations = o->iterations;
+  /* -i sets the final model's sweeps; the candidates never run longer than their default */
+  uint32_t cap = EV_CANDIDATE_SWEEPS;
+  eo.iterations = o->iterations && o->iterations < cap ? o->iterations : 0;
   eo.base = lda_default_options();
   if (o->alpha > 0) eo.base.alpha = o->alpha;
   eo.base.beta = o->beta;
@@ -80,6 +82,11 @@ topics_status mrun_choose_k(const cli_options *o, const dtm *m, uint32_t threads
     fprintf(stderr, "%6u %12s %8s %10s %9s%s\n", c[i].k, jw_format_fixed(a, c[i].perplexity, 2),
             jw_format_fixed(b, c[i].npmi, 3), jw_format_fixed(d, c[i].diversity, 3),
             jw_format_fixed(e, c[i].seconds, 2), c[i].k == *k ? "  <- chosen" : "");
+  /* Held-out perplexity of real talks tends to keep falling with K; say so rather than reach
+   * further unasked (a wider range costs more and yields less distinct topics). */
+  if (n > 1 && *k == c[n - 1].k && c[n - 1].perplexity < c[n - 2].perplexity)
+    fprintf(stderr, "topics: K = %u is the top of the range and held-out perplexity was still "
+            "falling there; -k %u:%u looks further\n", *k, *k, 3 * *k);
   return TOPICS_OK;
 }
 

@@ -1,5 +1,7 @@
 /* Evaluation: held-out choice, diversity, document completion on a planted corpus (the true K
- * fits unseen text better than K/3 and 3K), and the choice of K on a corpus drawn with K = 12. */
+ * fits unseen text better than K/3 and 3K), the choice of K on a corpus drawn with K = 12 with
+ * the default short candidate runs and longer ones, and the choice's independence of the thread
+ * count and of scheduling. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,27 +82,77 @@ static void test_doc_completion(void) {
   planted_free(&p);
 }
 
+static ev_choose_options choose_options(uint32_t threads, uint32_t iterations) {
+  ev_choose_options o;
+  memset(&o, 0, sizeof o);
+  o.holdout = 0.1;
+  o.seed = 1;
+  o.threads = threads;
+  o.iterations = iterations;
+  o.base = lda_default_options();
+  return o;
+}
+
+static void print_candidates(const char *what, const ev_candidate *c, uint32_t n, uint32_t chosen) {
+  printf("%s: chose %u\n", what, chosen);
+  for (uint32_t i = 0; i < n; i++)
+    printf("  K %3u  perplexity %8.2f  npmi %6.3f  diversity %5.3f\n", c[i].k, c[i].perplexity,
+           c[i].npmi, c[i].diversity);
+}
+
+/* The default short candidate runs pick K near the truth, as runs three times longer do, and
+ * rank the grid points by held-out perplexity the same way up to the true K. */
 static void test_choose_k(void) {
   planted p;
   CHECK(planted_make(&p, 12, 600, 700, 21));
   uint32_t ks[8], nk;
   ev_grid(p.m, 0, 0, ks, &nk);
   CHECK(nk == 6 && ks[0] == 5 && ks[nk - 1] == 50);
-  ev_choose_options o;
-  memset(&o, 0, sizeof o);
-  o.holdout = 0.1;
-  o.seed = 1;
-  o.threads = 2;
-  o.iterations = 300;
-  o.base = lda_default_options();
-  ev_candidate c[EV_MAX_CANDIDATES];
-  uint32_t n = 0, chosen = 0;
+  ev_candidate c[EV_MAX_CANDIDATES], l[EV_MAX_CANDIDATES];
+  uint32_t n = 0, chosen = 0, nl = 0, chosen_long = 0;
+  ev_choose_options o = choose_options(2, 0);
   CHECK(ev_choose_k(p.m, &o, c, &n, &chosen) == TOPICS_OK);
   CHECK(n == nk);
-  for (uint32_t i = 0; i < n; i++)
-    printf("K %3u  perplexity %8.2f  npmi %6.3f  diversity %5.3f\n", c[i].k, c[i].perplexity,
-           c[i].npmi, c[i].diversity);
+  print_candidates("default candidate runs", c, n, chosen);
   CHECK_MSG(chosen >= 10 && chosen <= 15, "chose K = %u", chosen);
+  o.iterations = 3 * EV_CANDIDATE_SWEEPS;
+  CHECK(ev_choose_k(p.m, &o, l, &nl, &chosen_long) == TOPICS_OK);
+  print_candidates("candidate runs three times longer", l, nl, chosen_long);
+  CHECK_MSG(chosen_long >= 10 && chosen_long <= 15, "chose K = %u", chosen_long);
+  for (uint32_t i = 0; i + 1 < n && ks[i + 1] <= 13; i++) {
+    CHECK(c[i].perplexity > c[i + 1].perplexity);
+    CHECK(l[i].perplexity > l[i + 1].perplexity);
+  }
+  planted_free(&p);
+}
+
+/* Candidates train side by side, one thread each: the table is the same run after run, and the
+ * same for any thread count, whichever thread happens to take which candidate. */
+static void test_choose_k_deterministic(void) {
+  planted p;
+  CHECK(planted_make(&p, 12, 600, 700, 33));
+  ev_candidate a[EV_MAX_CANDIDATES], b[EV_MAX_CANDIDATES];
+  uint32_t na = 0, nb = 0, ka = 0, kb = 0;
+  ev_choose_options o = choose_options(2, 40);
+  o.kmin = 6;
+  o.kmax = 24;
+  CHECK(ev_choose_k(p.m, &o, a, &na, &ka) == TOPICS_OK);
+  CHECK(na >= 4);
+  uint32_t threads[] = {2, 1, 3, 8};
+  for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+    o.threads = threads[t];
+    CHECK(ev_choose_k(p.m, &o, b, &nb, &kb) == TOPICS_OK);
+    CHECK_MSG(nb == na && kb == ka, "%u threads: chose %u of %u, not %u of %u", threads[t], kb,
+              nb, ka, na);
+    for (uint32_t i = 0; i < na && i < nb; i++)
+      CHECK_MSG(a[i].k == b[i].k && a[i].perplexity == b[i].perplexity &&
+                    a[i].npmi == b[i].npmi && a[i].diversity == b[i].diversity,
+                "%u threads, K %u: perplexity %.6f vs %.6f", threads[t], b[i].k,
+                b[i].perplexity, a[i].perplexity);
+  }
+  o.seed = 2; /* the seed does reach the candidates */
+  CHECK(ev_choose_k(p.m, &o, b, &nb, &kb) == TOPICS_OK);
+  CHECK(nb == na && a[0].perplexity != b[0].perplexity);
   planted_free(&p);
 }
 
@@ -109,5 +161,6 @@ int main(void) {
   test_diversity();
   test_doc_completion();
   test_choose_k();
+  test_choose_k_deterministic();
   return check_done();
 }
