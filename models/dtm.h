@@ -37,11 +37,15 @@ topics_status dtm_builder_surface_marked(dtm_builder *b, const char *term, size_
 /* In the token stream of dtm_builder_add: a break no phrase crosses (punctuation, a line end, a
  * stopword, a number). */
 #define DTM_GAP UINT32_MAX
+/* In the same stream: a hyphen inside a compound (AC-TEM, semi-classical). The builder stores it as
+ * a DTM_GAP, so the phrase pass and the term matrix see a break as before, and remembers where it
+ * stood, for the keyphrase candidates (models/keycand.h), which read a compound as one name. */
+#define DTM_HYPHEN (UINT32_MAX - 1)
 
 /* Starts the next document (documents are numbered 0, 1, ... in call order). */
 topics_status dtm_builder_begin_doc(dtm_builder *b);
 
-/* Appends n tokens, given as surface ids (or DTM_GAP), to the current document. */
+/* Appends n tokens, given as surface ids (or DTM_GAP, DTM_HYPHEN), to the current document. */
 topics_status dtm_builder_add(dtm_builder *b, const uint32_t *sids, size_t n);
 
 /* The corpus phrase pass (models/phrases.c): statistics of adjacent terms across the corpus. */

@@ -30,6 +30,7 @@ void dtm_builder_free(dtm_builder *b) {
   free(b->poff);
   free(b->parts);
   free(b->toks);
+  free(b->hyph);
   free(b->doc_off);
   free(b);
 }
@@ -70,18 +71,26 @@ topics_status dtm_builder_add(dtm_builder *b, const uint32_t *sids, size_t n) {
   if (need - b->doc_off[b->ndocs - 1] > UINT32_MAX) return TOPICS_ELIMIT; /* doc length is 32-bit */
   uint32_t nsurf = strmap_count(b->surfaces);
   uint64_t marks = 0;
+  size_t nh = 0;
   for (size_t i = 0; i < n; i++) {
-    if (sids[i] == DTM_GAP) {
+    if (sids[i] == DTM_GAP || sids[i] == DTM_HYPHEN) {
       marks++;
+      nh += sids[i] == DTM_HYPHEN;
       continue;
     }
     if (sids[i] >= nsurf) return TOPICS_EINVAL;
     marks += b->surf_flags[sids[i]] & DTM_PIECE;
   }
-  b->nmarks += marks;
   topics_status st = MEM_RESERVE(b->toks, b->toks_cap, need);
+  if (st == TOPICS_OK && nh) st = MEM_RESERVE(b->hyph, b->hyph_cap, b->nhyph + nh);
   if (st != TOPICS_OK) return st;
+  b->nmarks += marks;
   if (n) memcpy(b->toks + b->ntoks, sids, n * sizeof *sids);
+  for (size_t i = 0; nh && i < n; i++)
+    if (sids[i] == DTM_HYPHEN) {
+      b->toks[b->ntoks + i] = DTM_GAP;
+      b->hyph[b->nhyph++] = b->ntoks + i;
+    }
   b->ntoks = need;
   return TOPICS_OK;
 }

@@ -19,6 +19,10 @@ struct dtm_builder {
   uint32_t *toks; /* every token as a sid, or DTM_GAP */
   size_t ntoks, toks_cap;
   uint64_t nmarks;   /* gaps and pieces in toks */
+  /* Positions in toks of the gaps that were a DTM_HYPHEN, ascending. Valid until the phrase pass
+   * rewrites toks (dtm_builder_phrases empties the stream's gaps). */
+  uint64_t *hyph;
+  size_t nhyph, hyph_cap;
   uint64_t *doc_off; /* start of each document in toks */
   size_t ndocs, doc_cap;
   /* Phrase keys (made by dtm_builder_phrases): key id k >= pkey0 has its parts, as key ids, at

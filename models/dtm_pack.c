@@ -1,7 +1,8 @@
 /* Packing a term-matrix builder into bytes and merging packed builders (see dtm_pack.h).
  * Layout: magic, surfaces, documents, tokens, total size; then per surface its flags byte and
  * its key and spelling (each a 32-bit length and the bytes); then ndocs + 1 64-bit offsets into
- * the tokens; then the tokens as 32-bit surface ids (or DTM_GAP). */
+ * the tokens; then the tokens as 32-bit surface ids (or DTM_GAP, or DTM_HYPHEN where the builder
+ * noted a hyphen). */
 #include "models/dtm_pack.h"
 
 #include <stdlib.h>
@@ -76,7 +77,16 @@ topics_status dtm_pack(const dtm_builder *b, uint8_t **buf, size_t *len) {
   }
   for (uint32_t d = 0; d < ndocs; d++) put(&w, &b->doc_off[d], 8);
   put(&w, &ntoks, 8);
-  if (ntoks) put(&w, b->toks, (size_t)ntoks * sizeof *b->toks);
+  /* the tokens, each noted hyphen written as DTM_HYPHEN (noted positions hold gaps) */
+  uint64_t from = 0;
+  const uint32_t hyphen = DTM_HYPHEN;
+  for (size_t h = 0; b->nmarks && h < b->nhyph && b->hyph[h] < ntoks; h++) {
+    uint64_t at = b->hyph[h];
+    if (at > from) put(&w, b->toks + from, (size_t)(at - from) * sizeof *b->toks);
+    put(&w, &hyphen, sizeof hyphen);
+    from = at + 1;
+  }
+  if (ntoks > from) put(&w, b->toks + from, (size_t)(ntoks - from) * sizeof *b->toks);
   if (w.st != TOPICS_OK) {
     free(w.p);
     return w.st;
@@ -204,7 +214,7 @@ topics_status dtm_unpack_doc(dtm_unpack *u, uint32_t i, dtm_builder *dst) {
   memcpy(u->scratch, u->toks + (size_t)b * 4, n * 4);
   for (size_t j = 0; j < n; j++) {
     uint32_t s = u->scratch[j];
-    if (s == DTM_GAP) continue;
+    if (s == DTM_GAP || s == DTM_HYPHEN) continue;
     if (s >= u->nsurf) return TOPICS_EINVAL;
     topics_status st = map_surface(u, s, dst, &u->scratch[j]);
     if (st != TOPICS_OK) return st;

@@ -9,11 +9,14 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/utf8.h"
 #include "common/strmap.h"
 #include "models/dtm_int.h"
 #include "tokenize/normalize.h"
 
 #define KC_MAX_UNITS 8
+
+enum { KC_TAG = 1, KC_HAN = 2 };
 
 struct kc_set {
   const dtm_builder *b;
@@ -21,7 +24,7 @@ struct kc_set {
   uint32_t *df;     /* per candidate */
   uint32_t *unit1;  /* per candidate: offset into units of its words' one-word candidates */
   uint8_t *nunits;  /* per candidate */
-  uint8_t *is_tag;  /* per candidate */
+  uint8_t *kind;    /* per candidate: KC_TAG, KC_HAN */
   size_t cand_cap, df_cap, u1_cap, nu_cap, tag_cap;
   uint32_t *units;  /* one-word candidate ids, nunits per candidate */
   size_t nunits_all, units_cap;
@@ -39,7 +42,7 @@ void kc_free(kc_set *s) {
   free(s->df);
   free(s->unit1);
   free(s->nunits);
-  free(s->is_tag);
+  free(s->kind);
   free(s->units);
   free(s->best_sid);
   free(s->occ);
@@ -52,7 +55,8 @@ uint32_t kc_ndocs(const kc_set *s) { return s->ndocs; }
 uint32_t kc_ncands(const kc_set *s) { return strmap_count(s->cands); }
 uint32_t kc_df(const kc_set *s, uint32_t c) { return s->df[c]; }
 uint32_t kc_nunits(const kc_set *s, uint32_t c) { return s->nunits[c]; }
-int kc_is_tag(const kc_set *s, uint32_t c) { return s->is_tag[c]; }
+int kc_is_tag(const kc_set *s, uint32_t c) { return s->kind[c] & KC_TAG; }
+int kc_is_han(const kc_set *s, uint32_t c) { return (s->kind[c] & KC_HAN) != 0; }
 uint32_t kc_unit(const kc_set *s, uint32_t c, uint32_t i) { return s->units[s->unit1[c] + i]; }
 
 const kc_occ *kc_doc(const kc_set *s, uint32_t d, uint32_t *n, uint32_t *len) {
@@ -100,7 +104,7 @@ static topics_status intern(kc_set *s, const uint32_t *toks, uint32_t n, uint32_
   if ((st = MEM_RESERVE(s->df, s->df_cap, need)) != TOPICS_OK ||
       (st = MEM_RESERVE(s->unit1, s->u1_cap, need)) != TOPICS_OK ||
       (st = MEM_RESERVE(s->nunits, s->nu_cap, need)) != TOPICS_OK ||
-      (st = MEM_RESERVE(s->is_tag, s->tag_cap, need)) != TOPICS_OK)
+      (st = MEM_RESERVE(s->kind, s->tag_cap, need)) != TOPICS_OK)
     return st;
   s->df[*c] = 0;
   s->nunits[*c] = (uint8_t)n;
@@ -112,7 +116,16 @@ static topics_status intern(kc_set *s, const uint32_t *toks, uint32_t n, uint32_
     cjk |= f != 0;
     other |= f == 0;
   }
-  s->is_tag[*c] = (n > 1 || !(b->surf_flags[toks[0]] & DTM_PIECE)) && !(cjk && other);
+  /* A lone letter outside Han (a variable: x, ε, χ) names no subject either. */
+  size_t l0;
+  const char *w0 = strmap_str(b->keys, b->surf_key[toks[0]], &l0);
+  unsigned cp0;
+  int letter = n == 1 && !cjk && l0 > 0 && utf8_decode((const unsigned char *)w0, l0, &cp0) == l0;
+  s->kind[*c] = (uint8_t)(((n > 1 || !(b->surf_flags[toks[0]] & DTM_PIECE)) && !(cjk && other) &&
+                           !letter
+                               ? KC_TAG
+                               : 0) |
+                          (cjk ? KC_HAN : 0));
   s->unit1[*c] = (uint32_t)s->nunits_all;
   if (n == 1) {
     if ((st = MEM_RESERVE(s->units, s->units_cap, s->nunits_all + 1)) != TOPICS_OK) return st;
@@ -146,25 +159,53 @@ static topics_status seen_cover(seen *v, uint32_t c) {
   return TOPICS_OK;
 }
 
-/* Adds document d's candidates to s->occ. */
+/* 1 when stream position p holds a gap that was a hyphen inside a compound (the builder's noted
+ * positions, valid while the stream still has its marks). */
+static int is_hyphen(const dtm_builder *b, size_t p) {
+  if (!b->nmarks || b->toks[p] != DTM_GAP) return 0;
+  size_t lo = 0, hi = b->nhyph;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (b->hyph[mid] < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < b->nhyph && b->hyph[lo] == p;
+}
+
+/* Adds document d's candidates to s->occ: from each word on, the stretches of 1 to max_units
+ * words that a break does not cut; a hyphen inside a compound is no break, and the words it
+ * joins stand side by side in the stretch. */
 static topics_status collect_doc(kc_set *s, uint32_t d, uint32_t max_units, seen *v) {
   const dtm_builder *b = s->b;
   size_t from = (size_t)b->doc_off[d], to = doc_end(b, d);
   topics_status st = TOPICS_OK;
+  uint32_t w[KC_MAX_UNITS];
   for (size_t i = from; i < to && st == TOPICS_OK; i++) {
-    for (uint32_t n = 1; n <= max_units && i + n <= to; n++) {
-      if (b->toks[i + n - 1] == DTM_GAP) break;
+    if (b->toks[i] == DTM_GAP) continue;
+    /* before: a break (1), a hyphen (2) or the document's start (1) */
+    int before = i == from ? 1 : b->toks[i - 1] != DTM_GAP ? 0 : is_hyphen(b, i - 1) ? 2 : 1;
+    size_t j = i;
+    for (uint32_t n = 1; n <= max_units && j < to; n++, j++) {
+      if (b->toks[j] == DTM_GAP) {
+        if (!is_hyphen(b, j) || j + 1 >= to || b->toks[j + 1] == DTM_GAP) break;
+        j++;
+      }
+      w[n - 1] = b->toks[j];
       uint32_t c;
-      if ((st = intern(s, b->toks + i, n, &c)) != TOPICS_OK || (st = seen_cover(v, c)) != TOPICS_OK)
-        break;
+      if ((st = intern(s, w, n, &c)) != TOPICS_OK || (st = seen_cover(v, c)) != TOPICS_OK) break;
+      int after = j + 1 == to ? 1 : b->toks[j + 1] != DTM_GAP ? 0 : is_hyphen(b, j + 1) ? 2 : 1;
+      uint8_t whole = before == 1 && after == 1, cut = before == 2 || after == 2;
       if (v->stamp[c] == d + 1) {
-        s->occ[v->slot[c]].tf++;
+        kc_occ *o = &s->occ[v->slot[c]];
+        o->tf++;
+        o->whole |= whole;
+        o->cut &= cut;
         continue;
       }
       if ((st = MEM_RESERVE(s->occ, s->occ_cap, s->nocc + 1)) != TOPICS_OK) break;
       v->stamp[c] = d + 1;
       v->slot[c] = (uint32_t)s->nocc;
-      s->occ[s->nocc++] = (kc_occ){c, 1, (uint32_t)(i - from)};
+      s->occ[s->nocc++] = (kc_occ){c, 1, (uint32_t)(i - from), whole, cut};
       s->df[c]++;
     }
   }
@@ -243,18 +284,28 @@ static int same_but_case(const char *a, const char *b, size_t n) {
 topics_status kc_display(const kc_set *s, uint32_t d, const kc_occ *occ, char **buf, size_t *cap,
                          size_t *len) {
   const dtm_builder *b = s->b;
-  const uint32_t *toks = b->toks + b->doc_off[d] + occ->first;
+  size_t p = (size_t)b->doc_off[d] + occ->first;
   *len = 0;
   topics_status st = MEM_RESERVE(*buf, *cap, 1);
   if (st == TOPICS_OK) (*buf)[0] = '\0';
-  for (uint32_t i = 0; st == TOPICS_OK && i < s->nunits[occ->cand]; i++) {
+  for (uint32_t i = 0; st == TOPICS_OK && i < s->nunits[occ->cand]; i++, p++) {
+    int hyphen = b->toks[p] == DTM_GAP; /* the stretch holds no other gap */
+    if (hyphen) p++;
     size_t l;
-    const char *w = strmap_str(b->surfaces, toks[i], &l);
-    uint32_t best = s->best_sid[b->surf_key[toks[i]]];
+    const char *w = strmap_str(b->surfaces, b->toks[p], &l);
+    uint32_t best = s->best_sid[b->surf_key[b->toks[p]]];
     size_t bl;
     const char *bw = best != UINT32_MAX ? strmap_str(b->surfaces, best, &bl) : NULL;
     if (bw && bl == l && !norm_has_han(w, l) && same_but_case(w, bw, l)) w = bw;
-    st = append(buf, cap, len, w, l);
+    if (hyphen) { /* joined as the talk joins them */
+      if ((st = MEM_RESERVE(*buf, *cap, *len + l + 2)) != TOPICS_OK) break;
+      (*buf)[(*len)++] = '-';
+      memcpy(*buf + *len, w, l);
+      *len += l;
+      (*buf)[*len] = '\0';
+    } else {
+      st = append(buf, cap, len, w, l);
+    }
   }
   return st;
 }

@@ -1,8 +1,10 @@
 /* Keyphrase candidates of every talk, taken from the talk's own word sequence before the phrase
  * pass: each maximal run of content words (no punctuation, line end, number or stopword inside;
  * the builder's stream marks these as gaps) and every stretch of 1 to max_units consecutive words
- * of such a run. A single Han character (a piece) is a candidate only as part of a longer stretch,
- * and a stretch mixing Han and other words is none.
+ * of such a run. The hyphen of a compound (DTM_HYPHEN: AC-TEM, semi-classical) is no break: its
+ * words stand side by side in a stretch, which shows them joined by '-'. A single Han character
+ * (a piece) is a candidate only as part of a longer stretch, a stretch mixing Han and other words
+ * is none, and neither is a lone letter outside Han (a variable: x, ε).
  * Counts, first positions and document frequencies are kept per stretch, so a tagger can score
  * `lattice field theories` or 循环肿瘤细胞 whether or not the phrase pass made it a term. */
 #ifndef TOPICS_KEYCAND_H
@@ -21,6 +23,10 @@ typedef struct kc_occ {
   uint32_t cand;  /* candidate id (corpus-wide) */
   uint32_t tf;    /* occurrences in the document */
   uint32_t first; /* stream position of the first occurrence, 0-based */
+  uint8_t whole;  /* 1 when some occurrence is a whole run (a break or the document's edge on
+                   * both sides), not a cut from a longer one */
+  uint8_t cut;    /* 1 when every occurrence is a cut from a hyphenated compound (`classical`
+                   * of `semi-classical`) */
 } kc_occ;
 
 /* Collects the candidates of every document of b (its stream must still hold gaps and pieces:
@@ -41,6 +47,8 @@ const kc_occ *kc_doc(const kc_set *s, uint32_t d, uint32_t *n, uint32_t *len);
 uint32_t kc_df(const kc_set *s, uint32_t c);
 uint32_t kc_nunits(const kc_set *s, uint32_t c);
 int kc_is_tag(const kc_set *s, uint32_t c);
+/* 1 when candidate c holds a CJK word (Chinese runs are clause-long: see tags.c). */
+int kc_is_han(const kc_set *s, uint32_t c);
 /* The candidate of the one-word stretch of candidate c's i-th word (i < kc_nunits). */
 uint32_t kc_unit(const kc_set *s, uint32_t c, uint32_t i);
 /* Candidate c's key: its words' keys joined by a space, or without one where a CJK edge meets a

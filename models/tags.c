@@ -2,7 +2,8 @@
  *
  * The main command and `topics tags` score the talk's own word stretches (models/keycand.h: every
  * run of 1-4 consecutive content words, never across punctuation, a line end, a number or a
- * stopword), so a keyphrase is found whether or not it is frequent enough to be a term:
+ * stopword, but across the hyphen of a compound such as AC-TEM), so a keyphrase is found whether
+ * or not it is frequent enough to be a term:
  *
  *   score(p, d) = (1 + ln tf_p) · position(p, d) · Σ_w (1 + ln tf_w) · idf(w) / √n · (1 + idf(p))
  *
@@ -13,8 +14,16 @@
  * frequency as a whole, smoothed as below, with the background list's frequency of the joined
  * Han string) sinks stock phrases (`recent years`, 研究方法) whose words look informative.
  * A stretch of several words must recur (twice in the talk, or in two talks): a one-off run of
- * words is a clause, not a name (`felix team run nightly`), and a phrase pass or an annotator
- * would not call it a term either.
+ * words is mostly a clause, not a name (`felix team run nightly`). One exception, for text
+ * without Han: a stretch said once that is a whole run (a break on both sides) and whose last
+ * word recurs in the talk. Stopwords and punctuation cut English into short runs that are mostly
+ * noun phrases (the observation behind RAKE), English noun phrases end in their head noun, and a
+ * talk names its subjects' heads again (`maintenance scheduling` ... `scheduling`), while a
+ * clause ends in a verb or adverb said once (`grace teaches`), and a cut such as `provincial
+ * seismic` from `chinese provincial seismic networks` is arbitrary. Chinese runs are
+ * clause-long, with few breaks, so there the rule stays. A stretch that begins or ends inside a
+ * hyphenated compound (`tem` of `AC-TEM`, `semi` of `semi-classical`) is never a tag: a part of
+ * a compound names no subject by itself.
  * position is as below; the noise rule and the every-talk rule hold for one-word stretches, and
  * a single Han character is a candidate only inside a longer stretch. Shown: each word in the
  * spelling the corpus uses most (Han words as the talk writes them), joined by a space, or
@@ -33,7 +42,16 @@
  * background word list knows the word, q_t = 1 − exp(−L · f_t), the chance that a document of L
  * tokens (the corpus's mean length) holds a word of relative frequency f_t at least once; a word
  * the list covers but never saw gets q_t = 0, and a word the list cannot judge (it has no Han:
- * the list is Chinese) gets Q_UNKNOWN, a typical content word. B = 100: with a dozen talks the
+ * the list is Chinese) gets Q_UNKNOWN, a typical content word; a stretch of n such words gets
+ * Q_UNKNOWN^n, since the chance of meeting a given phrase is about the product of its words'
+ * chances, far below any one word's (one typical word's prior would rank `tangent stiffness
+ * matrix` as common as `matrix`). For keyphrase stretches without Han, the English list
+ * (WordNet's SemCor sense counts, a lemma's senses summed, read only when such stretches exist)
+ * refines this: a word of relative frequency f there gets q = 1 − (1 − Q_UNKNOWN) · exp(−L · f),
+ * Q_UNKNOWN for a word the list never saw (SemCor's quarter million tags miss most technical
+ * words, which are not thereby rarer than a typical one), rising towards 1 for `use` or `year`; a
+ * stretch gets the product of its words' q, or its own q when the list holds it as a lemma
+ * (`take off`) and that is larger. B = 100: with a dozen talks the
  * background decides (their df is noise), with thousands the corpus does. Without any list the
  * same formula is plain smoothed idf. The "1 +" keeps a single talk's tags ranked by frequency.
  *
@@ -60,6 +78,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/diag.h"
 #include "common/mem.h"
 #include "models/background.h"
 #include "tokenize/normalize.h"
@@ -246,15 +265,45 @@ static const char *cand_key(void *ud, uint32_t c, size_t *len) {
   return kc_key(t->s, c, &t->buf, &t->cap, len) == TOPICS_OK ? t->buf : NULL;
 }
 
-/* The smoothed idf of every candidate (see the top of the file), with the background list's
- * frequency of its joined key where the list can judge it. */
+/* The English list's frequencies of the candidates, read only when some candidate is one the
+ * Chinese list could not judge (f[c] < 0 for those, or f NULL when none was read). *en is left
+ * zeroed when there is no English list; one named by the environment that cannot be read is
+ * reported and not used. */
+static topics_status en_freqs(kc_tagger *t, const double *f, bg_freq *en) {
+  uint32_t C = kc_ncands(t->s), c = 0;
+  while (f && c < C && f[c] >= 0) c++;
+  if (c == C) return TOPICS_OK;
+  int named;
+  const char *path = bg_en_path(&named);
+  topics_status st = path ? bg_read_en_keys(path, C, cand_key, t, en) : TOPICS_ENOENT;
+  if (st == TOPICS_ENOENT && path && named)
+    diag_warn(path, 0, "cannot open the English word counts named by " BG_WORDNET_ENV);
+  return st == TOPICS_ENOMEM ? st : TOPICS_OK;
+}
+
+/* q of a word or phrase the English list can judge (see the top of the file). */
+static double en_q(const kc_set *s, const double *fe, double L, uint32_t c) {
+  double whole = 1.0 - (1.0 - Q_UNKNOWN) * exp(-L * fe[c]);
+  uint32_t nu = kc_nunits(s, c);
+  if (nu == 1) return whole;
+  double prod = 1.0;
+  for (uint32_t i = 0; i < nu; i++) prod *= 1.0 - (1.0 - Q_UNKNOWN) * exp(-L * fe[kc_unit(s, c, i)]);
+  return fe[c] > 0 && whole > prod ? whole : prod;
+}
+
+/* The smoothed idf of every candidate (see the top of the file), with the background lists'
+ * frequency of its joined key where a list can judge it. */
 static topics_status cand_idf(kc_tagger *t) {
   const kc_set *s = t->s;
   uint32_t C = kc_ncands(s), D = kc_ndocs(s);
-  bg_freq bg = {0};
+  bg_freq bg = {0}, en = {0};
   topics_status st = t->o->background ? bg_read_keys(t->o->background, C, cand_key, t, &bg)
                                       : TOPICS_ENOENT;
   if (st == TOPICS_ENOMEM) return st;
+  if (t->o->background && en_freqs(t, st == TOPICS_OK ? bg.rel : NULL, &en) != TOPICS_OK) {
+    bg_freq_clear(&bg);
+    return TOPICS_ENOMEM;
+  }
   uint64_t toks = 0;
   for (uint32_t d = 0; d < D; d++) {
     uint32_t n, len;
@@ -263,12 +312,15 @@ static topics_status cand_idf(kc_tagger *t) {
   }
   double L = D ? (double)toks / D : 0.0;
   for (uint32_t c = 0; c < C; c++) {
-    double f = st == TOPICS_OK ? bg.rel[c] : -1.0;
-    t->known[c] = f > 0;
-    double q = f < 0 ? Q_UNKNOWN : 1.0 - exp(-L * f);
+    double f = st == TOPICS_OK ? bg.rel[c] : -1.0, q;
+    if (f >= 0) q = 1.0 - exp(-L * f);
+    else if (en.rel && en.rel[c] >= 0) q = en_q(s, en.rel, L, c);
+    else q = pow(Q_UNKNOWN, kc_nunits(s, c));
+    t->known[c] = f > 0 || (en.rel && en.rel[c] > 0);
     t->idf[c] = log((D + BG_DOCS + 1.0) / (kc_df(s, c) + BG_DOCS * q + 1.0));
   }
   bg_freq_clear(&bg);
+  bg_freq_clear(&en);
   return TOPICS_OK;
 }
 
@@ -295,6 +347,14 @@ static double cand_score(const kc_tagger *t, const kc_occ *occs, const kc_occ *o
     words += (1.0 + log((double)w->tf)) * t->idf[w->cand];
   }
   return (1.0 + log((double)o->tf)) * pos * words / sqrt((double)nu) * (1.0 + t->idf[o->cand]);
+}
+
+/* 1 when the stretch of occurrence o, seen once in the corpus, is still a phrase: no Han, a whole
+ * run, and its last word (the head of an English noun phrase) recurs in the talk. */
+static int once_phrase(const kc_tagger *t, const kc_occ *occs, const kc_occ *o) {
+  const kc_set *s = t->s;
+  uint32_t head = kc_unit(s, o->cand, kc_nunits(s, o->cand) - 1);
+  return !kc_is_han(s, o->cand) && o->whole && occs[t->slot[head]].tf >= 2;
 }
 
 /* Picks up to o->ntags of the n sorted candidates of document d, skipping parts of picked ones,
@@ -351,11 +411,12 @@ topics_status tags_from_cands(const kc_set *s, const tags_options *o, tags_doc *
     for (uint32_t i = 0; i < n; i++) {
       const kc_occ *oc = &occs[i];
       uint32_t df = kc_df(s, oc->cand);
-      if (!kc_is_tag(s, oc->cand)) continue;
+      if (!kc_is_tag(s, oc->cand) || oc->cut) continue; /* a compound's part names no subject */
       if (D > 1 && df == D) continue; /* tells no talk from another */
       if (kc_nunits(s, oc->cand) == 1 && oc->tf < 2 && df < 2 && !t.known[oc->cand])
         continue; /* one-off noise */
-      if (kc_nunits(s, oc->cand) > 1 && oc->tf < 2 && df < 2) continue; /* a phrase recurs */
+      if (kc_nunits(s, oc->cand) > 1 && oc->tf < 2 && df < 2 && !once_phrase(&t, occs, oc))
+        continue; /* a phrase recurs (see the top of the file) */
       double sc = cand_score(&t, occs, oc, len);
       if (sc > 0) c[nc++] = (kcand){sc, oc->cand, i};
     }

@@ -84,8 +84,8 @@ static topics_status translate(ingest *g, uint32_t *ids, size_t n) {
   }
   for (size_t i = 0; i < n; i++) {
     uint32_t e = ids[i];
-    if (e == TOK_GAP) {
-      ids[i] = DTM_GAP;
+    if (e == TOK_GAP || e == TOK_HYPHEN) {
+      ids[i] = e == TOK_GAP ? DTM_GAP : DTM_HYPHEN;
       continue;
     }
     if (g->sid[e] == NO_SID) {
@@ -231,6 +231,7 @@ ingest *ingest_new(const lex *lx, const tok_options *topt, uint32_t nthreads,
       ingest_free(g);
       return NULL;
     }
+    tok_set_hyphens(g->toks[w], 1); /* compounds for the keyphrase candidates */
   }
   g->sink.begin = sink_begin;
   g->sink.text = sink_text;

@@ -2,20 +2,28 @@
  * from them (tags_from_cands): stretches never cross a gap, a lone Han character is no candidate,
  * Han parts join without a space, a mixed Han/Latin stretch is no candidate; on a generated corpus
  * a short talk gets its recurring phrase as first tag, no tag is a part of a better one, a one-off
- * run of words is no tag; results are the same run to run and, through the command, for any
- * thread count. */
+ * run of words is no tag unless it is a whole run of alphabetic words whose last word recurs;
+ * a compound's hyphen joins its words (shown with it, kept through dtm_pack), a part of a
+ * compound and a lone letter are no tags; the English word counts (WordNet's format) sum a
+ * lemma's senses under its stemmed key, and through them a word common in general language ranks
+ * below a rare one said as often, while TOPICS_WORDNET=none (or a file that is absent) gives the
+ * tags of no list; results are the same run to run and, through the command, for any thread
+ * count. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "models/background.h"
 #include "models/dtm.h"
+#include "models/dtm_pack.h"
 #include "models/keycand.h"
 #include "models/tags.h"
 
-/* Talks written as space-separated tokens; "|" is a gap, "~x" a piece (a single Han character).
- * Keys are the tokens in lower case; the surfaces are as written. */
+/* Talks written as space-separated tokens; "|" is a gap, "-" a hyphen inside a compound, "~x" a
+ * piece (a single Han character). Keys are the tokens in lower case; the surfaces are as
+ * written. */
 static dtm_builder *stream(const char *const *talks, size_t n) {
   dtm_builder *b = dtm_builder_new();
   for (size_t d = 0; b && d < n; d++) {
@@ -25,8 +33,8 @@ static dtm_builder *stream(const char *const *talks, size_t n) {
       const char *e = strchr(p, ' ');
       if (!e) e = p + strlen(p);
       size_t len = (size_t)(e - p);
-      uint32_t sid = DTM_GAP;
-      if (!(len == 1 && *p == '|')) {
+      uint32_t sid = len == 1 && *p == '-' ? DTM_HYPHEN : DTM_GAP;
+      if (!(len == 1 && (*p == '|' || *p == '-'))) {
         int piece = *p == '~';
         const char *w = p + piece;
         size_t wl = len - (size_t)piece;
@@ -176,6 +184,132 @@ static void test_tags(void) {
   dtm_builder_free(b);
 }
 
+/* 1 when some tag of td is w. */
+static int has_tag(const tags_doc *td, const char *w) {
+  for (uint32_t i = 0; i < td->n; i++)
+    if (strcmp(td->words[i], w) == 0) return 1;
+  return 0;
+}
+
+/* A stretch said once in the corpus: a tag only when it has no Han, is a whole run and its last
+ * word recurs in the talk. */
+static void test_once_runs(void) {
+  const char *talks[] = {
+      "newton solver | tangent stiffness matrix | matrix | grace teaches | solver | "
+      "chinese provincial seismic station networks | seismic | 循环 肿瘤 细胞 | 细胞",
+      "system value | result method", "time user | code test", "value result | user code"};
+  dtm_builder *b = stream(talks, 4);
+  kc_set *s = NULL;
+  tags_doc *tg = NULL;
+  CHECK(b && kc_collect(b, 4, &s) == TOPICS_OK);
+  if (!s) {
+    dtm_builder_free(b);
+    return;
+  }
+  uint32_t tsm = find(s, "tangent stiffness matrix"), sm = find(s, "stiffness matrix"), n, len;
+  CHECK(tsm != UINT32_MAX && sm != UINT32_MAX);
+  const kc_occ *occ = kc_doc(s, 0, &n, &len);
+  for (uint32_t i = 0; i < n; i++) {
+    if (occ[i].cand == tsm) CHECK(occ[i].whole);
+    if (occ[i].cand == sm) CHECK(!occ[i].whole); /* a cut from the run */
+  }
+  uint32_t han = find(s, "循环肿瘤细胞");
+  CHECK(han != UINT32_MAX && kc_is_han(s, han) && !kc_is_han(s, tsm));
+  tags_options o = tags_default_options();
+  o.ntags = 100; /* every candidate that qualifies */
+  o.background = NULL;
+  CHECK(tags_from_cands(s, &o, &tg) == TOPICS_OK);
+  if (tg) {
+    CHECK_MSG(has_tag(&tg[0], "tangent stiffness matrix"),
+              "a whole run with a recurring head is no tag");
+    CHECK(!has_tag(&tg[0], "stiffness matrix") && !has_tag(&tg[0], "tangent stiffness"));
+    CHECK(!has_tag(&tg[0], "grace teaches"));  /* its last word is said once */
+    for (uint32_t i = 0; i < tg[0].n; i++) /* a 5-word run gives only cuts */
+      CHECK_MSG(!(strstr(tg[0].words[i], "provincial") && strchr(tg[0].words[i], ' ')),
+                "cut '%s' is a tag", tg[0].words[i]);
+    CHECK(!has_tag(&tg[0], "循环肿瘤细胞")); /* Han runs must recur */
+  }
+  tags_free(tg, 4);
+  kc_free(s);
+  dtm_builder_free(b);
+}
+
+/* The display of the first occurrence of candidate key k in document d ("" when none). */
+static const char *shown(const kc_set *s, uint32_t d, const char *k, char **buf, size_t *cap) {
+  uint32_t c = find(s, k), n, len;
+  size_t bl;
+  const kc_occ *occ = kc_doc(s, d, &n, &len);
+  for (uint32_t i = 0; c != UINT32_MAX && i < n; i++)
+    if (occ[i].cand == c && kc_display(s, d, &occ[i], buf, cap, &bl) == TOPICS_OK) return *buf;
+  return "";
+}
+
+/* A hyphen inside a compound joins its words into stretches, shown with the hyphen; a stretch
+ * never begins or ends inside the compound as a tag; other gaps still cut. The same through a
+ * packed and unpacked builder (the MPI path). */
+static void test_hyphens(void) {
+  const char *talks[] = {
+      "AC - TEM observations | of | graphene | semi - classical methods | AC - TEM",
+                         "semi - classical | methods | x | ray", "system value | result method",
+                         "HR - TEM | LV - TEM | cryo - TEM"};
+  dtm_builder *b = stream(talks, 4);
+  for (int round = 0; round < 2 && b; round++) {
+    kc_set *s = NULL;
+    CHECK(kc_collect(b, 4, &s) == TOPICS_OK);
+    if (!s) break;
+    char *buf = NULL;
+    size_t cap = 0;
+    CHECK(find(s, "ac tem observations") != UINT32_MAX);
+    CHECK(find(s, "semi classical methods") != UINT32_MAX);
+    CHECK(find(s, "observations graphene") == UINT32_MAX); /* across a gap */
+    CHECK(find(s, "methods x") == UINT32_MAX);
+    uint32_t x = find(s, "x"); /* a lone letter is a variable, no tag */
+    CHECK(x != UINT32_MAX && !kc_is_tag(s, x) && kc_is_tag(s, find(s, "ray")));
+    CHECK_STREQ(shown(s, 0, "ac tem observations", &buf, &cap), "AC-TEM observations");
+    CHECK_STREQ(shown(s, 1, "semi classical", &buf, &cap), "semi-classical");
+    uint32_t n, len, tem = find(s, "tem"), obs = find(s, "tem observations");
+    uint32_t act = find(s, "ac tem");
+    const kc_occ *occ = kc_doc(s, 0, &n, &len);
+    for (uint32_t i = 0; i < n; i++) {
+      if (occ[i].cand == tem || occ[i].cand == obs) CHECK(occ[i].cut); /* begins inside */
+      if (occ[i].cand == act) CHECK(occ[i].tf == 2 && !occ[i].cut && occ[i].whole);
+    }
+    tags_options o = tags_default_options();
+    o.ntags = 100;
+    o.background = NULL;
+    tags_doc *tg = NULL;
+    CHECK(tags_from_cands(s, &o, &tg) == TOPICS_OK);
+    for (uint32_t i = 0; tg && i < tg[0].n; i++) /* no part of a compound alone */
+      CHECK_MSG(strcmp(tg[0].words[i], "tem") && strcmp(tg[0].words[i], "semi") &&
+                    strcmp(tg[0].words[i], "tem observations"),
+                "compound part '%s' is a tag", tg[0].words[i]);
+    CHECK(tg && has_tag(&tg[0], "AC-TEM"));
+    /* `tem`, said three times but always inside a compound, outranks each compound */
+    CHECK(tg && has_tag(&tg[3], "HR-TEM") && !has_tag(&tg[3], "tem") && !has_tag(&tg[3], "TEM"));
+    tags_free(tg, 4);
+    free(buf);
+    kc_free(s);
+    /* round 2: the same builder through dtm_pack / dtm_unpack */
+    uint8_t *pk = NULL;
+    size_t pl = 0;
+    CHECK(dtm_pack(b, &pk, &pl) == TOPICS_OK);
+    dtm_builder_free(b);
+    b = NULL;
+    topics_status st;
+    dtm_unpack *u = pk ? dtm_unpack_new(pk, pl, &st) : NULL;
+    CHECK(u != NULL);
+    if (u) {
+      b = dtm_builder_new();
+      for (uint32_t d = 0; b && d < dtm_unpack_ndocs(u); d++)
+        CHECK(dtm_builder_begin_doc(b) == TOPICS_OK && dtm_unpack_doc(u, d, b) == TOPICS_OK);
+    }
+    dtm_unpack_free(u);
+    free(pk);
+    if (round == 1) break;
+  }
+  dtm_builder_free(b);
+}
+
 /* The command's tags are the same for 1 and 3 tokenizer threads. */
 static void test_threads(void) {
   char dir[] = "/tmp/topics-kc-XXXXXX";
@@ -210,9 +344,91 @@ static void test_threads(void) {
   CHECK(system(cmd) == 0);
 }
 
+static const char *const en_keys[] = {"run", "take off", "graph", "机器", "walk"};
+
+static const char *en_key(void *ud, uint32_t i, size_t *len) {
+  (void)ud;
+  *len = strlen(en_keys[i]);
+  return en_keys[i];
+}
+
+/* Sense counts: a lemma's senses and its inflected lemma add up under one stemmed key; `_` joins
+ * a phrase's words; a Han key is not judged; a malformed line is an error naming the line. */
+static void test_en_counts(void) {
+  const char *buf = "run%1:04:00:: 1 30\nrun%2:38:00:: 2 10\nrunning%1:04:00:: 1 5\n"
+                    "take_off%2:38:00:: 1 5\ngraph%1:10:00:: 1 0\n";
+  bg_freq f;
+  CHECK(bg_parse_en_keys("counts", buf, strlen(buf), 5, en_key, NULL, &f) == TOPICS_OK);
+  if (!f.rel) return;
+  CHECK(f.total == 50.0 && f.nfound == 2);
+  CHECK(f.rel[0] > 0.899 && f.rel[0] < 0.901);
+  CHECK(f.rel[1] > 0.099 && f.rel[1] < 0.101);
+  CHECK(f.rel[2] == 0.0 && f.rel[4] == 0.0);
+  CHECK(f.rel[3] < 0);
+  bg_freq_clear(&f);
+  const char *bad = "run%1:04:00:: 1 30\nrun 1 10\n";
+  fprintf(stderr, "(a warning about counts line 2 is expected)\n");
+  CHECK(bg_parse_en_keys("counts", bad, strlen(bad), 5, en_key, NULL, &f) == TOPICS_EINVAL);
+  CHECK(f.rel == NULL);
+}
+
+/* The first tag of talk 0, which says "method" (first) and "graph" twice each; of 29 other
+ * talks, 14 say "graph" and 14 "method" once, so both have the same df. */
+static char *first_tag(const char *wordnet) {
+  static char text[30][128];
+  const char *talks[30];
+  for (int d = 0; d < 30; d++) {
+    snprintf(text[d], sizeof text[0], "note %d | %s | talk", d,
+             d == 0 ? "method | graph | method | graph" : d == 29 ? "none" : d % 2 ? "graph" : "method");
+    talks[d] = text[d];
+  }
+  if (wordnet) setenv("TOPICS_WORDNET", wordnet, 1);
+  else unsetenv("TOPICS_WORDNET");
+  dtm_builder *b = stream(talks, 30);
+  kc_set *s = NULL;
+  tags_doc *tg = NULL;
+  char *first = NULL;
+  CHECK(b && kc_collect(b, 4, &s) == TOPICS_OK);
+  tags_options o = tags_default_options();
+  o.background = "/nonexistent/essay.txt"; /* no Chinese list, but lists wanted */
+  if (s) CHECK(tags_from_cands(s, &o, &tg) == TOPICS_OK);
+  if (tg && tg[0].n > 0) first = strdup(tg[0].words[0]);
+  tags_free(tg, 30);
+  kc_free(s);
+  dtm_builder_free(b);
+  unsetenv("TOPICS_WORDNET");
+  return first;
+}
+
+/* With counts where "method" is common in general language, "graph" (unseen) is the first tag;
+ * without them "method", said first, is. */
+static void test_en_prior(void) {
+  char path[] = "/tmp/topics-wn-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0) return;
+  FILE *f = fdopen(fd, "w");
+  CHECK(f != NULL);
+  if (!f) return;
+  fputs("method%1:09:00:: 1 3000\nmethod%1:09:01:: 2 1000\nother%3:00:00:: 1 6000\n", f);
+  fclose(f);
+  char *with = first_tag(path), *none = first_tag("none"), *absent = first_tag("/nonexistent/wn");
+  CHECK_STREQ(with, "graph");
+  CHECK_STREQ(none, "method");
+  CHECK_STREQ(absent, "method");
+  free(with);
+  free(none);
+  free(absent);
+  unlink(path);
+}
+
 int main(void) {
+  test_en_counts();
+  test_en_prior();
   test_stretches();
   test_tags();
+  test_once_runs();
+  test_hyphens();
   test_threads();
   return check_done();
 }

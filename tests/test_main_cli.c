@@ -33,7 +33,8 @@ static void drop_timing(char *s) {
   if (eol) memmove(t, eol + 1, strlen(eol + 1) + 1);
 }
 
-/* The whole corpus text, ASCII letters lowered, for "is this a real word" checks. */
+/* The whole corpus text, ASCII letters lowered and Markdown's code-span backticks dropped (the
+ * reader sees "the `lxml` parser" as "the lxml parser"), for "is this a real word" checks. */
 static char *corpus_text(void) {
   const char *dir = TOPICS_SOURCE_DIR "/corpus";
   DIR *d = opendir(dir);
@@ -61,9 +62,10 @@ static char *corpus_text(void) {
   }
   closedir(d);
   if (!all) return NULL;
-  all[n] = '\0';
+  size_t m = 0;
   for (size_t i = 0; i < n; i++)
-    if (all[i] >= 'A' && all[i] <= 'Z') all[i] = (char)(all[i] - 'A' + 'a');
+    if (all[i] != '`') all[m++] = all[i] >= 'A' && all[i] <= 'Z' ? (char)(all[i] - 'A' + 'a') : all[i];
+  all[m] = '\0';
   return all;
 }
 

@@ -450,6 +450,48 @@ static void test_fused_path(const lex *lx) {
   lex_free(dl);
 }
 
+/* The marks of tok_terms_marked over text: 'w' a term, '-' TOK_HYPHEN, '|' TOK_GAP, into out. */
+static void marks(tok *t, const char *text, char *out, size_t cap) {
+  uint32_t *ids = NULL;
+  size_t n = 0, icap = 0, k = 0;
+  CHECK(tok_terms_marked(t, text, strlen(text), &ids, &n, &icap) == TOPICS_OK);
+  for (size_t i = 0; i < n && k + 1 < cap; i++)
+    out[k++] = ids[i] == TOK_HYPHEN ? '-' : ids[i] == TOK_GAP ? '|' : 'w';
+  out[k] = '\0';
+  free(ids);
+}
+
+/* With tok_set_hyphens, a hyphen inside a word joins the terms around it (TOK_HYPHEN) on the fast
+ * path, the general route (non-ASCII text) and the dictionary route alike; a hyphen with white
+ * space around it, or next to a number, is a break as before, and so is any hyphen when off. */
+static void test_hyphens(const lex *lx) {
+  tok_options o = tok_default_options();
+  topics_status st;
+  lex *dl = lex_new(&st);
+  CHECK(dl && lex_add_dict_entry(dl, "qqqzzz xxxjjj", 13) == TOPICS_OK);
+  tok *t = tok_new(lx, &o, &st), *d = dl ? tok_new(dl, &o, &st) : NULL;
+  CHECK(t && d);
+  if (t && d) {
+    char m[64];
+    tok_set_hyphens(t, 1);
+    tok_set_hyphens(d, 1);
+    marks(t, "AC-TEM observations", m, sizeof m);
+    CHECK_STREQ(m, "w-ww");
+    marks(t, "Fermi\xE2\x80\x93" "Dirac statistics", m, sizeof m); /* en dash: general route */
+    CHECK_STREQ(m, "w-ww");
+    marks(d, "AC-TEM observations", m, sizeof m);                 /* dictionary route */
+    CHECK_STREQ(m, "w-ww");
+    marks(t, "graph - theory, graph-42 theory", m, sizeof m);
+    CHECK_STREQ(m, "w|w|w|w");
+    tok_set_hyphens(t, 0);
+    marks(t, "AC-TEM observations", m, sizeof m);
+    CHECK_STREQ(m, "w|ww");
+  }
+  tok_free(t);
+  tok_free(d);
+  lex_free(dl);
+}
+
 int main(void) {
   topics_status st;
   lex *lx = lex_new(&st);
@@ -470,6 +512,7 @@ int main(void) {
   test_long_words(lx);
   test_dict();
   test_fused_path(lx);
+  test_hyphens(lx);
   lex_free(lx);
   return check_done();
 }

@@ -42,6 +42,7 @@ struct tok {
   uint8_t *jst; /* entry id -> 1 joinable piece, 2 not, 0 not known yet (tok_terms_marked) */
   size_t jcap;
   const seg_joiner *join; /* Han words to join after segmentation, or NULL */
+  int hyphens;            /* tok_set_hyphens */
 };
 
 tok_options tok_default_options(void) {
@@ -274,6 +275,8 @@ typedef struct walk {
   int marked; /* tok_terms_marked: gaps and joinable pieces too */
   int gap;    /* marked: something that breaks adjacency came since the last id */
   size_t n0;  /* *n when the walk began: no gap goes first */
+  int hyphens; /* marked, with tok_set_hyphens: TOK_HYPHEN where a hyphen joins two terms */
+  int hy;      /* hyphens: a hyphen inside a word came since the last id */
 } walk;
 
 static inline topics_status put_raw(walk *w, uint32_t id) {
@@ -286,9 +289,15 @@ static inline topics_status put_raw(walk *w, uint32_t id) {
 /* Appends a term (or a piece), after a gap when one is pending. */
 static inline topics_status put_id(walk *w, uint32_t id) {
   if (w->gap) {
-    w->gap = 0;
+    w->gap = w->hy = 0;
     if (*w->n > w->n0 && (*w->ids)[*w->n - 1] != TOK_GAP) {
       topics_status st = put_raw(w, TOK_GAP);
+      if (st != TOPICS_OK) return st;
+    }
+  } else if (w->hy) {
+    w->hy = 0;
+    if (*w->n > w->n0 && (*w->ids)[*w->n - 1] < TOK_HYPHEN) {
+      topics_status st = put_raw(w, TOK_HYPHEN);
       if (st != TOPICS_OK) return st;
     }
   }
@@ -311,12 +320,28 @@ static inline int has_line_end(const char *text, size_t a, size_t b) {
   return 0;
 }
 
+/* 1 when text[a..a+len) is one hyphen: '-', U+2010, U+2011, or the en dash of compound names
+ * (Fermi–Dirac). */
+static inline int is_hyphen(const char *text, size_t a, size_t len) {
+  const unsigned char *p = (const unsigned char *)text + a;
+  if (len == 1) return p[0] == '-';
+  return len == 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x90 || p[2] == 0x91 || p[2] == 0x93);
+}
+
+/* 1 when span m of sp[0..n) is a hyphen inside a word (AC-TEM, semi-classical, Fermi–Dirac). */
+static inline int inner_hyphen(const char *text, const seg_span *sp, size_t n, size_t m) {
+  return m > 0 && m + 1 < n && sp[m].kind == SEG_PUNCT && sp[m].glued && sp[m + 1].glued &&
+         sp[m - 1].kind == SEG_WORD && sp[m + 1].kind == SEG_WORD &&
+         is_hyphen(text, sp[m].start, sp[m].len);
+}
+
 /* A word waiting for its lookup: where it is, its bytes as load16 gives them and their hash. */
 typedef struct qword {
   uint64_t w[2];
   uint64_t h;
   uint32_t start, len;
   int gap; /* marked walks: adjacency is broken before this word */
+  int hy;  /* hyphen walks: a hyphen inside a word stands before this word */
 } qword;
 
 /* Words queued by the fused path: q[head..cm) belong to finished chunks and may be looked up;
@@ -341,6 +366,7 @@ static inline topics_status drain(tok *t, wqueue *q, const char *wt, size_t avai
       st = lookup_slow(t, wt + x->start, x->len, &id, &fl);
     if (st != TOPICS_OK) return st;
     if (x->gap) w->gap = 1;
+    if (x->hy) w->hy = 1;
     st = (fl & TC_KEEP) ? put_id(w, id) : put_dropped(t, w, id);
     if (st != TOPICS_OK) return st;
   }
@@ -363,7 +389,7 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
   topics_status st;
   /* Marked walks: g, a gap before the next word to queue; cg, g when the chunk began (a chunk
    * handed to the general route is walked again from there). */
-  int g = 0, cg = 0;
+  int g = 0, cg = 0, h = 0; /* h: a hyphen inside a word before the next word to queue */
   for (;;) {
     if (i >= wlen) break;
     unsigned c = seg_ascii_class[p[i]], acc;
@@ -380,7 +406,11 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
       j = seg_ascii_word(p, i, wlen, &acc);
       if (seg_fast_bail(p, i, j, wlen, acc)) goto bail;
     } else if (!(c & SEG_B_STOP)) { /* punctuation */
-      g = w->marked;
+      if (w->hyphens && p[i] == '-' && i > 0 && i + 1 < wlen &&
+          (seg_ascii_class[p[i - 1]] & SEG_B_WORD) && (seg_ascii_class[p[i + 1]] & SEG_B_WORD))
+        h = 1; /* inside a word: the words it joins stay adjacent */
+      else
+        g = w->marked;
       i++;
       continue;
     } else if (p[i] >= 0x80) { /* a non-ASCII letter starts a word, or a mark is skipped */
@@ -392,7 +422,13 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
       i++;
       continue;
     }
-    if (!(acc & SEG_B_LETTER)) g = w->marked; /* a number, or marks */
+    if (!(acc & SEG_B_LETTER)) { /* a number, or marks: a break, but for a hyphen in a word */
+      if (w->hyphens && is_hyphen(wt, i, j - i) && i > 0 && j < wlen &&
+          (seg_ascii_class[p[i - 1]] & SEG_B_WORD) && (seg_ascii_class[p[j]] & SEG_B_WORD))
+        h = 1;
+      else
+        g = w->marked;
+    }
     if (acc & SEG_B_LETTER) { /* a word */
       if (q.tl - q.head == QCAP) {
         /* Full: make room by looking up finished words, or, when the chunk being scanned fills
@@ -404,7 +440,8 @@ static topics_status ascii_terms(tok *t, const char *wt, size_t i, size_t wlen, 
       x->start = (uint32_t)i;
       x->len = (uint32_t)(j - i);
       x->gap = g;
-      g = 0;
+      x->hy = h;
+      g = h = 0;
       if (j - i <= TC_SHORT) {
         tc_load16(wt + i, j - i, avail - i, x->w);
         x->h = tc_hash(x->w, j - i);
@@ -435,8 +472,10 @@ static topics_status span_terms(tok *t, const char *wt, size_t avail, walk *w) {
   for (size_t k = 0; k < n + LAG; k++) {
     if (w->marked && k >= LAG) { /* marks, line ends and numbers break adjacency */
       size_t m = k - LAG;
-      if (sp[m].kind > SEG_IDEO ||
-          (m > 0 && has_line_end(wt, sp[m - 1].start + sp[m - 1].len, sp[m].start)))
+      if (w->hyphens && inner_hyphen(wt, sp, n, m))
+        w->hy = 1;
+      else if (sp[m].kind > SEG_IDEO ||
+               (m > 0 && has_line_end(wt, sp[m - 1].start + sp[m - 1].len, sp[m].start)))
         w->gap = 1;
     }
     if (k >= LAG && sp[k - LAG].kind <= SEG_IDEO) { /* look span k - LAG up, from its ring slot */
@@ -538,6 +577,7 @@ static topics_status do_spans(tok *t, const char *text, size_t base, size_t wtle
       if ((st = put_id(w, id)) != TOPICS_OK) return st;
     } else if (w->marked) {
       if (sp->kind <= SEG_IDEO && id != UINT32_MAX) st = put_dropped(t, w, id);
+      else if (w->hyphens && inner_hyphen(wt, t->spans, n, i)) w->hy = 1;
       else w->gap = 1;
       if (st != TOPICS_OK) return st;
     }
@@ -614,29 +654,31 @@ static topics_status walk_spans(tok *t, const char *text, size_t len, const seg_
 
 topics_status tok_raw_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
                             tok_word_fn fn, void *ud) {
-  walk w = {fn, ud, NULL, NULL, NULL, 0, 0, 0};
+  walk w = {fn, ud, NULL, NULL, NULL, 0, 0, 0, 0, 0};
   return walk_spans(t, text, len, sp, n, &w);
 }
 
 topics_status tok_terms_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
                               uint32_t **ids, size_t *nids, size_t *cap) {
-  walk w = {NULL, NULL, ids, nids, cap, 0, 0, *nids};
+  walk w = {NULL, NULL, ids, nids, cap, 0, 0, *nids, 0, 0};
   return walk_spans(t, text, len, sp, n, &w);
 }
 
 topics_status tok_raw(tok *t, const char *text, size_t len, tok_word_fn fn, void *ud) {
-  walk w = {fn, ud, NULL, NULL, NULL, 0, 0, 0};
+  walk w = {fn, ud, NULL, NULL, NULL, 0, 0, 0, 0, 0};
   return walk_text(t, text, len, &w);
 }
 
 topics_status tok_terms(tok *t, const char *text, size_t len, uint32_t **ids, size_t *n,
                         size_t *cap) {
-  walk w = {NULL, NULL, ids, n, cap, 0, 0, *n};
+  walk w = {NULL, NULL, ids, n, cap, 0, 0, *n, 0, 0};
   return walk_text(t, text, len, &w);
 }
 
 topics_status tok_terms_marked(tok *t, const char *text, size_t len, uint32_t **ids, size_t *n,
                                size_t *cap) {
-  walk w = {NULL, NULL, ids, n, cap, 1, 0, *n};
+  walk w = {NULL, NULL, ids, n, cap, 1, 0, *n, t->hyphens, 0};
   return walk_text(t, text, len, &w);
 }
+
+void tok_set_hyphens(tok *t, int on) { t->hyphens = on != 0; }

@@ -87,6 +87,13 @@ topics_status tok_terms(tok *t, const char *text, size_t len, uint32_t **ids, si
 topics_status tok_terms_marked(tok *t, const char *text, size_t len, uint32_t **ids, size_t *n,
                                size_t *cap);
 
+/* In the ids of tok_terms_marked after tok_set_hyphens(t, 1): a hyphen inside a word joined the
+ * terms on either side (AC-TEM, semi-classical, Fermi–Dirac): they stay adjacent, one compound. */
+#define TOK_HYPHEN (UINT32_MAX - 1)
+/* on: tok_terms_marked gives TOK_HYPHEN for such a hyphen; off (the default) it is a break like
+ * any punctuation mark (TOK_GAP). */
+void tok_set_hyphens(tok *t, int on);
+
 /* What tok_cache_entry_marks says of an entry. */
 enum {
   TOK_JOINABLE = 1, /* no term by itself, but a phrase may be built from it: a single Han
