@@ -25,8 +25,13 @@ struct han_fold {
   strmap *firsts; /* first code point of a source of 2+ code points -> index in maxc */
   uint8_t *maxc;  /* the most code points of a source starting with it */
   size_t nfirst, fcap;
+  uint8_t *bmp; /* per BMP code point: FOLD_SINGLE, FOLD_FIRST, both or neither */
   arena strings;
 };
+
+/* Most characters have no rule: a flag per BMP code point spares them the map lookups. */
+#define FOLD_SINGLE 1u /* a source of this one code point exists */
+#define FOLD_FIRST 2u  /* a source of 2+ code points starts with it */
 
 static han_fold *the_fold;
 static topics_status the_status = TOPICS_EICU;
@@ -40,6 +45,7 @@ static void fold_free(han_fold *f) {
   free(f->dst);
   free(f->dlen);
   free(f->maxc);
+  free(f->bmp);
   arena_free(&f->strings);
   free(f);
 }
@@ -77,9 +83,10 @@ static topics_status add_rule(han_fold *f, const char *src, size_t slen, const c
   f->nrules = (size_t)id + 1;
   size_t ncp = count_cps(src, slen);
   if (ncp > MAX_KEY_CPS) return TOPICS_EICU;
+  unsigned cp;
+  size_t n1 = utf8_decode((const unsigned char *)src, slen, &cp);
+  if (cp <= 0xFFFF) f->bmp[cp] |= ncp > 1 ? FOLD_FIRST : FOLD_SINGLE;
   if (ncp > 1) {
-    unsigned cp;
-    size_t n1 = utf8_decode((const unsigned char *)src, slen, &cp);
     uint32_t k;
     if ((st = strmap_intern(f->firsts, src, n1, &k, &added)) != TOPICS_OK) return st;
     if (added) {
@@ -251,7 +258,8 @@ static topics_status data_rules(han_fold *f) {
 
 static han_fold *fold_new(void) {
   han_fold *f = calloc(1, sizeof *f);
-  if (f && (!(f->keys = strmap_new()) || !(f->firsts = strmap_new()))) {
+  if (f && (!(f->keys = strmap_new()) || !(f->firsts = strmap_new()) ||
+            !(f->bmp = calloc(0x10000, 1)))) {
     fold_free(f);
     f = NULL;
   }
@@ -326,7 +334,8 @@ topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char 
     size_t n1 = utf8_decode(p + i, len - i, &cp);
     size_t take = 0;
     uint32_t id = 0, k;
-    if (strmap_find(f->firsts, s + i, n1, &k)) {
+    unsigned flags = cp <= 0xFFFF ? f->bmp[cp] : FOLD_SINGLE | FOLD_FIRST;
+    if ((flags & FOLD_FIRST) && strmap_find(f->firsts, s + i, n1, &k)) {
       /* Ends of the next maxc[k] code points; try the longest source first. */
       size_t ends[MAX_KEY_CPS + 1], m = 1;
       ends[1] = i + n1;
@@ -338,7 +347,7 @@ topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char 
       for (size_t L = m; L >= 2 && !take; L--)
         if (strmap_find(f->keys, s + i, ends[L] - i, &id)) take = ends[L] - i;
     }
-    if (!take && strmap_find(f->keys, s + i, n1, &id)) take = n1;
+    if (!take && (flags & FOLD_SINGLE) && strmap_find(f->keys, s + i, n1, &id)) take = n1;
     topics_status st = take ? put(buf, cap, o, f->dst[id], f->dlen[id]) : put(buf, cap, o, s + i, n1);
     if (st != TOPICS_OK) return st;
     o += take ? f->dlen[id] : n1;

@@ -1,46 +1,156 @@
 /* The joinable word sets and the join itself (seg_words.h). */
 #include "tokenize/seg_words.h"
 
-#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mem.h"
 #include "common/strmap.h"
 #include "common/utf8.h"
 #include "tokenize/han_fold.h"
 
+/* A word of 1 to 4 BMP code points packs into 64 bits, 16 per code point (none is 0), so the
+ * word list (2 to 4 Han characters a word) is a set of integers: no string is copied or compared.
+ * Words that do not pack (a learned compound of rarer characters) go to a string map. */
 struct seg_words {
-  strmap *set;
+  uint64_t *keys; /* open addressing, linear probing; 0 marks an empty slot */
+  uint32_t mask;  /* slot count - 1 */
+  uint32_t count; /* packed words held */
+  strmap *other;  /* words that do not pack, or NULL */
 };
 
 seg_words *seg_words_new(void) {
   seg_words *w = calloc(1, sizeof *w);
   if (!w) return NULL;
-  if (!(w->set = strmap_new())) {
+  if (!(w->keys = calloc(1024, sizeof *w->keys))) {
     free(w);
     return NULL;
   }
+  w->mask = 1023;
   return w;
 }
 
 void seg_words_free(seg_words *w) {
   if (!w) return;
-  strmap_free(w->set);
+  free(w->keys);
+  strmap_free(w->other);
   free(w);
 }
 
+/* Packs s[0..len) into *key when it is 1 to 4 code points of U+0001..U+FFFF; 0 when it is not. */
+static int pack(const char *s, size_t len, uint64_t *key) {
+  uint64_t k = 0;
+  unsigned shift = 0;
+  for (size_t i = 0; i < len; shift += 16) {
+    if (shift == 64) return 0;
+    unsigned cp;
+    i += utf8_decode((const unsigned char *)s + i, len - i, &cp);
+    if (cp == 0 || cp > 0xFFFF || cp == 0xFFFD) return 0;
+    k |= (uint64_t)cp << shift;
+  }
+  *key = k;
+  return k != 0;
+}
+
+/* A key's slot value: the murmur3 finalizer, a bijection, so the table holds it in place of the
+ * key (never 0 for a key that is not) and its low bits pick the slot. */
+static uint64_t key_hash(uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdull;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ull;
+  k ^= k >> 33;
+  return k;
+}
+
+/* Rehashes the table into nsize slots (a power of two above twice the count). */
+static topics_status resize(seg_words *w, uint32_t nsize) {
+  uint64_t *nk = calloc(nsize, sizeof *nk);
+  if (!nk) return TOPICS_ENOMEM;
+  for (uint32_t i = 0; i <= w->mask; i++) {
+    if (!w->keys[i]) continue;
+    uint32_t j = (uint32_t)w->keys[i] & (nsize - 1);
+    while (nk[j]) j = (j + 1) & (nsize - 1);
+    nk[j] = w->keys[i];
+  }
+  free(w->keys);
+  w->keys = nk;
+  w->mask = nsize - 1;
+  return TOPICS_OK;
+}
+
+static void put_hash(seg_words *w, uint64_t h) {
+  uint32_t i = (uint32_t)h & w->mask;
+  for (; w->keys[i]; i = (i + 1) & w->mask)
+    if (w->keys[i] == h) return;
+  w->keys[i] = h;
+  w->count++;
+}
+
+static topics_status add_key(seg_words *w, uint64_t k) {
+  put_hash(w, key_hash(k));
+  /* Keep the load factor under 1/2 so probes stay short. */
+  if ((uint64_t)w->count * 2 <= w->mask) return TOPICS_OK;
+  return w->mask < UINT32_MAX / 2 ? resize(w, (w->mask + 1) * 2) : TOPICS_ELIMIT;
+}
+
+static int has_key(const seg_words *w, uint64_t k) {
+  uint64_t h = key_hash(k);
+  for (uint32_t i = (uint32_t)h & w->mask; w->keys[i]; i = (i + 1) & w->mask)
+    if (w->keys[i] == h) return 1;
+  return 0;
+}
+
+/* Adds the hashed keys h[0..n) at once. A table of a word list is larger than the caches, so the
+ * keys are first sorted by slot (radix sort on the slot bits) and the inserts then walk the table
+ * in order instead of missing the cache on every one. */
+static topics_status add_bulk(seg_words *w, uint64_t *h, size_t n) {
+  if (n > UINT32_MAX / 8) return TOPICS_ELIMIT;
+  uint64_t size = (uint64_t)w->mask + 1;
+  /* Up to two thirds full: the table of a word list then fits in half the memory, and a probe
+   * that goes on mostly stays in the cache line it started in. */
+  while (((uint64_t)w->count + n) * 3 > size * 2) size *= 2;
+  if (size > (uint64_t)w->mask + 1) {
+    topics_status st = resize(w, (uint32_t)size);
+    if (st != TOPICS_OK) return st;
+  }
+  uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+  if (!tmp) return TOPICS_ENOMEM;
+  unsigned bits = 0;
+  while (bits < 32 && (w->mask >> bits)) bits++;
+  for (unsigned shift = 0; shift < bits; shift += 8) {
+    size_t cnt[257] = {0};
+    for (size_t i = 0; i < n; i++) cnt[((h[i] & w->mask) >> shift & 0xFF) + 1]++;
+    for (int b = 0; b < 256; b++) cnt[b + 1] += cnt[b];
+    for (size_t i = 0; i < n; i++) tmp[cnt[(h[i] & w->mask) >> shift & 0xFF]++] = h[i];
+    memcpy(h, tmp, n * sizeof *h);
+  }
+  free(tmp);
+  for (size_t i = 0; i < n; i++) put_hash(w, h[i]);
+  return TOPICS_OK;
+}
+
 topics_status seg_words_add(seg_words *w, const char *s, size_t len) {
+  uint64_t k;
+  if (pack(s, len, &k)) return add_key(w, k);
+  if (!w->other && !(w->other = strmap_new())) return TOPICS_ENOMEM;
   uint32_t id;
-  return strmap_intern(w->set, s, len, &id, NULL);
+  return strmap_intern(w->other, s, len, &id, NULL);
 }
 
 int seg_words_has(const seg_words *w, const char *s, size_t len) {
+  if (!w) return 0;
+  uint64_t k;
+  if (pack(s, len, &k)) return has_key(w, k);
   uint32_t id;
-  return w && strmap_find(w->set, s, len, &id);
+  return w->other && strmap_find(w->other, s, len, &id);
 }
 
-size_t seg_words_count(const seg_words *w) { return w ? strmap_count(w->set) : 0; }
+size_t seg_words_count(const seg_words *w) {
+  return w ? w->count + (w->other ? strmap_count(w->other) : 0) : 0;
+}
 
 /* Number of characters of s[0..len) when every one is a CJK unified ideograph, else 0. */
 static size_t han_chars(const char *s, size_t len) {
@@ -55,54 +165,112 @@ static size_t han_chars(const char *s, size_t len) {
   return n;
 }
 
-/* Adds one "word<TAB>frequency" line when it qualifies. */
-static topics_status take_entry(seg_words *w, const han_fold *hf, const char *s, size_t len,
-                                long min_freq, char **fb, size_t *fcap) {
+/* The frequency of a list line, the decimal digits s[0..len); -1 when it is not one. */
+static long parse_freq(const char *s, size_t len) {
+  if (len == 0 || len > 18) return -1;
+  long f = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    f = f * 10 + (s[i] - '0');
+  }
+  return f;
+}
+
+/* The state of one load: the list's words are gathered first and added at once (add_bulk). */
+typedef struct loader {
+  seg_words *w;
+  const han_fold *hf; /* or NULL */
+  long min_freq;
+  char *fb; /* a folded word */
+  size_t fcap;
+  uint64_t *h; /* hashed keys gathered */
+  size_t nh, hcap;
+} loader;
+
+static topics_status gather(loader *ld, const char *s, size_t len) {
+  uint64_t k;
+  if (!pack(s, len, &k)) return seg_words_add(ld->w, s, len);
+  if (MEM_RESERVE(ld->h, ld->hcap, ld->nh + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+  ld->h[ld->nh++] = key_hash(k);
+  return TOPICS_OK;
+}
+
+/* Takes one "word<TAB>frequency" line (no line end) when it qualifies. */
+static topics_status take_entry(loader *ld, const char *s, size_t len) {
   const char *tab = memchr(s, '\t', len);
   if (!tab || tab == s) return TOPICS_OK;
   size_t wl = (size_t)(tab - s);
-  char num[24];
-  size_t nl = len - wl - 1;
-  if (nl == 0 || nl >= sizeof num) return TOPICS_OK;
-  memcpy(num, tab + 1, nl);
-  num[nl] = '\0';
-  char *end;
-  errno = 0;
-  long f = strtol(num, &end, 10);
-  if (errno || *end != '\0' || f < min_freq) return TOPICS_OK;
+  long f = parse_freq(tab + 1, len - wl - 1);
+  if (f < ld->min_freq || utf8_valid_prefix(s, wl) != wl) return TOPICS_OK;
   size_t nc = han_chars(s, wl);
   if (nc < 2 || nc > SEG_WORDS_MAX_CHARS) return TOPICS_OK;
-  topics_status st = seg_words_add(w, s, wl);
+  topics_status st = gather(ld, s, wl);
   size_t flen;
-  if (st == TOPICS_OK && hf && han_fold_apply(hf, s, wl, fb, fcap, &flen) == TOPICS_OK &&
-      (flen != wl || memcmp(*fb, s, wl) != 0))
-    st = seg_words_add(w, *fb, flen);
+  if (st == TOPICS_OK && ld->hf &&
+      han_fold_apply(ld->hf, s, wl, &ld->fb, &ld->fcap, &flen) == TOPICS_OK &&
+      (flen != wl || memcmp(ld->fb, s, wl) != 0))
+    st = gather(ld, ld->fb, flen);
+  return st;
+}
+
+/* Longest list line looked at; longer ones (no word of the list is) are skipped. */
+#define LINE_MAX_BYTES 255
+
+/* Takes every line of f. */
+static topics_status read_lines(loader *ld, FILE *f) {
+  /* About 12 bytes a line and a word or two kept from each (as written and folded). */
+  if (fseek(f, 0, SEEK_END) == 0) {
+    long size = ftell(f);
+    if (size > 0 && MEM_RESERVE(ld->h, ld->hcap, (size_t)size / 12) != TOPICS_OK) return TOPICS_ENOMEM;
+    rewind(f);
+  }
+  enum { CHUNK = 1 << 16 };
+  char *buf = malloc(CHUNK);
+  size_t have = 0;
+  int skipping = 0; /* inside an overlong line */
+  topics_status st = buf ? TOPICS_OK : TOPICS_ENOMEM;
+  while (st == TOPICS_OK) {
+    size_t got = fread(buf + have, 1, CHUNK - have, f);
+    have += got;
+    int eof = got == 0;
+    if (eof && have == 0) break;
+    size_t p = 0;
+    for (;;) {
+      char *nl = memchr(buf + p, '\n', have - p);
+      if (!nl && !eof) break;
+      size_t e = nl ? (size_t)(nl - buf) : have, len = e - p;
+      if (!skipping) {
+        while (len > 0 && buf[p + len - 1] == '\r') len--;
+        if (len <= LINE_MAX_BYTES) st = take_entry(ld, buf + p, len);
+      }
+      skipping = 0;
+      p = nl ? e + 1 : have;
+      if (st != TOPICS_OK || p == have) break;
+    }
+    /* Keep the start of a line that goes on; of an overlong one, nothing. */
+    memmove(buf, buf + p, have - p);
+    have -= p;
+    if (have > LINE_MAX_BYTES + 1) {
+      have = 0;
+      skipping = 1;
+    }
+    if (eof) break;
+  }
+  if (st == TOPICS_OK && ferror(f)) st = TOPICS_EIO;
+  free(buf);
   return st;
 }
 
 topics_status seg_words_load(seg_words *w, const char *path, long min_freq) {
   FILE *f = fopen(path, "rb");
   if (!f) return TOPICS_EIO;
-  const han_fold *hf = NULL;
-  if (han_fold_get(&hf) != TOPICS_OK) hf = NULL; /* without the fold: Traditional entries only */
-  char line[256], *fb = NULL;
-  size_t fcap = 0;
-  topics_status st = TOPICS_OK;
-  while (st == TOPICS_OK && fgets(line, sizeof line, f)) {
-    size_t len = strlen(line);
-    if (len == sizeof line - 1 && line[len - 1] != '\n') { /* overlong: skip the rest of it */
-      int c;
-      while ((c = getc(f)) != EOF && c != '\n') {
-      }
-      continue;
-    }
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-    if (utf8_valid_prefix(line, len) != len) continue;
-    st = take_entry(w, hf, line, len, min_freq, &fb, &fcap);
-  }
-  if (st == TOPICS_OK && ferror(f)) st = TOPICS_EIO;
-  free(fb);
+  loader ld = {.w = w, .min_freq = min_freq};
+  if (han_fold_get(&ld.hf) != TOPICS_OK) ld.hf = NULL; /* without the fold: Traditional only */
+  topics_status st = read_lines(&ld, f);
   fclose(f);
+  if (st == TOPICS_OK) st = add_bulk(w, ld.h, ld.nh);
+  free(ld.h);
+  free(ld.fb);
   return st;
 }
 
