@@ -15,6 +15,7 @@
 #include "common/diag.h"
 #include "common/mem.h"
 #include "pipeline/infer_int.h"
+#include "pipeline/infer_tags.h"
 #include "pipeline/talk_filter.h"
 #include "tokenize/lexicon.h"
 #include "tokenize/tokenizer.h"
@@ -355,12 +356,15 @@ typedef struct infer_state {
   lif *f;
   dtm *m;
   double *theta;
+  infer_tags *itg;    /* the talks' keyphrase tags (a second reader of the same talks) */
   tags_doc *tags;
+  uint32_t ntag_docs; /* entries of tags */
   rd_stats stats;
 } infer_state;
 
 static void state_free(infer_state *s) {
-  if (s->tags) tags_free(s->tags, dtm_ndocs(s->m));
+  tags_free(s->tags, s->ntag_docs);
+  itg_free(s->itg);
   free(s->theta);
   dtm_free(s->m);
   lif_free(s->f);
@@ -393,11 +397,16 @@ static int read_talks(const infer_opts *o, infer_state *s) {
   r->sink = (rd_sink){rdr_begin, rdr_text, rdr_end, r};
   /* Every talk given is reported, copies included: the caller asked about each of them. */
   tfl_options fopt = {o->code >= 0 ? o->code : s->md->keep_code, 1};
-  if (!(s->tf = tfl_new(&r->sink, &fopt))) return fail(TOPICS_ENOMEM, "reading the input");
+  uint32_t threads = o->threads ? o->threads : default_threads();
+  if (!(s->itg = itg_new(s->lx, &topt, s->md->phrases, threads, &infer_stop, &r->sink, &st)))
+    return fail(st, "starting the tokenizer");
+  if (!(s->tf = tfl_new(itg_sink(s->itg), &fopt))) return fail(TOPICS_ENOMEM, "reading the input");
   rd_options ropt = {.split = o->split};
   st = rd_read_until(o->paths, o->npaths, &ropt, &infer_stop, tfl_sink(s->tf), &s->stats);
   if (infer_stop) st = TOPICS_EINTR;
   if (st == TOPICS_ENOENT || st == TOPICS_EIO) return 1; /* the reader named the path */
+  if (st == TOPICS_OK) st = itg_finish(s->itg, o->ntags, &s->tags, &s->ntag_docs);
+  if (st == TOPICS_OK && s->ntag_docs != r->ndocs) st = TOPICS_EINVAL; /* a talk lost on one side */
   if (st != TOPICS_OK) return fail(st, "reading the input");
   if (r->ndocs == 0) {
     diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0, "no usable text: no talks found");
@@ -432,8 +441,7 @@ static int infer_body(const infer_opts *o, infer_state *s) {
   if (st != TOPICS_OK) return fail(st, "inferring topic mixes");
   st = dtm_from_ids(nd, (const uint32_t *const *)s->rd.ids, s->rd.lens, md->v,
                     (const char *const *)md->words, &s->m);
-  if (st == TOPICS_OK) st = tags_compute(s->m, o->ntags, &s->tags);
-  if (st != TOPICS_OK) return fail(st, "computing tags");
+  if (st != TOPICS_OK) return fail(st, "inferring topic mixes");
   infer_result res = {s->path, md, s->f, o->seed, o->top_words, s->m, s->rd.docs, s->theta,
                       s->tags, s->rd.tokens, s->rd.unknown, s->stats.skipped, s->stats.nskipped,
                       t_read - t0, clock_seconds() - t_read, clock_seconds() - t0};

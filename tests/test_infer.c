@@ -95,6 +95,50 @@ static int run(const char *cmd) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* Infer on the training corpus itself gives every talk the tags training gave it (tags.tsv):
+ * both are keyphrases of the talk's own words, with the same document frequencies. */
+static int same_tags_as_training(const char *dir) {
+  char cmd[2048], path[1024];
+  snprintf(cmd, sizeof cmd, "%s infer -q --model %s %s/corpus > %s/all.txt", TOPICS_BINARY, dir,
+           TOPICS_SOURCE_DIR, dir);
+  if (run(cmd) != 0) return 0;
+  snprintf(path, sizeof path, "%s/all.txt", dir);
+  FILE *f = fopen(path, "r");
+  char *text = f ? tu_read_all(f, NULL) : NULL;
+  if (f) fclose(f);
+  snprintf(path, sizeof path, "%s/tags.tsv", dir);
+  f = fopen(path, "r");
+  int ok = text != NULL && f != NULL, rows = 0, phrases = 0;
+  char line[4096], want[4096];
+  while (ok && fgets(line, sizeof line, f)) {
+    if (line[0] == '#') continue;
+    line[strcspn(line, "\n")] = '\0';
+    char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    if (!t2) continue;
+    *t1 = '\0';
+    /* "ID | title | topics: ... | tags: a, b" against "ID<TAB>title<TAB>a,b" */
+    size_t w = 0;
+    w += (size_t)snprintf(want + w, sizeof want - w, "| tags: ");
+    for (const char *p = t2 + 1; *p && w + 3 < sizeof want; p++) {
+      if (*p == ',') want[w++] = ',', want[w++] = ' ';
+      else want[w++] = *p;
+      phrases += *p == ' ';
+    }
+    want[w++] = '\n';
+    want[w] = '\0';
+    char start[sizeof line + 8];
+    snprintf(start, sizeof start, "\n%s | ", line);
+    const char *at = strstr(text, start);
+    const char *end = at ? strchr(at + 1, '\n') : NULL;
+    ok = end && (size_t)(end + 1 - at) > w && memcmp(end + 1 - w, want, w) == 0;
+    if (!ok) fprintf(stderr, "infer tags differ for %s: want '%s'\n", line, want);
+    rows++;
+  }
+  if (f) fclose(f);
+  free(text);
+  return ok && rows > 50 && phrases > 20; /* every talk, and multi-word tags among them */
+}
+
 static void test_cli(void) {
   char dir[] = "/tmp/topics-infer-XXXXXX";
   CHECK(mkdtemp(dir) != NULL);
@@ -115,6 +159,7 @@ static void test_cli(void) {
   CHECK(json && strstr(json, "\"documents\"") && strstr(json, "\"unknown_tokens\"") &&
         strstr(json, "\"weight\"") && strstr(json, "\"tags\""));
   free(json);
+  CHECK(same_tags_as_training(dir));
   /* A damaged model: exit 1 and a message naming the file. */
   snprintf(path, sizeof path, "%s/model.topics", dir);
   if (truncate(path, 50) == 0) {
