@@ -306,6 +306,10 @@ static int trace_main(int argc, char **argv) {
   if (iters > 0) o.optimize_interval = 0;
   o.progress = trace_progress;
   o.progress_ud = &ts;
+  /* BENCH_LDA_START=random|warm overrides the start the model would choose (for measuring). */
+  const char *start = getenv("BENCH_LDA_START");
+  if (start && !strcmp(start, "random")) o.start = LDA_START_RANDOM;
+  if (start && !strcmp(start, "warm")) o.start = LDA_START_WARM;
   topics_status st;
   lda *md = lda_new(m, &o, &st);
   int rc = md && lda_train(md) == TOPICS_OK ? 0 : 1;
