@@ -70,21 +70,26 @@ static topics_status bg_terms_build(uint32_t V, bg_key_fn keyf, void *ud, const 
   return TOPICS_OK;
 }
 
-/* Parses "word<TAB>count" at line[0..len): 1 with *wlen and *count set, 0 when malformed. */
-static int parse_line(const char *line, size_t len, size_t *wlen, unsigned long long *count) {
-  const char *tab = memchr(line, '\t', len);
-  if (!tab || tab == line) return 0;
-  *wlen = (size_t)(tab - line);
-  const char *p = tab + 1, *e = line + len;
+/* Parses the decimal count at [p, e), which ends at e, at `sep` or at a CR: 1 with *count set,
+ * 0 when there is no digit, a stray byte or an absurd value. */
+static int parse_count(const char *p, const char *e, char sep, unsigned long long *count) {
   if (p == e || *p < '0' || *p > '9') return 0;
   unsigned long long v = 0;
   for (; p < e && *p >= '0' && *p <= '9'; p++) {
     if (v > (~0ull - 9) / 10) return 0; /* absurd count */
     v = v * 10 + (unsigned)(*p - '0');
   }
-  if (p < e && *p != '\t' && *p != '\r') return 0;
+  if (p < e && *p != sep && *p != '\r') return 0;
   *count = v;
   return 1;
+}
+
+/* Parses "word<TAB>count" at line[0..len): 1 with *wlen and *count set, 0 when malformed. */
+static int parse_line(const char *line, size_t len, size_t *wlen, unsigned long long *count) {
+  const char *tab = memchr(line, '\t', len);
+  if (!tab || tab == line) return 0;
+  *wlen = (size_t)(tab - line);
+  return parse_count(tab + 1, line + len, '\t', count);
 }
 
 /* Ends a parse with status st: counts become relative frequencies, or out is cleared. */
@@ -156,16 +161,7 @@ static int parse_en_line(const char *line, size_t len, size_t *wlen, unsigned lo
   const char *p = sp + 1, *e = line + len;
   while (p < e && *p >= '0' && *p <= '9') p++;
   if (p == sp + 1 || p == e || *p != ' ') return 0;
-  p++;
-  if (p == e || *p < '0' || *p > '9') return 0;
-  unsigned long long v = 0;
-  for (; p < e && *p >= '0' && *p <= '9'; p++) {
-    if (v > (~0ull - 9) / 10) return 0; /* absurd count */
-    v = v * 10 + (unsigned)(*p - '0');
-  }
-  if (p < e && *p != ' ' && *p != '\r') return 0;
-  *count = v;
-  return 1;
+  return parse_count(p + 1, e, ' ', count);
 }
 
 /* The key of lemma w[0..len): its words (split at `_` and `-`) stemmed where the tokenizer stems

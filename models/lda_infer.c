@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/mix.h"
 #include "common/pool.h"
 
 struct lif {
@@ -214,10 +215,7 @@ static uint32_t draw(const lif *f, lif_scratch *s, uint32_t w) {
 
 /* A per-document seed: the run's seed and the index mixed by splitmix64's finaliser. */
 static unsigned long doc_seed(uint64_t seed, uint32_t d) {
-  uint64_t x = seed + 0x9e3779b97f4a7c15ull * ((uint64_t)d + 1);
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  x ^= x >> 31;
+  uint64_t x = mix_fin64(seed + MIX_GOLDEN * ((uint64_t)d + 1));
   return (unsigned long)(x ? x : 1);
 }
 

@@ -7,6 +7,7 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+#include "common/mix.h"
 #include "common/pool.h"
 #include "models/lda.h"
 
@@ -105,12 +106,7 @@ static inline uint32_t lda_fen_find_(const double *tree, uint32_t K, uint32_t to
 }
 
 /* A 64-bit mix (splitmix64's finaliser) for deriving seeds and picks from the seed. */
-static inline uint64_t lda_mix64_(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
+static inline uint64_t lda_mix64_(uint64_t x) { return mix_fin64(x + MIX_GOLDEN); }
 
 /* One round of a sweep over the worker's documents: the terms first, first + step, ... (see
  * lda_sampler.c). */

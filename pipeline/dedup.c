@@ -8,19 +8,11 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/mix.h"
 
 #define DD_BANDS 16
 #define DD_ROWS (DD_K / DD_BANDS)
 #define CHAIN_MAX 512 /* candidates looked at per band: bounds the cost of a common band */
-
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
 
 void dd_sketch_init(dd_sketch *k) {
   memset(k, 0, sizeof *k);
@@ -30,7 +22,7 @@ void dd_sketch_init(dd_sketch *k) {
 /* One permutation hashing: the top bits of a shingle's hash pick its bin, the low bits are its
  * value, and each bin keeps its minimum; one hash per shingle instead of DD_K. */
 static void add_shingle(dd_sketch *k, uint64_t h) {
-  h = mix64(h);
+  h = mix_fin64(h);
   uint32_t bin = (uint32_t)(h >> 57), v = (uint32_t)h;
   if (v == UINT32_MAX) v--; /* UINT32_MAX marks an empty bin */
   if (v < k->min[bin]) k->min[bin] = v;
@@ -38,7 +30,7 @@ static void add_shingle(dd_sketch *k, uint64_t h) {
 
 static uint64_t shingle_hash(const dd_sketch *k, size_t n) {
   uint64_t h = 0;
-  for (size_t j = 0; j < n; j++) h = mix64(h ^ k->win[(k->words - n + j) % DD_SHINGLE]) + j;
+  for (size_t j = 0; j < n; j++) h = mix_fin64(h ^ k->win[(k->words - n + j) % DD_SHINGLE]) + j;
   return h;
 }
 
@@ -99,7 +91,7 @@ static void densify(dd_sketch *k) {
     for (int d = 1; d < DD_K; d++) {
       uint32_t u = v[(i + d) % DD_K];
       if (u != UINT32_MAX) {
-        k->min[i] = (uint32_t)mix64(((uint64_t)u << 8) | (uint64_t)d);
+        k->min[i] = (uint32_t)mix_fin64(((uint64_t)u << 8) | (uint64_t)d);
         break;
       }
     }
@@ -164,7 +156,7 @@ void dd_free(dd_index *x) {
 
 static uint64_t band_key(const uint32_t *mins, int b) {
   uint64_t h = (uint64_t)b + 1;
-  for (int r = 0; r < DD_ROWS; r++) h = mix64(h ^ mins[b * DD_ROWS + r]) + (uint64_t)r;
+  for (int r = 0; r < DD_ROWS; r++) h = mix_fin64(h ^ mins[b * DD_ROWS + r]) + (uint64_t)r;
   return h;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/mix.h"
 #include "common/strmap.h"
 #include "common/utf8.h"
 #include "tokenize/han_fold.h"
@@ -54,16 +55,9 @@ static int pack(const char *s, size_t len, uint64_t *key) {
   return k != 0;
 }
 
-/* A key's slot value: the murmur3 finalizer, a bijection, so the table holds it in place of the
- * key (never 0 for a key that is not) and its low bits pick the slot. */
-static uint64_t key_hash(uint64_t k) {
-  k ^= k >> 33;
-  k *= 0xff51afd7ed558ccdull;
-  k ^= k >> 33;
-  k *= 0xc4ceb9fe1a85ec53ull;
-  k ^= k >> 33;
-  return k;
-}
+/* A key's slot value: a bijection, so the table holds it in place of the key (never 0 for a key
+ * that is not) and its low bits pick the slot. */
+static uint64_t key_hash(uint64_t k) { return mix_fin64(k); }
 
 /* Rehashes the table into nsize slots (a power of two above twice the count). */
 static topics_status resize(seg_words *w, uint32_t nsize) {
