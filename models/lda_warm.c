@@ -15,13 +15,23 @@
 #include "models/lda_int.h"
 
 /* The sample holds LDA_WARM_SHARE_MIN of the documents, or more so that it has about
- * LDA_WARM_PER_TOPIC tokens per topic; when that would take more than LDA_WARM_SHARE_MAX, the
- * chain starts at random. A sample with too few tokens per topic finds too few distinct topics,
- * and the whole chain then inherits its merged ones: on a planted corpus (6 topics of 100 own
- * words each, K = 8) samples of 460 and 1,500 tokens per topic lost a planted topic on 12 and 5
- * of 12 runs, where random starts lost one on 1 of 12; samples of 4,700 tokens per topic
- * recovered every topic on 12 of 12 runs, as random starts did. The sample model runs
- * LDA_WARM_SWEEPS sweeps. (Overridable for measuring.) */
+ * LDA_WARM_PER_TOPIC tokens per topic, at most LDA_WARM_SHARE_MAX of them. A capped sample is used
+ * only when it still holds LDA_WARM_CAPPED_TOKENS tokens and LDA_WARM_CAPPED_PER_TOPIC per topic;
+ * otherwise the chain starts at random. A small sample risks telling too few topics apart, and
+ * the whole chain then inherits its merged ones. Measured on planted corpora (100 own words a
+ * topic, 200 sweeps, 8 seeds a start, a planted topic lost when its one-to-one best cosine is
+ * below 0.9), capped samples against random starts:
+ *     planted, K    sample tokens (per topic)    topics lost: warm, random
+ *     6, 8           7,700 (960)                  6, 3 of 48
+ *     6, 8          25,000 (3,100)                1, 0
+ *     16, 20        33,000 (1,660)                5, 0 of 128
+ *     16, 20        51,000 (2,540)                0, 2
+ *     40, 48        16,000 (340)                 15, 37 of 320
+ *     40, 48        33,000 (690)                 10, 14
+ *     40, 48        65,000 (1,360)                0, 10
+ * Samples of 4,096 tokens per topic recover every topic on a small K, as random starts do. The
+ * sample model runs LDA_WARM_SWEEPS sweeps; with 100 instead of 200, K = 200 on the pyvideo talks
+ * needed twice the sweeps after it to reach the same likelihood. (Overridable for measuring.) */
 #ifndef LDA_WARM_PER_TOPIC
 #define LDA_WARM_PER_TOPIC 4096
 #endif
@@ -30,6 +40,12 @@
 #endif
 #ifndef LDA_WARM_SHARE_MAX
 #define LDA_WARM_SHARE_MAX 0.25
+#endif
+#ifndef LDA_WARM_CAPPED_TOKENS
+#define LDA_WARM_CAPPED_TOKENS 65536
+#endif
+#ifndef LDA_WARM_CAPPED_PER_TOPIC
+#define LDA_WARM_CAPPED_PER_TOPIC 1024
 #endif
 #ifndef LDA_WARM_SWEEPS
 #define LDA_WARM_SWEEPS 200
@@ -44,7 +60,11 @@ static double warm_share(const lda *md) {
   double share = md->n ? (double)LDA_WARM_PER_TOPIC * md->k / (double)md->n : 1;
   if (share < LDA_WARM_SHARE_MIN) share = LDA_WARM_SHARE_MIN;
   if (share <= LDA_WARM_SHARE_MAX) return share;
-  return md->opt.start == LDA_START_WARM ? LDA_WARM_SHARE_MAX : 0;
+  const double capped = LDA_WARM_SHARE_MAX * (double)md->n;
+  if (md->opt.start == LDA_START_WARM ||
+      (capped >= LDA_WARM_CAPPED_TOKENS && capped >= (double)LDA_WARM_CAPPED_PER_TOPIC * md->k))
+    return LDA_WARM_SHARE_MAX;
+  return 0;
 }
 
 int lda_warm_wanted_(const lda *md) { return warm_share(md) > 0; }
