@@ -435,3 +435,18 @@ topics_status tags_from_cands(const kc_set *s, const tags_options *o, tags_doc *
   *out = docs;
   return TOPICS_OK;
 }
+
+topics_status tags_from_stream(const dtm_builder *b, int phrases, uint32_t ntags, tags_doc **out,
+                               uint32_t *ndocs) {
+  *out = NULL;
+  *ndocs = 0;
+  kc_set *cands;
+  topics_status st = kc_collect(b, phrases ? 4 : 1, &cands);
+  if (st != TOPICS_OK) return st;
+  tags_options to = tags_default_options();
+  to.ntags = ntags;
+  st = tags_from_cands(cands, &to, out);
+  if (st == TOPICS_OK) *ndocs = kc_ndocs(cands);
+  kc_free(cands);
+  return st;
+}

@@ -40,6 +40,10 @@ topics_status tags_compute(const dtm *m, uint32_t ntags, tags_doc **out);
 /* Tags from the talks' own word stretches (models/keycand.h) rather than the terms of a matrix:
  * *out gets kc_ndocs(s) entries. title_terms are not used. Needs the builder s was made from. */
 topics_status tags_from_cands(const kc_set *s, const tags_options *o, tags_doc **out);
+/* Up to ntags tags a document from a whole token stream, taken before the phrase pass (the
+ * stretches of up to 4 words with phrases, single words without): *out gets *ndocs entries. */
+topics_status tags_from_stream(const dtm_builder *b, int phrases, uint32_t ntags, tags_doc **out,
+                               uint32_t *ndocs);
 /* Frees what tags_compute returned; tags_free(NULL, n) does nothing. */
 void tags_free(tags_doc *docs, uint32_t ndocs);
 

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 
-#include "models/keycand.h"
 #include "pipeline/ingest.h"
 
 struct infer_tags {
@@ -40,15 +39,7 @@ static topics_status tee_end(void *ud) {
 /* The ingest's stream hook: the candidates of the whole stream, before the phrase pass. */
 static topics_status on_stream(void *ud, const dtm_builder *b) {
   infer_tags *t = ud;
-  kc_set *cands;
-  topics_status st = kc_collect(b, t->phrases ? 4 : 1, &cands);
-  if (st != TOPICS_OK) return st;
-  tags_options to = tags_default_options();
-  to.ntags = t->ntags;
-  st = tags_from_cands(cands, &to, &t->tags);
-  if (st == TOPICS_OK) t->ndocs = kc_ndocs(cands);
-  kc_free(cands);
-  return st;
+  return tags_from_stream(b, t->phrases, t->ntags, &t->tags, &t->ndocs);
 }
 
 infer_tags *itg_new(const lex *lx, const tok_options *topt, int phrases, uint32_t threads,

@@ -129,15 +129,7 @@ typedef struct tag_hook {
 
 static topics_status tags_on_stream(void *ud, const dtm_builder *b) {
   tag_hook *h = ud;
-  kc_set *cands;
-  topics_status st = kc_collect(b, h->o->phrases ? 4 : 1, &cands);
-  if (st != TOPICS_OK) return st;
-  tags_options to = tags_default_options();
-  to.ntags = h->o->ntags;
-  st = tags_from_cands(cands, &to, &h->s->tags);
-  if (st == TOPICS_OK) h->s->ntag_docs = kc_ndocs(cands);
-  kc_free(cands);
-  return st;
+  return tags_from_stream(b, h->o->phrases, h->o->ntags, &h->s->tags, &h->s->ntag_docs);
 }
 
 static int run_body(const cli_options *o, run_state *s, progress *pg) {

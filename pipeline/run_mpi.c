@@ -129,8 +129,9 @@ static int agree(const rmpi *mp, int ok, const char *stage, const char *why) {
 }
 
 /* Every process's packed builder (allgather of sizes, then of bytes) merged in input order into
- * one builder, then phrases and filtering as in run.c. */
-static topics_status merge_vocabulary(const rmpi *mp, const cli_options *o, dtm **out) {
+ * one builder, then tags (when tags is not NULL), phrases and filtering as in run.c. */
+static topics_status merge_vocabulary(const rmpi *mp, const cli_options *o, dtm **out,
+                                      tags_doc **tags, uint32_t *ntag_docs) {
   *out = NULL;
   long long mylen = (long long)mp->pack_len;
   long long *lens = calloc((size_t)mp->size, sizeof *lens);
@@ -168,6 +169,7 @@ static topics_status merge_vocabulary(const rmpi *mp, const cli_options *o, dtm 
   }
   for (int r = 0; rd && r < mp->size; r++) dtm_unpack_free(rd[r]);
   free(all);
+  if (st == TOPICS_OK && tags) st = tags_from_stream(b, o->phrases, o->ntags, tags, ntag_docs);
   if (st == TOPICS_OK && o->phrases) st = dtm_builder_phrases(b, NULL);
   if (st == TOPICS_OK) {
     dtm_options dopt = dtm_default_options();
@@ -231,13 +233,14 @@ typedef struct rmpi_state {
   double *alpha;
   summary *sum;
   tags_doc *tags;
+  uint32_t ntag_docs; /* entries of tags */
   mf_save_info *save;
   double *coherence;
   double diversity;
 } rmpi_state;
 
 static void state_free(rmpi_state *s) {
-  if (s->tags) tags_free(s->tags, dtm_ndocs(s->m));
+  tags_free(s->tags, s->ntag_docs);
   sum_free(s->sum);
   lda_free(s->model);
   lda_free(s->local);
@@ -345,8 +348,7 @@ static int train(rmpi_state *s, const cli_options *o, progress *pg, uint32_t thr
 static int write_results(rmpi_state *s, const cli_options *o, double t0, double t_read,
                          double t_model0) {
   topics_status st;
-  if ((st = tags_compute(s->m, o->ntags, &s->tags)) != TOPICS_OK ||
-      (st = sum_compute(s->model, s->m, o->top_words, o->top_docs, &s->sum)) != TOPICS_OK ||
+  if ((st = sum_compute(s->model, s->m, o->top_words, o->top_docs, &s->sum)) != TOPICS_OK ||
       !(s->coherence = calloc(lda_k(s->model), sizeof *s->coherence))) {
     diag_error(NULL, 0, "summarising the topics: %s",
                topics_strerror(st != TOPICS_OK ? st : TOPICS_ENOMEM));
@@ -421,7 +423,7 @@ static int run_all(rmpi_state *s, const cli_options *o, progress *pg) {
     if (mp->rank == 0) diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0, "no usable text: no talks found");
     return 1;
   }
-  topics_status st = merge_vocabulary(mp, o, &s->m);
+  topics_status st = merge_vocabulary(mp, o, &s->m, mp->rank == 0 ? &s->tags : NULL, &s->ntag_docs);
   if (!agree(mp, st == TOPICS_OK, "agreeing on the vocabulary", topics_strerror(st))) return 1;
   if (dtm_ntokens(s->m) == 0) {
     if (mp->rank == 0)

@@ -2,7 +2,8 @@
 # The command under mpirun with NP processes, on the sample corpus:
 #  - the same seed and process count give byte-identical output (standard output and every file
 #    of -o but the timing-bearing JSON, whose "timing" object is dropped before comparing);
-#  - the vocabulary and term matrix (vocab.txt, docword.txt) are those of a single-process run;
+#  - the vocabulary and term matrix (vocab.txt, docword.txt) and the tags (tags.tsv) are those of
+#    a single-process run;
 #  - a process that cannot read its input fails the whole run: exit status 1 on every process,
 #    a message naming that process, and nothing written into -o.
 set -u
@@ -32,6 +33,8 @@ done
 "$topics" "$src/corpus" -k 6 -s 3 -q -t 1 -o "$tmp/single" > /dev/null
 check 'cmp -s "$tmp/single/vocab.txt" "$tmp/out1/vocab.txt" && cmp -s "$tmp/single/docword.txt" "$tmp/out1/docword.txt"' \
   "the vocabulary and the term matrix are those of one process: $(head -1 $tmp/text1 | cut -d, -f1-3)"
+check 'cmp -s "$tmp/single/tags.tsv" "$tmp/out1/tags.tsv" && grep -q " " "$tmp/out1/tags.tsv"' \
+  "the tags are those of one process, multi-word ones included"
 
 # The last process is given a path that does not exist.
 mkdir "$tmp/bad"
