@@ -14,13 +14,13 @@
 #include "models/dtm_int.h"
 #include "models/lda_int.h"
 
-/* The sample holds LDA_WARM_SHARE_MIN of the documents, or more so that it has about
- * LDA_WARM_PER_TOPIC tokens per topic, at most LDA_WARM_SHARE_MAX of them. A capped sample is used
- * only when it still holds LDA_WARM_CAPPED_TOKENS tokens and LDA_WARM_CAPPED_PER_TOPIC per topic;
- * otherwise the chain starts at random. A small sample risks telling too few topics apart, and
- * the whole chain then inherits its merged ones. Measured on planted corpora (100 own words a
- * topic, 200 sweeps, 8 seeds a start, a planted topic lost when its one-to-one best cosine is
- * below 0.9), capped samples against random starts:
+/* The sample holds LDA_WARM_SHARE_MIN of the documents, or more so that it has LDA_WARM_PER_TOPIC
+ * tokens per topic and LDA_WARM_MIN_TOKENS in all. When that would take more than
+ * LDA_WARM_SHARE_MAX of them, the capped sample is used if it still holds LDA_WARM_MIN_TOKENS
+ * tokens and LDA_WARM_CAPPED_PER_TOPIC per topic; otherwise the chain starts at random. A small
+ * sample risks telling too few topics apart, and the whole chain then inherits its merged ones.
+ * Measured on planted corpora (100 own words a topic, 200 sweeps, 8 seeds a start, a planted topic
+ * lost when its one-to-one best cosine is below 0.9), samples of a quarter against random starts:
  *     planted, K    sample tokens (per topic)    topics lost: warm, random
  *     6, 8           7,700 (960)                  6, 3 of 48
  *     6, 8          25,000 (3,100)                1, 0
@@ -29,20 +29,23 @@
  *     40, 48        16,000 (340)                 15, 37 of 320
  *     40, 48        33,000 (690)                 10, 14
  *     40, 48        65,000 (1,360)                0, 10
- * Samples of 4,096 tokens per topic recover every topic on a small K, as random starts do. The
- * sample model runs LDA_WARM_SWEEPS sweeps; with 100 instead of 200, K = 200 on the pyvideo talks
- * needed twice the sweeps after it to reach the same likelihood. (Overridable for measuring.) */
+ *     40, 48        68,000 (1,420)                2, 4
+ * On the pyvideo talks at K = 50 (three seeds, against MALLET's one-thread chains), a sample of
+ * 2,048 tokens per topic (1/8 of the talks) reached MALLET's 200-sweep likelihood in 5.1 s and
+ * its plateau in 24.4 s (medians), one of 4,096 (about 1/5) in 7.1 s and 29.3 s. The sample model
+ * runs LDA_WARM_SWEEPS sweeps; with 100 instead of 200, K = 200 on the pyvideo talks needed twice
+ * the sweeps after it to reach the same likelihood. (Overridable for measuring.) */
 #ifndef LDA_WARM_PER_TOPIC
-#define LDA_WARM_PER_TOPIC 4096
+#define LDA_WARM_PER_TOPIC 2048
+#endif
+#ifndef LDA_WARM_MIN_TOKENS
+#define LDA_WARM_MIN_TOKENS 65536
 #endif
 #ifndef LDA_WARM_SHARE_MIN
 #define LDA_WARM_SHARE_MIN 0.125
 #endif
 #ifndef LDA_WARM_SHARE_MAX
 #define LDA_WARM_SHARE_MAX 0.25
-#endif
-#ifndef LDA_WARM_CAPPED_TOKENS
-#define LDA_WARM_CAPPED_TOKENS 65536
 #endif
 #ifndef LDA_WARM_CAPPED_PER_TOPIC
 #define LDA_WARM_CAPPED_PER_TOPIC 1024
@@ -57,12 +60,14 @@
 /* The share of the documents to sample (see LDA_WARM_*); 0 for a random start. */
 static double warm_share(const lda *md) {
   if (md->opt.sync || md->sweeps_done || md->opt.start == LDA_START_RANDOM || md->d < 2) return 0;
-  double share = md->n ? (double)LDA_WARM_PER_TOPIC * md->k / (double)md->n : 1;
+  double want = (double)LDA_WARM_PER_TOPIC * md->k;
+  if (want < LDA_WARM_MIN_TOKENS) want = LDA_WARM_MIN_TOKENS;
+  double share = md->n ? want / (double)md->n : 1;
   if (share < LDA_WARM_SHARE_MIN) share = LDA_WARM_SHARE_MIN;
   if (share <= LDA_WARM_SHARE_MAX) return share;
   const double capped = LDA_WARM_SHARE_MAX * (double)md->n;
   if (md->opt.start == LDA_START_WARM ||
-      (capped >= LDA_WARM_CAPPED_TOKENS && capped >= (double)LDA_WARM_CAPPED_PER_TOPIC * md->k))
+      (capped >= LDA_WARM_MIN_TOKENS && capped >= (double)LDA_WARM_CAPPED_PER_TOPIC * md->k))
     return LDA_WARM_SHARE_MAX;
   return 0;
 }
