@@ -9,6 +9,7 @@
 
 #include "common/diag.h"
 #include "common/mem.h"
+#include "pipeline/byline.h"
 #include "pipeline/dedup.h"
 #include "pipeline/markup.h"
 
@@ -93,7 +94,7 @@ static topics_status pass_begin(talk_filter *f) {
 static topics_status pass_prefix(talk_filter *f, size_t upto) {
   topics_status st;
   if (!f->passed && (st = pass_begin(f)) != TOPICS_OK) return st;
-  size_t n = mk_clean(f->mk, f->buf, upto);
+  size_t n = bl_strip(f->buf, mk_clean(f->mk, f->buf, upto));
   if (!f->o.keep_duplicates) dd_sketch_feed(&f->sk, f->buf, n);
   st = send(f, f->buf, n);
   memmove(f->buf, f->buf + upto, f->len - upto);
@@ -182,7 +183,7 @@ static topics_status f_end(void *ud) {
   if (!f->in_talk) return TOPICS_OK;
   topics_status st = TOPICS_OK;
   int passed = f->passed;
-  size_t n = mk_clean(f->mk, f->buf, f->len);
+  size_t n = bl_strip(f->buf, mk_clean(f->mk, f->buf, f->len));
   if (!f->o.keep_duplicates) {
     dd_sketch_feed(&f->sk, f->buf, n);
     dd_sketch_finish(&f->sk);

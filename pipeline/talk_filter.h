@@ -1,6 +1,6 @@
 /* A reader sink placed before the ingest sink: it reads each talk's markup as a person would
- * (markup.h) and leaves out talks whose text is a copy or near copy of an earlier talk (dedup.h).
- * A talk is held back until its end so that a copy can be dropped before the next sink sees it;
+ * (markup.h), drops speaker bylines (byline.h), and leaves out talks whose text is a copy or near
+ * copy of an earlier talk (dedup.h). A talk is held back until its end so that a copy can be dropped before the next sink sees it;
  * a talk longer than TFL_HOLD_MAX bytes is passed on as it comes and is never dropped (it can
  * still be the kept original of a later copy). Titles are cleaned of inline markup too. */
 #ifndef TOPICS_TALK_FILTER_H

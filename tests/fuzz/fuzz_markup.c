@@ -1,14 +1,16 @@
-/* libFuzzer target for the markup reader: arbitrary bytes as a talk's text (the first byte picks
- * Markdown or plain text, code kept or dropped, and where the text is cut into two calls).
- * Checks: the result is no longer than the input, keeps exactly the input's line ends, adds no
- * NUL byte, keeps well-formed UTF-8 well-formed, and a title is cleaned to at most its length with
- * no line end left. Bounded time is checked by libFuzzer's timeout. */
+/* libFuzzer target for the markup reader and the byline stripper that follows it: arbitrary
+ * bytes as a talk's text (the first byte picks Markdown or plain text, code kept or dropped, and
+ * where the text is cut into two calls). Checks: the result is no longer than the input, keeps
+ * exactly the input's line ends, adds no NUL byte, keeps well-formed UTF-8 well-formed, and a
+ * title is cleaned to at most its length with no line end left. Bounded time is checked by
+ * libFuzzer's timeout. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/utf8.h"
+#include "pipeline/byline.h"
 #include "pipeline/markup.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,6 +57,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (valid && (utf8_valid_prefix(s, a) != a || utf8_valid_prefix(s + cut, b) != b))
     fail("ill-formed UTF-8 produced");
   mk_free(m);
+  size_t a2 = bl_strip(s, a), b2 = bl_strip(s + cut, b);
+  if (a2 > a || b2 > b) fail("bylines: text grew");
+  if (count(s, a2, '\n') + count(s + cut, b2, '\n') != lines) fail("bylines: line ends changed");
+  if (!nul && (memchr(s, 0, a2) || memchr(s + cut, 0, b2))) fail("bylines: NUL produced");
+  if (valid && (utf8_valid_prefix(s, a2) != a2 || utf8_valid_prefix(s + cut, b2) != b2))
+    fail("bylines: ill-formed UTF-8 produced");
 
   /* the whole input as a title */
   memcpy(s, data, size);
