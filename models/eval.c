@@ -200,6 +200,7 @@ static topics_status score_k(const dtm *train, const dtm *full, uint32_t k, cons
   lo.threads = 1;
   lo.iterations = o->iterations ? o->iterations : EV_CANDIDATE_SWEEPS;
   lo.progress = NULL;
+  lo.warm_progress = NULL;
   lo.stop = o->stop;
   topics_status st;
   lda *model = lda_new(train, &lo, &st);

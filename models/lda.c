@@ -2,6 +2,7 @@
  * the training loop with its deterministic multi-threaded sweeps (on worker threads that live as
  * long as the model) and its stopping rule, and the read-out functions. */
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -407,7 +408,9 @@ topics_status lda_train(lda *md) {
       if (stop_now) md->iterations = s;
     }
     if (o->progress) {
-      if (!md->autostop && (s == 1 || s % 10 == 0 || s == md->iterations))
+      if (md->progress_no_ll)
+        ll = NAN;
+      else if (!md->autostop && (s == 1 || s % 10 == 0 || s == md->iterations))
         ll = lda_log_likelihood_per_token(md);
       else if (md->autostop && s == 1)
         ll = lda_log_likelihood_per_token(md);

@@ -53,6 +53,9 @@ typedef struct lda_options {
   uint32_t burn_in;           /* sweeps before the first alpha optimisation */
   lda_progress_fn progress;
   void *progress_ud;
+  /* Called after each iteration of the warm start's sample model (may be NULL), with
+   * progress_ud; its log-likelihood is not computed and is passed as NaN. */
+  lda_progress_fn warm_progress;
   /* When non-NULL and set non-zero (by a signal handler), training stops with TOPICS_EINTR. */
   volatile sig_atomic_t *stop;
   /* NULL: this process holds the whole corpus. */

@@ -74,6 +74,7 @@ struct lda {
   uint32_t sweeps_done;
   uint32_t iterations;     /* sweeps configured, or the sweeps used once the stopping rule fired */
   int autostop;            /* opt.iterations was 0: stop when the likelihood levels off */
+  int progress_no_ll;      /* the progress callback gets NaN, not the likelihood (warm start) */
   pool *pool;              /* with several workers: runs their sweeps (common/pool.h) */
 };
 

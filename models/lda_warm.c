@@ -171,10 +171,11 @@ static lda *train_sample(const lda *md, const dtm *sm, topics_status *st) {
   so.iterations = LDA_WARM_SWEEPS;
   so.optimize_interval = 0; /* α stays the starting one: the main run optimises it */
   so.seed = lda_mix64_(md->opt.seed + 0x3779b97full);
-  so.progress = NULL;
+  so.progress = md->opt.warm_progress;
   so.sync = NULL;
   so.start = LDA_START_AUTO; /* a sample still large enough is warm started in turn */
   lda *sub = lda_new(sm, &so, st);
+  if (sub) sub->progress_no_ll = 1;
   if (sub && (*st = lda_train(sub)) != TOPICS_OK) {
     lda_free(sub);
     sub = NULL;

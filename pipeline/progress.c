@@ -40,6 +40,19 @@ void progress_lda(void *ud, uint32_t iteration, uint32_t iterations, double toke
   fflush(p->out);
 }
 
+void progress_warm(void *ud, uint32_t iteration, uint32_t iterations, double tokens_per_second,
+                   double log_likelihood_per_token) {
+  progress *p = ud;
+  (void)log_likelihood_per_token;
+  if (!p->enabled) return;
+  double t = clock_seconds();
+  if (t - p->last < 0.1) return;
+  p->last = t;
+  fprintf(p->out, "\r  warm start: iteration %u/%u on a sample of the talks  %.1fM tokens/s\033[K",
+          iteration, iterations, tokens_per_second / 1e6);
+  fflush(p->out);
+}
+
 void progress_note(progress *p, const char *what) {
   if (!p->enabled) return;
   fprintf(p->out, "\r  %s\033[K\n", what);

@@ -26,6 +26,11 @@ void progress_read(void *ud, uint64_t talks, uint64_t bytes, uint64_t tokens);
 void progress_lda(void *ud, uint32_t iteration, uint32_t iterations, double tokens_per_second,
                   double log_likelihood_per_token);
 
+/* An lda_progress_fn for the warm start's sample model: redraws "warm start: iteration i/n of a
+ * sample, tokens/s" at most 10 times a second; the model's own lines then replace it. */
+void progress_warm(void *ud, uint32_t iteration, uint32_t iterations, double tokens_per_second,
+                   double log_likelihood_per_token);
+
 /* A one-line stage note ("read 64 talks") when enabled; it replaces a progress line being redrawn. */
 void progress_note(progress *p, const char *what);
 

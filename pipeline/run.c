@@ -202,6 +202,7 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
     lo.beta = o->beta;
     if (o->optimize_interval >= 0) lo.optimize_interval = (uint32_t)o->optimize_interval;
     lo.progress = progress_lda;
+    lo.warm_progress = progress_warm;
     lo.progress_ud = pg;
     lo.stop = &run_stop;
     if (o->k_choose && (st = mrun_choose_k(o, s->m, threads, &run_stop, &lo.k)) != TOPICS_OK)

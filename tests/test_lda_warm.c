@@ -4,6 +4,7 @@
  * recovers the planted topics; just below it, the default start is the random one, draw for draw. */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -59,15 +60,30 @@ static dtm *plant(uint32_t nd, uint64_t *n) {
   return m;
 }
 
+/* What the progress callbacks saw: the LL after the first sweep, and the warm start's calls. */
+typedef struct seen {
+  double first;
+  uint32_t warm_calls, warm_last, warm_of, warm_ll_nan;
+} seen;
+
 static void on_progress(void *ud, uint32_t it, uint32_t its, double tps, double ll) {
-  if (it == 1) *(double *)ud = ll;
+  if (it == 1) ((seen *)ud)->first = ll;
   (void)its;
   (void)tps;
 }
 
-/* Trains K = 48 for `sweeps` sweeps from `start`; *first gets the LL after the first sweep and,
+static void on_warm(void *ud, uint32_t it, uint32_t its, double tps, double ll) {
+  seen *s = ud;
+  s->warm_calls++;
+  s->warm_last = it;
+  s->warm_of = its;
+  s->warm_ll_nan += isnan(ll) != 0;
+  (void)tps;
+}
+
+/* Trains K = 48 for `sweeps` sweeps from `start`; *sn gets what the progress callbacks saw and,
  * when lost is not NULL, *lost the planted topics whose matched learned topic has cosine < 0.9. */
-static void train(const dtm *m, lda_start start, uint32_t sweeps, double *first, int *lost) {
+static void train(const dtm *m, lda_start start, uint32_t sweeps, seen *sn, int *lost) {
   lda_options o = lda_default_options();
   o.k = HL;
   o.iterations = sweeps;
@@ -75,7 +91,8 @@ static void train(const dtm *m, lda_start start, uint32_t sweeps, double *first,
   o.seed = 1;
   o.start = start;
   o.progress = on_progress;
-  o.progress_ud = first;
+  o.warm_progress = on_warm;
+  o.progress_ud = sn;
   topics_status st;
   lda *md = lda_new(m, &o, &st);
   CHECK(md != NULL);
@@ -95,21 +112,26 @@ static void train(const dtm *m, lda_start start, uint32_t sweeps, double *first,
 
 /* 2,700 documents (about 272,000 tokens): the quarter sample holds over 65,536 tokens and over
  * 1,024 per topic, so the default start is warm, far above a random start after one sweep, and
- * 100 sweeps recover all but at most two planted topics. */
+ * 100 sweeps recover all but at most two planted topics. The warm start reports each of its
+ * sample model's 200 iterations, without a likelihood. */
 static void test_capped_warm(void) {
   uint64_t n;
   dtm *m = plant(2700, &n);
   if (!m) return;
   CHECK_MSG(n / 4 >= 65536 && n / 4 >= 1024u * HL, "corpus of %llu tokens too small for the test",
             (unsigned long long)n);
-  double first_auto = 0, first_random = 0;
+  seen a = {0, 0, 0, 0, 0}, r = {0, 0, 0, 0, 0};
   int lost = HK;
-  train(m, LDA_START_RANDOM, 1, &first_random, NULL);
-  train(m, LDA_START_AUTO, 100, &first_auto, &lost);
-  CHECK_MSG(first_auto > first_random + 0.5,
-            "LL after one sweep %.4f from the default start, %.4f from a random one", first_auto,
-            first_random);
+  train(m, LDA_START_RANDOM, 1, &r, NULL);
+  train(m, LDA_START_AUTO, 100, &a, &lost);
+  CHECK_MSG(a.first > r.first + 0.5,
+            "LL after one sweep %.4f from the default start, %.4f from a random one", a.first,
+            r.first);
   CHECK_MSG(lost <= 2, "default start at K = %d: %d of %d planted topics lost", HL, lost, HK);
+  CHECK_MSG(a.warm_calls == 200 && a.warm_last == 200 && a.warm_of == 200 && a.warm_ll_nan == 200,
+            "warm start progress: %u calls, last %u of %u, %u without a likelihood", a.warm_calls,
+            a.warm_last, a.warm_of, a.warm_ll_nan);
+  CHECK_MSG(r.warm_calls == 0, "a random start reported %u warm-start iterations", r.warm_calls);
   dtm_free(m);
 }
 
@@ -120,11 +142,12 @@ static void test_too_small(void) {
   dtm *m = plant(2500, &n);
   if (!m) return;
   CHECK_MSG(n / 4 < 65536, "corpus of %llu tokens too large for the test", (unsigned long long)n);
-  double first_auto = 0, first_random = 1;
-  train(m, LDA_START_RANDOM, 1, &first_random, NULL);
-  train(m, LDA_START_AUTO, 1, &first_auto, NULL);
-  CHECK_MSG(first_auto == first_random, "LL after one sweep %.6f from the default start, %.6f from a random one",
-            first_auto, first_random);
+  seen a = {0, 0, 0, 0, 0}, r = {1, 0, 0, 0, 0};
+  train(m, LDA_START_RANDOM, 1, &r, NULL);
+  train(m, LDA_START_AUTO, 1, &a, NULL);
+  CHECK_MSG(a.first == r.first && a.warm_calls == 0,
+            "LL after one sweep %.6f from the default start, %.6f from a random one (%u warm-start "
+            "iterations)", a.first, r.first, a.warm_calls);
   dtm_free(m);
 }
 
