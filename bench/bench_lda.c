@@ -310,6 +310,18 @@ static int trace_main(int argc, char **argv) {
   const char *start = getenv("BENCH_LDA_START");
   if (start && !strcmp(start, "random")) o.start = LDA_START_RANDOM;
   if (start && !strcmp(start, "warm")) o.start = LDA_START_WARM;
+  /* BENCH_LDA_RARE=N: terms of fewer than N tokens take the rare-term path (1: none does). */
+  const char *rare = getenv("BENCH_LDA_RARE");
+  if (rare) {
+    char *end;
+    unsigned long r = strtoul(rare, &end, 10);
+    if (*end || r == 0 || r > UINT32_MAX) {
+      fprintf(stderr, "bench_lda: BENCH_LDA_RARE must be a positive count\n");
+      dtm_free(m);
+      return 2;
+    }
+    o.rare_tokens = (uint32_t)r;
+  }
   topics_status st;
   lda *md = lda_new(m, &o, &st);
   int rc = md && lda_train(md) == TOPICS_OK ? 0 : 1;

@@ -72,6 +72,7 @@ void lda_free(lda *md) {
     gsl_rng_free(w->rng);
     free(w->lo), free(w->hi);
     free(w->nk), free(w->inv), free(w->cnt), free(w->wq), free(w->val), free(w->tree), free(w->cum);
+    free(w->g), free(w->gtree), free(w->tl);
     free(w->rnd);
   }
   free(md->workers);
@@ -236,10 +237,14 @@ static topics_status init_worker(lda *md, uint32_t i) {
   w->val = malloc(k * sizeof *w->val);
   w->tree = malloc((k + 1) * sizeof *w->tree);
   w->cum = malloc(k * sizeof *w->cum);
+  w->g = calloc(k, sizeof *w->g);
+  w->gtree = malloc((k + 1) * sizeof *w->gtree);
+  w->tl = malloc(k * sizeof *w->tl);
+  w->g_stale = 1;
   w->rnd = malloc(LDA_RND_N * sizeof *w->rnd);
   w->rnd_at = LDA_RND_N; /* empty: the first draw refills it */
   if (!w->rng || !w->lo || !w->hi || !w->nk || !w->inv || !w->cnt || !w->wq || !w->val || !w->tree ||
-      !w->cum || !w->rnd)
+      !w->cum || !w->g || !w->gtree || !w->tl || !w->rnd)
     return TOPICS_ENOMEM;
   /* The sampler takes raw outputs as 32-bit uniforms (lda_sampler.c). */
   if (gsl_rng_min(w->rng) != 0 || gsl_rng_max(w->rng) != 0xffffffffUL) return TOPICS_EINVAL;

@@ -46,6 +46,9 @@ typedef struct lda_options {
   /* Tokens each worker needs at least, so that a small corpus runs on fewer workers than
    * threads; 0: the default (lda.c). Tests set it low to run several workers on a tiny corpus. */
   uint32_t min_worker_tokens;
+  /* Terms with fewer tokens than this are sampled by the rare-term path; 0: the default, K / 4
+   * (lda_sampler.c). Tests set it high to check that path on a small corpus. */
+  uint32_t rare_tokens;
   lda_start start;            /* [LDA_START_AUTO]; ignored with sync */
   double alpha;               /* initial symmetric alpha per topic; <= 0 picks the default */
   double beta;                /* [0.01] */

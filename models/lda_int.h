@@ -35,6 +35,12 @@ typedef struct lda_worker {
   double *val;      /* K: the term's smoothing part α_k wq[k] */
   double *tree;     /* K + 1: Fenwick tree over val */
   double *cum;      /* K: running sums of the document part while drawing a token */
+  /* For terms with few tokens (lda_sampler.c): g[k] = α_k β / (n_k + Vβ) in a Fenwick tree
+   * gtree (K + 1) with total gtot, stale once a frequent term moved the totals without it; tl
+   * (K) lists the term's topics. */
+  double *g, *gtree, gtot;
+  int g_stale;
+  uint32_t *tl;
   /* Raw 32-bit GSL outputs, refilled LDA_RND_N at a time by one tight loop instead of a call
    * per number; rnd_at is the next unused one. */
   uint32_t *rnd;
@@ -86,6 +92,13 @@ static inline void lda_fen_build_(double *tree, const double *val, uint32_t K) {
     uint32_t j = i + (i & -i);
     if (j <= K) tree[j] += tree[i];
   }
+}
+
+/* The sum of all of val: the tree's nodes along K's binary digits. */
+static inline double lda_fen_total_(const double *tree, uint32_t K) {
+  double t = 0;
+  for (uint32_t i = K; i; i &= i - 1) t += tree[i];
+  return t;
 }
 
 static inline void lda_fen_add_(double *tree, uint32_t K, uint32_t k, double delta) {

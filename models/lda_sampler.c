@@ -25,6 +25,11 @@
 #include "models/lda_int.h"
 
 #define ZMASK 0xffffu
+/* By default a term with fewer than K / LDA_RARE_DIV tokens takes sweep_rare's path.
+ * (Overridable for measuring.) */
+#ifndef LDA_RARE_DIV
+#define LDA_RARE_DIV 4
+#endif
 /* Tokens ahead whose document topic lists are prefetched: the lists are the sweep's only random
  * memory accesses. */
 #define PREFETCH_AHEAD 16
@@ -45,6 +50,111 @@ static inline uint32_t rnd_next(lda_worker *wk, uint32_t *rp) {
   return wk->rnd[(*rp)++];
 }
 
+/* Moves a token of document head from its topic's entry js to topic t, whose entry is jt
+ * (UINT32_MAX: not looked up yet). */
+static inline void doc_move(lda_dk *head, uint32_t js, uint32_t jt, uint32_t t) {
+  lda_dk *ent = head + 1;
+  uint32_t nd = head->c;
+  if (jt == UINT32_MAX)
+    for (jt = 0; jt < nd && ent[jt].t != t; jt++) {
+    }
+  /* Out first, so the list never holds more than min(length, K) entries. */
+  if (--ent[js].c == 0) {
+    ent[js] = ent[--nd];
+    if (jt == nd) jt = js;     /* t's entry was the last one, now moved */
+    else if (jt > nd) jt = nd; /* t was not listed: append */
+  }
+  if (jt < nd) ent[jt].c++;
+  else ent[nd++] = (lda_dk){t, 1};
+  head->c = nd;
+}
+
+/* Sets topic k's smoothing-only weight α_k β / (n_k + Vβ) in the worker's tree g. */
+static inline void g_set(lda_worker *wk, uint32_t K, uint32_t k, double v) {
+  lda_fen_add_(wk->gtree, K, k, v - wk->g[k]);
+  wk->gtot += v - wk->g[k];
+  wk->g[k] = v;
+}
+
+/* A term with few tokens: rather than an O(K) tree of its own, its smoothing part is split as
+ *     α_k (n_wk + β) / (n_k + Vβ) = α_k β / (n_k + Vβ)  +  α_k n_wk / (n_k + Vβ),
+ * the first the same for every term (the worker's tree g, kept current through the round), the
+ * second over the term's topics only; so the term costs O(its tokens) to set up. Draws are from
+ * the same exact conditional as lda_sweep_'s. */
+static void sweep_rare(lda_worker *wk, uint32_t w, uint32_t top, uint32_t *rp) {
+  struct lda *md = wk->model;
+  const uint32_t K = md->k;
+  const double beta = md->beta, vb = md->v * md->beta;
+  const double *alpha = md->alpha;
+  const uint32_t *wdk = md->wdk;
+  uint32_t *zp = md->zp, *nk = wk->nk, *cnt = wk->cnt, *tl = wk->tl;
+  lda_dk *dk = md->dk;
+  double *inv = wk->inv, *cum = wk->cum;
+  if (wk->g_stale) {
+    for (uint32_t k = 0; k < K; k++) wk->g[k] = alpha[k] * beta * inv[k];
+    lda_fen_build_(wk->gtree, wk->g, K);
+    wk->gtot = lda_fen_total_(wk->gtree, K);
+    wk->g_stale = 0;
+  }
+  uint32_t nl = 0;
+  for (uint64_t i = md->w_off[w]; i < md->w_off[w + 1]; i++) {
+    const uint32_t k = zp[i] & ZMASK;
+    if (cnt[k]++ == 0) tl[nl++] = k;
+  }
+  /* q: the term part's total, kept as tokens move; walked only when a draw falls in it. */
+  double q = 0;
+  for (uint32_t l = 0; l < nl; l++) q += alpha[tl[l]] * cnt[tl[l]] * inv[tl[l]];
+  const uint64_t b = md->w_off[w] + wk->lo[w], e = md->w_off[w] + wk->hi[w];
+  for (uint64_t i = b; i < e; i++) {
+    const uint32_t s = zp[i] & ZMASK;
+    lda_dk *head = dk + wdk[i], *ent = head + 1;
+    const uint32_t nd = head->c;
+    uint32_t js = 0;
+    q -= alpha[s] * cnt[s] * inv[s];
+    cnt[s]--, nk[s]--;
+    inv[s] = 1.0 / (nk[s] + vb);
+    q += alpha[s] * cnt[s] * inv[s];
+    g_set(wk, K, s, alpha[s] * beta * inv[s]);
+    double r = 0;
+    for (uint32_t j = 0; j < nd; j++) {
+      const uint32_t k = ent[j].t, own = k == s;
+      js = own ? j : js;
+      r += (ent[j].c - own) * (cnt[k] + beta) * inv[k];
+      cum[j] = r;
+    }
+    const double u = rnd_next(wk, rp) * U32 * (r + q + wk->gtot);
+    uint32_t t, jt = UINT32_MAX;
+    if (u < r) {
+      jt = 0;
+      while (jt + 1 < nd && cum[jt] <= u) jt++;
+      t = ent[jt].t;
+    } else if (u < r + q) {
+      double acc = 0;
+      uint32_t l = 0;
+      for (; l + 1 < nl; l++) {
+        acc += alpha[tl[l]] * cnt[tl[l]] * inv[tl[l]];
+        if (acc > u - r) break;
+      }
+      t = tl[l];
+    } else {
+      t = lda_fen_find_(wk->gtree, K, top, u - r - q);
+    }
+    if (t != s) doc_move(head, js, jt, t);
+    q -= alpha[t] * cnt[t] * inv[t];
+    if (cnt[t]++ == 0) {
+      uint32_t l = 0;
+      while (l < nl && tl[l] != t) l++;
+      if (l == nl) tl[nl++] = t;
+    }
+    nk[t]++;
+    inv[t] = 1.0 / (nk[t] + vb);
+    q += alpha[t] * cnt[t] * inv[t];
+    g_set(wk, K, t, alpha[t] * beta * inv[t]);
+    zp[i] = t;
+  }
+  for (uint32_t l = 0; l < nl; l++) cnt[tl[l]] = 0;
+}
+
 void lda_sweep_(lda_worker *wk, uint32_t first, uint32_t step) {
   struct lda *md = wk->model;
   const uint32_t K = md->k, V = md->v;
@@ -58,6 +168,8 @@ void lda_sweep_(lda_worker *wk, uint32_t first, uint32_t step) {
   uint32_t rp = wk->rnd_at, top = 1;
   while (top * 2 <= K) top *= 2;
   volatile sig_atomic_t *stop = md->opt.stop;
+  wk->g_stale = 1; /* the totals were merged since the last round */
+  const uint64_t rare = md->opt.rare_tokens ? md->opt.rare_tokens : K / LDA_RARE_DIV;
 
   for (uint32_t w = first, seen = 0; w < V; w += step, seen++) {
     if (stop && (seen & 255) == 0 && *stop) {
@@ -66,6 +178,11 @@ void lda_sweep_(lda_worker *wk, uint32_t first, uint32_t step) {
     }
     const uint64_t b = w_off[w] + lo[w], e = w_off[w] + hi[w];
     if (b == e) continue;
+    if (!md->remote && w_off[w + 1] - w_off[w] < rare) {
+      sweep_rare(wk, w, top, &rp);
+      continue;
+    }
+    wk->g_stale = 1; /* the totals now move without the tree g */
     /* The term's counts over all its tokens: no other worker samples this term in this round. */
     for (uint64_t i = w_off[w]; i < w_off[w + 1]; i++) cnt[zp[i] & ZMASK]++;
     /* Across processes: the other processes' tokens of the term, as of the sweep's start. */
@@ -109,20 +226,7 @@ void lda_sweep_(lda_worker *wk, uint32_t first, uint32_t step) {
         t = lda_fen_find_(tree, K, top, u - r);
         jt = UINT32_MAX; /* looked up below if needed */
       }
-      if (t != s) {
-        if (jt == UINT32_MAX)
-          for (jt = 0; jt < nd && ent[jt].t != t; jt++) {
-          }
-        /* Out first, so the list never holds more than min(length, K) entries. */
-        if (--ent[js].c == 0) {
-          ent[js] = ent[--nd];
-          if (jt == nd) jt = js; /* t's entry was the last one, now moved */
-          else if (jt > nd) jt = nd; /* t was not listed: append */
-        }
-        if (jt < nd) ent[jt].c++;
-        else ent[nd++] = (lda_dk){t, 1};
-        head->c = nd;
-      }
+      if (t != s) doc_move(head, js, jt, t);
       /* Put it back under t. */
       cnt[t]++, nk[t]++;
       inv[t] = 1.0 / (nk[t] + vb);
