@@ -9,7 +9,9 @@
  *                                                    into a dense K array) and updated in
  *                                                    O(log K) when a token changes topic.
  * A draw costs O(topics of the document + log K); no V x K matrix is read. The counts are the
- * current ones at every draw, so one worker samples exactly the collapsed posterior.
+ * current ones at every draw, so one worker samples exactly the collapsed posterior. A term with
+ * few tokens would spend more on its O(K) tree than on its draws; it takes sweep_rare's path,
+ * which splits the smoothing part once more.
  *
  * With P workers a sweep is P rounds. Worker p owns a block of documents and, in round r, samples
  * only the terms of class (p + r) mod P (term w is of class w mod P), so no two workers touch the
