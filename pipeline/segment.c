@@ -32,8 +32,6 @@
 #include "tokenize/seg_words.h"
 #include "tokenize/tokenizer.h"
 
-#define SEG_MAX_THREADS 256
-#define SEG_BLOCK ((size_t)1 << 20) /* bytes of input per thread per batch */
 #define SEG_PIECE LINES_CHUNK        /* most bytes of one line segmented at once */
 /* Bytes of input learned from before any of it is written (the whole input when it is shorter);
  * fixed, so that what is learned never depends on the thread count. */
@@ -243,15 +241,16 @@ static int do_batch(seg_run_state *rs, const char *name, char *buf, size_t len, 
                     size_t *line) {
   int nb = segrun_split(rs, buf, len, piece);
   segrun_workers(rs, nb, run_block);
-  return segrun_write(rs, name, nb, piece, line);
+  return segrun_write_blocks(rs, rs->blocks, name, nb, piece, line);
 }
 
-/* Writes the output of nb blocks in order; returns 0, or 1 after an error. */
-int segrun_write(seg_run_state *rs, const char *name, int nb, int piece, size_t *line) {
+/* Writes the output of blocks[0..nb) in order; returns 0, or 1 after an error. */
+int segrun_write_blocks(seg_run_state *rs, const seg_block *blocks, const char *name, int nb,
+                        int piece, size_t *line) {
   tok_cache_reclaim(rs->cache);
   int rc = 0;
   for (int i = 0; i < nb; i++) {
-    seg_block *b = &rs->blocks[i];
+    const seg_block *b = &blocks[i];
     if (b->st != TOPICS_OK) {
       diag_error(name, 0, "%s", topics_strerror(b->st));
       return 1;
@@ -295,24 +294,31 @@ static int lexicon_for(seg_run_state *rs, const char *buf, size_t len) {
   return 0;
 }
 
-/* A batch of whole lines: learned from and written, or only written (--no-learn). */
-static int whole_batch(seg_run_state *rs, const char *name, char *buf, size_t len, size_t *line) {
+/* A batch of whole lines: learned from and written when it holds CJK text and learning is on,
+ * else only written. */
+static int whole_batch(seg_run_state *rs, const char *name, char *buf, size_t len, int cjk,
+                       size_t *line) {
   if (lexicon_for(rs, buf, len)) return 1;
-  return rs->learn ? segrun_learn_batch(rs, name, buf, len, line) : do_batch(rs, name, buf, len, 0, line);
+  return rs->learn && cjk ? segrun_learn_batch(rs, name, buf, len, line)
+                          : do_batch(rs, name, buf, len, 0, line);
 }
 
 /* Segments the lines of src (after its byte order mark) through the reader every command uses:
  * UTF-16 decoded, line ends of any kind, ill-formed UTF-8 and NUL bytes repaired and warned about
  * within the reader's cap, and a line longer than a chunk (1 MiB) delivered in chunks, each
- * segmented as a piece of its output line (not learned from). Whole lines gather into batches:
- * SEG_LEARN_BATCH bytes when learning, else SEG_BLOCK per thread. Returns 0, or 1 after printing
- * an error (or when interrupted). */
+ * segmented as a piece of its output line (not learned from). Whole lines gather into batches of
+ * SEG_BLOCK per thread; when learning, a batch that holds CJK text grows to SEG_LEARN_BATCH bytes
+ * instead. Lines without CJK characters have nothing to learn from nor to join, so text without
+ * any streams through small batches either way. Returns 0, or 1 after printing an error (or when
+ * interrupted). */
 static int seg_lines(seg_run_state *rs, const char *name, rd_src *src, ft_encoding enc) {
-  size_t batch = rs->learn ? SEG_LEARN_BATCH : SEG_BLOCK * (size_t)rs->nthreads;
+  size_t plain = SEG_BLOCK * (size_t)rs->nthreads;
+  size_t batch = rs->learn ? SEG_LEARN_BATCH : plain;
   size_t line = 0, len = 0, cap;
   char *buf = NULL;
-  int rc = 0, r = 0;
-  if (mem_add(batch, SEG_PIECE + 1, &cap) != TOPICS_OK || !(buf = malloc(cap))) {
+  int rc = 0, r = 0, cjk = 0;
+  if (mem_add(batch > plain ? batch : plain, SEG_PIECE + 1, &cap) != TOPICS_OK ||
+      !(buf = malloc(cap))) {
     diag_error(name, 0, "%s", topics_strerror(TOPICS_ENOMEM));
     return 1;
   }
@@ -321,15 +327,17 @@ static int seg_lines(seg_run_state *rs, const char *name, rd_src *src, ft_encodi
   while (rc == 0 && !seg_stop && (r = rdl_next(&l)) == 1) {
     if (!l.cont && !l.more) { /* a whole line: into the batch */
       batch_put(buf, &len, l.text, l.len, 1);
-      if (len >= batch) {
-        rc = whole_batch(rs, name, buf, len, &line);
+      cjk = cjk || (rs->learn && utf8_may_hold_cjk(l.text, l.len));
+      if (len >= (cjk ? batch : plain)) {
+        rc = whole_batch(rs, name, buf, len, cjk, &line);
         len = 0;
+        cjk = 0;
       }
       continue;
     }
     /* A chunk of a long line: the whole lines before it go first, then the chunk alone. */
-    if (len > 0 && (rc = whole_batch(rs, name, buf, len, &line)) != 0) break;
-    len = 0;
+    if (len > 0 && (rc = whole_batch(rs, name, buf, len, cjk, &line)) != 0) break;
+    len = cjk = 0;
     batch_put(buf, &len, l.text, l.len, !l.more);
     rc = lexicon_for(rs, buf, len) || do_batch(rs, name, buf, len, l.more, &line);
     len = 0;
@@ -341,7 +349,7 @@ static int seg_lines(seg_run_state *rs, const char *name, rd_src *src, ft_encodi
       diag_error(name, 0, "%s", topics_strerror((topics_status)r));
     rc = !seg_stop || r != TOPICS_EIO;
   }
-  if (rc == 0 && !seg_stop && len > 0) rc = whole_batch(rs, name, buf, len, &line);
+  if (rc == 0 && !seg_stop && len > 0) rc = whole_batch(rs, name, buf, len, cjk, &line);
   rdl_finish(&l);
   rs->open = rs->open_words = 0;
   free(buf);
@@ -497,12 +505,13 @@ int segment_main(int argc, char **argv) {
     if (lex_add_dict_file(lx, dicts[i]) != TOPICS_OK) rc = 1;
   seg_run_state rs = {.workers = calloc((size_t)nthreads, sizeof(seg_worker)),
                       .nthreads = nthreads,
-                      .blocks = calloc((size_t)nthreads, sizeof(seg_block))};
-  if (rc == 0 && rs.workers && rs.blocks && !(rs.pool = pool_new((uint32_t)nthreads, &st))) {
+                      .blocks = calloc((size_t)nthreads, sizeof(seg_block)),
+                      .emit = calloc((size_t)nthreads, sizeof(seg_block))};
+  if (rc == 0 && rs.workers && rs.blocks && rs.emit && !(rs.pool = pool_new((uint32_t)nthreads, &st))) {
     diag_error(NULL, 0, "%s", topics_strerror(st));
     rc = 1;
   }
-  if (rc == 0 && (!rs.workers || !rs.blocks)) {
+  if (rc == 0 && (!rs.workers || !rs.blocks || !rs.emit)) {
     diag_error(NULL, 0, "%s", topics_strerror(TOPICS_ENOMEM));
     rc = 1;
   }
@@ -563,12 +572,14 @@ int segment_main(int argc, char **argv) {
     free(rs.blocks[i].cs);
     free(rs.blocks[i].rec);
   }
+  for (int i = 0; rs.emit && i < nthreads; i++) free(rs.emit[i].out);
   seg_learn_free(rs.learn);
   seg_words_free(rs.learned);
   seg_words_free(rs.lexicon);
   free(rs.sp);
   free(rs.workers);
   free(rs.blocks);
+  free(rs.emit);
   tok_cache_free(rs.cache);
   lex_free(lx);
 out:

@@ -13,6 +13,8 @@
 #include "tokenize/segmenter.h"
 #include "tokenize/tokenizer.h"
 
+#define SEG_MAX_THREADS 256
+#define SEG_BLOCK ((size_t)1 << 20) /* bytes of input per thread per batch or slice */
 #define SEG_UNCACHED UINT32_MAX /* a line whose segmentation is not kept (no CJK, or too long) */
 
 /* A span of a line kept between the scans of a learning batch (offsets within the line). */
@@ -60,6 +62,7 @@ typedef struct seg_run_state {
   int nthreads;
   pool *pool;       /* runs the blocks of a batch, one task each (common/pool.h) */
   seg_block *blocks;
+  seg_block *emit;  /* a learning batch's output, a slice per thread at a time */
   /* A line cut into pieces: its output line is open (no line end yet), holding words or not. */
   int open, open_words;
   int out_failed; /* writing to standard output failed (reported once) */
@@ -85,9 +88,10 @@ void segrun_workers(seg_run_state *rs, int nb, void *(*fn)(void *));
  * many. */
 int segrun_split(seg_run_state *rs, char *buf, size_t len, int piece);
 
-/* Writes the output of nb blocks in order; *line counts the lines written. Returns 0, or 1 after
- * printing an error. */
-int segrun_write(seg_run_state *rs, const char *name, int nb, int piece, size_t *line);
+/* Writes the output of blocks[0..nb) in order; *line counts the lines written. Returns 0, or 1
+ * after printing an error. */
+int segrun_write_blocks(seg_run_state *rs, const seg_block *blocks, const char *name, int nb,
+                        int piece, size_t *line);
 
 /* A learning batch buf[0..len) of whole lines: segments it, learns from it, then writes it with
  * what it and the batches before it taught. Returns as segrun_write. */

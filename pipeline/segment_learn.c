@@ -66,25 +66,77 @@ static void *run_scan(void *arg) {
   return NULL;
 }
 
-/* The writing scan of a learning batch: every line from its kept spans, or segmented again. */
-static void *run_emit(void *arg) {
-  seg_worker *w = arg;
-  seg_block *b = w->b;
-  size_t first = 0;
-  for (size_t k = 0; k < b->nrec && b->st == TOPICS_OK; k++) {
-    const seg_lrec *r = &b->rec[k];
-    char *line = b->text + r->off;
-    if (r->nsp == SEG_UNCACHED) {
-      b->st = segrun_emit_line(w, line, r->len, NULL, 0);
+/* A slice of a learning batch's writing: records [rec0, rec1) of block src, whose first span is
+ * src->cs[cs0]. Slices are about SEG_BLOCK bytes of input, so the output held at once stays small
+ * whatever the batch's size. */
+typedef struct seg_slice {
+  const seg_block *src;
+  size_t rec0, rec1, cs0;
+} seg_slice;
+
+typedef struct emit_round {
+  seg_run_state *rs;
+  const seg_slice *sl;
+} emit_round;
+
+/* One pool task: slice i written into output block i, every line from its kept spans or
+ * segmented again. */
+static void emit_task(void *ctx, uint32_t i, uint32_t worker) {
+  emit_round *r = ctx;
+  const seg_slice *s = &r->sl[i];
+  seg_worker *w = &r->rs->workers[worker];
+  seg_block *out = &r->rs->emit[i];
+  w->b = out;
+  out->outlen = 0;
+  out->piece = 0;
+  out->nlines = s->rec1 - s->rec0;
+  out->st = TOPICS_OK;
+  size_t first = s->cs0;
+  for (size_t k = s->rec0; k < s->rec1 && out->st == TOPICS_OK; k++) {
+    const seg_lrec *rec = &s->src->rec[k];
+    char *line = s->src->text + rec->off;
+    if (rec->nsp == SEG_UNCACHED) {
+      out->st = segrun_emit_line(w, line, rec->len, NULL, 0);
       continue;
     }
-    b->st = expand(b, first, r, &w->sp, &w->spcap);
-    if (b->st == TOPICS_OK) b->st = segrun_emit_line(w, line, r->len, w->sp, r->nsp);
-    first += r->nsp;
+    out->st = expand(s->src, first, rec, &w->sp, &w->spcap);
+    if (out->st == TOPICS_OK) out->st = segrun_emit_line(w, line, rec->len, w->sp, rec->nsp);
+    first += rec->nsp;
   }
-  return NULL;
 }
 
+/* Writes slices sl[0..n) (one per thread) in order; returns as segrun_write_blocks. */
+static int emit_round_run(seg_run_state *rs, const seg_slice *sl, int n, const char *name,
+                          size_t *line) {
+  emit_round r = {rs, sl};
+  pool_run(rs->pool, (uint32_t)n, emit_task, &r);
+  return segrun_write_blocks(rs, rs->emit, name, n, 0, line);
+}
+
+/* Writes the nb scanned blocks a round of slices at a time (one slice per thread), in input
+ * order. Returns as segrun_write_blocks. */
+static int emit_blocks(seg_run_state *rs, const char *name, int nb, size_t *line) {
+  seg_slice sl[SEG_MAX_THREADS];
+  int n = 0;
+  for (int i = 0; i < nb; i++) {
+    const seg_block *b = &rs->blocks[i];
+    size_t k = 0, cs = 0;
+    while (k < b->nrec) {
+      seg_slice *s = &sl[n];
+      *s = (seg_slice){b, k, k, cs};
+      for (size_t bytes = 0; k < b->nrec && bytes < SEG_BLOCK; k++) {
+        bytes += b->rec[k].len + 1;
+        if (b->rec[k].nsp != SEG_UNCACHED) cs += b->rec[k].nsp;
+      }
+      s->rec1 = k;
+      if (++n == rs->nthreads) {
+        if (emit_round_run(rs, sl, n, name, line)) return 1;
+        n = 0;
+      }
+    }
+  }
+  return n > 0 ? emit_round_run(rs, sl, n, name, line) : 0;
+}
 
 /* Both scans of the statistics over the kept spans of nb blocks, in input order, and the compounds
  * they give in place of the earlier ones. */
@@ -138,7 +190,6 @@ int segrun_learn_batch(seg_run_state *rs, const char *name, char *buf, size_t le
     diag_error(name, 0, "%s", topics_strerror(st));
     return 1;
   }
-  segrun_workers(rs, nb, run_emit);
-  return segrun_write(rs, name, nb, 0, line);
+  return emit_blocks(rs, name, nb, line);
 }
 
