@@ -62,7 +62,7 @@ static topics_status corpus_end(void *ud) {
 static int load_jsonl(const char *path, const char *const *id_prefixes, corpus *c) {
   corpus_loader l = {c, id_prefixes, 0};
   rd_sink sink = {corpus_begin, corpus_text, corpus_end, &l};
-  rd_options opt = {RD_SPLIT_FILE};
+  rd_options opt = {.split = RD_SPLIT_FILE};
   rd_stats stats;
   memset(&stats, 0, sizeof stats);
   char *paths[] = {(char *)path};

@@ -2,7 +2,8 @@
 # Training across processes (MPI build): on the pyvideo talks at K = 20, with 1, 2 and 4
 # processes on this machine: sampling tokens per second per process, the bytes each process
 # sends per sweep against the scaling model of docs/cluster.md, and topic quality (mean NPMI of
-# the top-10 words) against the one-process run. "changed cells" is the mean number of count
+# the top-10 words) against the one-process run. "talks" and "read_s" are the talks each process
+# read (its share of the input) and its seconds from start until every share's talks were in. "changed cells" is the mean number of count
 # cells a process changed per sweep: what an exchange of sparse changes would have to send.
 #   bash bench/mpi.sh TOPICS_BINARY SHARED_DIR
 # Environment: MPI_ITERS (sweeps, default 200), MPI_K (default 20), MPI_NP (default "1 2 4").
@@ -23,7 +24,7 @@ fi
 iters=${MPI_ITERS:-200} k=${MPI_K:-20}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '%3s %8s %7s %6s %14s %14s %14s %10s %13s %8s\n' np tokens terms sweeps "tok/s/process" "bytes/sweep" "model bytes" "meas/model" "changed cells" NPMI
+printf '%3s %6s %7s %8s %7s %6s %14s %14s %14s %10s %13s %8s\n' np talks read_s tokens terms sweeps "tok/s/process" "bytes/sweep" "model bytes" "meas/model" "changed cells" NPMI
 for np in ${MPI_NP:-1 2 4}; do
   TOPICS_MPI_STATS=1 mpirun --allow-run-as-root --oversubscribe --mca btl tcp,self \
     --mca coll_tuned_use_dynamic_rules 1 --mca coll_tuned_allreduce_algorithm 4 -np "$np" \
@@ -42,7 +43,7 @@ model = 2 * (np_ - 1) / np_ * (V * K + 1) * 4
 for r in rows:
     meas = float(r["bytes_per_reduction"])
     ratio = f"{meas / model:10.3f}" if model else "         -"
-    print(f"{np_:3d} {int(r['tokens']):8d} {V:7d} {int(r['sweeps']):6d} {float(r['tokens_per_s']):14.0f} "
+    print(f"{np_:3d} {int(r['talks_read']):6d} {float(r['read_s']):7.2f} {int(r['tokens']):8d} {V:7d} {int(r['sweeps']):6d} {float(r['tokens_per_s']):14.0f} "
           f"{meas:14.0f} {model:14.0f} {ratio} {float(r.get('changed_per_reduction', 0)):13.0f} {npmi:8.4f}  (rank {r['rank']}, {float(r['comm_s']):.1f} of {float(r['train_s']):.1f} s in reductions)")
 PY
 done

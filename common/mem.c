@@ -28,3 +28,12 @@ char *mem_strndup(const char *s, size_t len) {
   d[len] = '\0';
   return d;
 }
+
+void mem_buf_put(mem_buf *b, const void *s, size_t n) {
+  size_t need;
+  if (b->st != TOPICS_OK) return;
+  if ((b->st = mem_add(b->len, n, &need)) != TOPICS_OK) return;
+  if ((b->st = MEM_RESERVE(b->p, b->cap, need)) != TOPICS_OK) return;
+  if (n) memcpy(b->p + b->len, s, n);
+  b->len = need;
+}

@@ -1,4 +1,5 @@
-/* Checked size arithmetic and a growable array helper, so no module rolls its own overflow checks. */
+/* Checked size arithmetic, a growable array helper and a growing byte buffer, so no module rolls
+ * its own overflow checks. */
 #ifndef TOPICS_MEM_H
 #define TOPICS_MEM_H
 
@@ -27,6 +28,17 @@ topics_status mem_reserve(void **p, size_t *cap, size_t need, size_t elem);
 
 /* Typed wrapper: MEM_RESERVE(arr, cap, need) for `T *arr; size_t cap;`. */
 #define MEM_RESERVE(arr, cap, need) mem_reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+/* A growing byte buffer for packing records: a failed append sets st and later ones do nothing,
+ * so a packer checks st once at the end. Start from {0}; the caller frees p. */
+typedef struct mem_buf {
+  uint8_t *p;
+  size_t len, cap;
+  topics_status st;
+} mem_buf;
+
+/* Appends s[0..n) to b (TOPICS_ENOMEM into b->st when it cannot). */
+void mem_buf_put(mem_buf *b, const void *s, size_t n);
 
 /* malloc'd copy of s[0..len) with a NUL after it; NULL when out of memory. Caller frees. */
 char *mem_strndup(const char *s, size_t len);

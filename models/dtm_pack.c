@@ -28,23 +28,9 @@ struct dtm_unpack {
   size_t scratch_cap;
 };
 
-/* Appends n bytes to the growing buffer. */
-typedef struct wbuf {
-  uint8_t *p;
-  size_t len, cap;
-  topics_status st;
-} wbuf;
+static void put(mem_buf *w, const void *s, size_t n) { mem_buf_put(w, s, n); }
 
-static void put(wbuf *w, const void *s, size_t n) {
-  size_t need;
-  if (w->st != TOPICS_OK) return;
-  if ((w->st = mem_add(w->len, n, &need)) != TOPICS_OK) return;
-  if ((w->st = MEM_RESERVE(w->p, w->cap, need)) != TOPICS_OK) return;
-  memcpy(w->p + w->len, s, n);
-  w->len = need;
-}
-
-static void put_str(wbuf *w, const char *s, size_t n) {
+static void put_str(mem_buf *w, const char *s, size_t n) {
   if (n > UINT32_MAX) {
     w->st = TOPICS_ELIMIT;
     return;
@@ -62,7 +48,7 @@ topics_status dtm_pack(const dtm_builder *b, uint8_t **buf, size_t *len) {
   uint32_t ndocs = (uint32_t)b->ndocs;
   uint64_t ntoks = b->ntoks;
   if (b->ndocs > UINT32_MAX - 1) return TOPICS_ELIMIT;
-  wbuf w = {NULL, 0, 0, TOPICS_OK};
+  mem_buf w = {NULL, 0, 0, TOPICS_OK};
   put(&w, &magic, 4);
   put(&w, &nsurf, 4);
   put(&w, &ndocs, 4);

@@ -396,7 +396,7 @@ static int read_talks(const infer_opts *o, infer_state *s) {
     return fail(st, "starting the tokenizer");
   r->sink = (rd_sink){rdr_begin, rdr_text, rdr_end, r};
   /* Every talk given is reported, copies included: the caller asked about each of them. */
-  tfl_options fopt = {o->code >= 0 ? o->code : s->md->keep_code, 1};
+  tfl_options fopt = {o->code >= 0 ? o->code : s->md->keep_code, 1, 0};
   uint32_t threads = o->threads ? o->threads : default_threads();
   if (!(s->itg = itg_new(s->lx, &topt, s->md->phrases, threads, &infer_stop, &r->sink, &st)))
     return fail(st, "starting the tokenizer");

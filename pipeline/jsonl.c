@@ -482,8 +482,10 @@ static size_t chars(const char *s) {
   return c;
 }
 
-topics_status jsonl_read(rd_src *src, const jsonl_file *f, const rd_sink *sink, size_t *ntalks,
-                         size_t *nbad) {
+/* Reads the records of the lines that start before offset to; src is at the start of line
+ * number line0. */
+static topics_status read_lines(rd_src *src, const jsonl_file *f, const rd_sink *sink,
+                                size_t *ntalks, size_t *nbad, long line0, uint64_t to) {
   topics_status st = TOPICS_OK;
   char idb[CAP_ID], tb[CAP_TITLE], hb[CAP_HEAD];
   char idc[3 * CAP_ID + 1], tc[3 * CAP_TITLE + 1], hc[3 * CAP_HEAD + 1];
@@ -492,7 +494,7 @@ topics_status jsonl_read(rd_src *src, const jsonl_file *f, const rd_sink *sink, 
   jout emit = {NULL, 0, 0, 0, 0, 1, 0};
   jp p = {src, NULL, 0, sink, NULL, 0, 0, 0, TOPICS_OK};
   unsigned long badlines = 0;
-  for (long line = 1;; line++) {
+  for (long line = line0; rds_tell(src) < to; line++) {
     int c = ws_skip(&p);
     if (src->err) break;
     if (c == -1) break;
@@ -541,7 +543,7 @@ topics_status jsonl_read(rd_src *src, const jsonl_file *f, const rd_sink *sink, 
                (r.head.full == 0 || memchr(r.head.b, '\n', r.head.len))) {
       title = hc;
     }
-    rd_talk_info ti = {id, f->path, title, line, NULL};
+    rd_talk_info ti = {id, f->path, title, line, NULL, 0};
     if ((st = sink->begin(sink->ud, &ti)) != TOPICS_OK) goto done;
     (*ntalks)++;
     /* A "title" field is the talk's first line, as a Markdown heading is: its words are the
@@ -577,6 +579,47 @@ done:
   free(p.fix);
   free(idbuf);
   return st;
+}
+
+topics_status jsonl_read(rd_src *src, const jsonl_file *f, const rd_sink *sink, size_t *ntalks,
+                         size_t *nbad) {
+  return read_lines(src, f, sink, ntalks, nbad, 1, UINT64_MAX);
+}
+
+/* Moves src to the first line start at or after from (line starts: bom, and every byte after a
+ * line end), setting *line to its line number. 0, or -1 when there is none or reading failed. */
+static int seek_line(rd_src *src, uint64_t bom, uint64_t from, long *line) {
+  *line = 1;
+  if (rds_seek(src, bom) != TOPICS_OK) return -1;
+  if (from <= bom) return 0;
+  /* the line ends before from - 1, counted a window at a time */
+  while (rds_tell(src) < from - 1) {
+    if (src->pos >= src->len && rds_fill(src) <= 0) return -1;
+    const unsigned char *q = src->p + src->pos, *e = src->p + src->len, *nl;
+    uint64_t left = from - 1 - rds_tell(src);
+    if ((uint64_t)(e - q) > left) e = q + left;
+    while ((nl = memchr(q, '\n', (size_t)(e - q))) != NULL) {
+      (*line)++;
+      q = nl + 1;
+    }
+    src->pos = (size_t)(e - src->p);
+  }
+  /* then the first line end at or after from - 1 */
+  int c;
+  while ((c = rds_getc(src)) != -1 && c != '\n') {
+  }
+  if (c == -1) return -1;
+  (*line)++;
+  return 0;
+}
+
+topics_status jsonl_read_range(rd_src *src, const jsonl_file *f, uint64_t bom, uint64_t from,
+                               uint64_t to, const rd_sink *sink, size_t *ntalks, size_t *nbad) {
+  long line;
+  if (from >= to) return TOPICS_OK;
+  if (seek_line(src, bom, from, &line) < 0) return src->err ? TOPICS_EIO : TOPICS_OK;
+  if (rds_tell(src) >= to) return TOPICS_OK;
+  return read_lines(src, f, sink, ntalks, nbad, line, to);
 }
 
 topics_status jsonl_read_mem(const void *data, size_t len, const jsonl_file *f, const rd_sink *sink,

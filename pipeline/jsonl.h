@@ -8,6 +8,7 @@
 #define TOPICS_JSONL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/status.h"
 #include "pipeline/rd_src.h"
@@ -25,6 +26,12 @@ typedef struct jsonl_file {
  * sink's status, TOPICS_EIO (src->err), TOPICS_ENOMEM; malformed records are not errors. */
 topics_status jsonl_read(rd_src *src, const jsonl_file *f, const rd_sink *sink, size_t *ntalks,
                          size_t *nbad);
+
+/* The records of src whose lines start in [from, to) (a line starts at bom, the offset after any
+ * UTF-8 BOM, or after a line end): one share of a file read by several processes. Lines keep
+ * their numbers in the whole file (the line ends before from are counted). Errors as jsonl_read. */
+topics_status jsonl_read_range(rd_src *src, const jsonl_file *f, uint64_t bom, uint64_t from,
+                               uint64_t to, const rd_sink *sink, size_t *ntalks, size_t *nbad);
 
 /* The same over data[0..len) (a UTF-8 BOM is skipped). */
 topics_status jsonl_read_mem(const void *data, size_t len, const jsonl_file *f, const rd_sink *sink,

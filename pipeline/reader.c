@@ -51,7 +51,40 @@ typedef struct walk {
   seen_ent *seen; /* open addressing, power-of-two capacity */
   size_t nseen, seencap;
   volatile sig_atomic_t *stop;
+  /* Files are numbered as they are reached; talks are handed on through tagged, which stamps
+   * them with the number of the file being read. */
+  uint32_t nfile, file;
+  int owner; /* this share reads the file (JSON Lines: reports its problems) */
+  rd_sink tagged;
 } walk;
+
+static topics_status tag_begin(void *ud, const rd_talk_info *t) {
+  walk *w = ud;
+  rd_talk_info ti = *t;
+  ti.file = w->file;
+  return w->sink->begin(w->sink->ud, &ti);
+}
+
+static topics_status tag_text(void *ud, const char *s, size_t len) {
+  walk *w = ud;
+  return w->sink->text(w->sink->ud, s, len);
+}
+
+static topics_status tag_end(void *ud) {
+  walk *w = ud;
+  return w->sink->end(w->sink->ud);
+}
+
+/* Numbers the next file reached; 1 when this share owns it. Streams (standard input, pipes)
+ * belong to share 0, the only process an MPI launcher gives standard input. */
+static int next_file(walk *w, int stream) {
+  w->file = w->nfile++;
+  uint32_t n = w->opt ? w->opt->share_count : 0;
+  w->owner = n <= 1 || (stream ? 0 : w->file % n) == w->opt->share_index;
+  return w->owner;
+}
+
+static int sharing(const walk *w) { return w->opt && w->opt->share_count > 1; }
 
 topics_status rd_split_parse(const char *s, rd_split *out) {
   static const char *const names[] = {"auto", "file", "heading", "time"};
@@ -260,23 +293,31 @@ static topics_status read_fd(walk *w, int fd, const char *path, const char *id, 
     skip = "JSON Lines must be UTF-8, not UTF-16";
   }
   if (skip) {
-    diag_warn(path, 0, "%s; skipped", skip);
     rds_close(&src);
+    if (!w->owner) return TOPICS_OK;
+    diag_warn(path, 0, "%s; skipped", skip);
     return add_skipped(w, path, skip);
   }
   if (ft.enc == FT_UTF16LE || ft.enc == FT_UTF16BE)
     diag_warn(path, 0, "UTF-16 (%s) text converted to UTF-8",
               ft.enc == FT_UTF16LE ? "little-endian" : "big-endian");
-  w->stats->files++;
-  if (jsonl) {
+  int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+  if (w->owner) w->stats->files++;
+  if (jsonl && sharing(w) && regular) {
+    /* this share's records: those whose lines start in its part of the bytes */
+    jsonl_file jf = {path, id};
+    uint64_t size = (uint64_t)sb.st_size, i = w->opt->share_index, n = w->opt->share_count;
+    uint64_t from = size / n * i + size % n * i / n, to = size / n * (i + 1) + size % n * (i + 1) / n;
+    st = jsonl_read_range(&src, &jf, ft.bom, from, to, &w->tagged, &w->stats->talks, NULL);
+  } else if (jsonl) {
     jsonl_file jf = {path, id};
     st = rds_seek(&src, ft.bom);
-    if (st == TOPICS_OK) st = jsonl_read(&src, &jf, w->sink, &w->stats->talks, NULL);
+    if (st == TOPICS_OK) st = jsonl_read(&src, &jf, &w->tagged, &w->stats->talks, NULL);
   } else {
     talk_file tf = {path, id, name, w->opt ? w->opt->split : RD_SPLIT_AUTO};
-    st = talk_split(&src, &ft, &tf, w->sink, &w->stats->talks);
+    st = talk_split(&src, &ft, &tf, &w->tagged, &w->stats->talks);
   }
-  if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) w->stats->bytes += (size_t)sb.st_size;
+  if (w->owner && regular) w->stats->bytes += (size_t)sb.st_size;
   if (st == TOPICS_EIO && src.err == EINTR && w->stop && *w->stop) st = TOPICS_EINTR;
   if (st == TOPICS_EIO) {
     diag_error(path, 0, "read error: %s", strerror(src.err ? src.err : EIO));
@@ -311,6 +352,14 @@ static topics_status read_file(walk *w, const char *path, const char *id, int ex
       close(fd);
       return dup > 0 ? TOPICS_OK : (topics_status)dup;
     }
+    /* another share's file, unless JSON Lines, which every share reads a part of */
+    if (!next_file(w, 0) && !is_jsonl(base_name(path))) {
+      close(fd);
+      return TOPICS_OK;
+    }
+  } else if (!next_file(w, 1)) {
+    close(fd);
+    return TOPICS_OK;
   } else if (fstat(fd, &sb) == 0) {
     st = spool(fd, path, w->stop, &tmp);
     close(fd);
@@ -531,10 +580,12 @@ topics_status rd_read_until(char *const *paths, size_t npaths, const rd_options 
   w.stats = stats;
   w.skipcap = stats->nskipped;
   w.stop = stop;
+  w.tagged = (rd_sink){tag_begin, tag_text, tag_end, &w};
   topics_status st = TOPICS_OK;
   for (size_t i = 0; i < npaths && st == TOPICS_OK; i++) {
     const char *p = paths[i];
     if (strcmp(p, "-") == 0) {
+      if (!next_file(&w, 1)) continue;
       FILE *tmp = NULL;
       st = spool(STDIN_FILENO, "-", w.stop, &tmp);
       if (st == TOPICS_OK) st = read_fd(&w, fileno(tmp), "-", "stdin", "stdin", 1);

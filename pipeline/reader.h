@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/status.h"
 
@@ -27,6 +28,7 @@ typedef struct rd_talk_info {
   const char *title; /* heading or title line; else the file name */
   long line;         /* 1-based line where the talk starts (for JSON Lines: the line number) */
   const char *date;  /* front matter `date:` or `year:` value, or NULL */
+  uint32_t file;     /* the file's number in the order files are reached, from 0 */
 } rd_talk_info;
 
 /* Where talks go. Every pointer handed over is valid only during the call. A non-OK return
@@ -43,6 +45,13 @@ typedef struct rd_sink {
 
 typedef struct rd_options {
   rd_split split;
+  /* Reading one share of the input (share_count > 1, one share per cluster process): every
+   * share walks the same paths and numbers the same files, but reads only the files numbered
+   * share_index modulo share_count (standard input: share 0) and, of every JSON Lines file, the
+   * records whose lines start in its share_count-th part of the bytes. Problems with a file are
+   * reported by the share that owns it. Talks come in input order within a share; across shares,
+   * input order is that of (file number, share). */
+  uint32_t share_index, share_count;
 } rd_options;
 
 /* The hidden file topics writes into its -o folder: it lists (one a line, '#' lines aside) the

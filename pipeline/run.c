@@ -153,7 +153,7 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   ingest_set_stream_hook(s->g, tags_on_stream, &hook);
 
   rd_options ropt = {.split = (rd_split)o->split};
-  tfl_options fopt = {o->keep_code, o->keep_duplicates};
+  tfl_options fopt = {o->keep_code, o->keep_duplicates, 0};
   if (!(s->tf = tfl_new(ingest_sink(s->g), &fopt))) return report(TOPICS_ENOMEM, "reading the input");
   st = rd_read_until(o->paths, o->npaths, &ropt, &run_stop, tfl_sink(s->tf), &s->stats);
   if (st == TOPICS_OK) st = ingest_finish(s->g);

@@ -24,10 +24,13 @@
 #include "models/tags.h"
 #include "pipeline/ingest.h"
 #include "pipeline/model_run.h"
+#include "pipeline/mpi_talks.h"
 #include "pipeline/output.h"
 #include "pipeline/progress.h"
 #include "pipeline/reader.h"
 #include "pipeline/talk_filter.h"
+
+#define RMPI_BLOCK 16
 
 static volatile sig_atomic_t rmpi_stop;
 
@@ -42,16 +45,19 @@ int rmpi_launched(void) {
 
 typedef struct rmpi {
   int rank, size;
-  /* The share sink between the talk filter and the ingest: every talk's metadata is kept, only
-   * this process's talks go on. */
+  /* The sink between the talk filter and the ingest: it keeps the metadata of the talks this
+   * process reads (its share of the input) and passes them on. */
   rd_sink sink;
   const rd_sink *next;
   out_doc_meta *docs;
-  size_t docs_cap;
-  uint32_t *owner;
-  size_t owner_cap;
-  uint32_t ntalks;
-  int forward;
+  uint32_t *file;
+  size_t docs_cap, file_cap;
+  uint32_t ntalks; /* read by this process */
+  mpi_talks all;   /* every process's talks in input order, once gathered */
+  /* The process that samples each talk kept: blocks of RMPI_BLOCK talks dealt out in turn, so
+   * that every process samples talks from all over the input (a process reads one stretch of
+   * it, often of one conference or one subject), and AD-LDA's stale counts stay alike. */
+  uint32_t *sampler;
   /* This process's builder, packed by the ingest's stream hook (before the phrase pass). */
   uint8_t *pack;
   size_t pack_len;
@@ -61,30 +67,28 @@ static topics_status share_begin(void *ud, const rd_talk_info *t) {
   rmpi *mp = ud;
   if (mp->ntalks >= UINT32_MAX - 1) return TOPICS_ELIMIT;
   if (MEM_RESERVE(mp->docs, mp->docs_cap, (size_t)mp->ntalks + 1) != TOPICS_OK ||
-      MEM_RESERVE(mp->owner, mp->owner_cap, (size_t)mp->ntalks + 1) != TOPICS_OK)
+      MEM_RESERVE(mp->file, mp->file_cap, (size_t)mp->ntalks + 1) != TOPICS_OK)
     return TOPICS_ENOMEM;
   out_doc_meta *d = &mp->docs[mp->ntalks];
   memset(d, 0, sizeof *d);
-  uint32_t r = (uint32_t)((mp->ntalks / RMPI_BLOCK) % (uint32_t)mp->size);
-  mp->owner[mp->ntalks++] = r;
+  mp->file[mp->ntalks++] = t->file;
   d->id = mem_strndup(t->id, strlen(t->id));
   d->path = mem_strndup(t->path, strlen(t->path));
   d->title = mem_strndup(t->title, strlen(t->title));
   d->line = t->line;
   d->date = t->date ? mem_strndup(t->date, strlen(t->date)) : NULL;
   if (!d->id || !d->path || !d->title || (t->date && !d->date)) return TOPICS_ENOMEM;
-  mp->forward = r == (uint32_t)mp->rank;
-  return mp->forward ? mp->next->begin(mp->next->ud, t) : TOPICS_OK;
+  return mp->next->begin(mp->next->ud, t);
 }
 
 static topics_status share_text(void *ud, const char *s, size_t len) {
   rmpi *mp = ud;
-  return mp->forward ? mp->next->text(mp->next->ud, s, len) : TOPICS_OK;
+  return mp->next->text(mp->next->ud, s, len);
 }
 
 static topics_status share_end(void *ud) {
   rmpi *mp = ud;
-  return mp->forward ? mp->next->end(mp->next->ud) : TOPICS_OK;
+  return mp->next->end(mp->next->ud);
 }
 
 /* The ingest hands over its whole token stream before its phrase pass: packed for the merge. */
@@ -103,7 +107,9 @@ static void rmpi_free(rmpi *mp) {
     free((char *)mp->docs[i].date);
   }
   free(mp->docs);
-  free(mp->owner);
+  free(mp->file);
+  free(mp->sampler);
+  mt_free(&mp->all);
   free(mp->pack);
 }
 
@@ -161,8 +167,9 @@ static topics_status merge_vocabulary(const rmpi *mp, const cli_options *o, dtm 
   for (int r = 0; st == TOPICS_OK && r < mp->size; r++)
     rd[r] = dtm_unpack_new(all + displs[r], (size_t)counts[r], &st);
   if (st == TOPICS_OK && !(b = dtm_builder_new())) st = TOPICS_ENOMEM;
-  for (uint32_t i = 0; st == TOPICS_OK && i < mp->ntalks; i++) {
-    uint32_t r = mp->owner[i], j = next[r]++;
+  for (uint32_t i = 0; st == TOPICS_OK && i < mp->all.nall; i++) {
+    uint32_t r = mp->all.owner_all[i], j = next[r]++;
+    if (mp->all.drop[i]) continue; /* a copy left out */
     st = dtm_builder_begin_doc(b);
     /* A talk with no text has no document in its builder when it came last. */
     if (st == TOPICS_OK && j < dtm_unpack_ndocs(rd[r])) st = dtm_unpack_doc(rd[r], j, b);
@@ -173,7 +180,7 @@ static topics_status merge_vocabulary(const rmpi *mp, const cli_options *o, dtm 
   if (st == TOPICS_OK && o->phrases) st = dtm_builder_phrases(b, NULL);
   if (st == TOPICS_OK) {
     dtm_options dopt = dtm_default_options();
-    dopt.min_df = o->min_df ? o->min_df : (mp->ntalks < 10 ? 1 : 2);
+    dopt.min_df = o->min_df ? o->min_df : (mp->all.nkept < 10 ? 1 : 2);
     dopt.max_df = o->max_df;
     st = dtm_build(b, &dopt, out);
   }
@@ -182,16 +189,18 @@ static topics_status merge_vocabulary(const rmpi *mp, const cli_options *o, dtm 
   return st;
 }
 
-/* This process's share of m: its documents, the others' left empty (same numbering). */
-static topics_status share_of(const rmpi *mp, const dtm *m, dtm **out) {
+/* This process's share of m to sample: its documents, the others' left empty (same numbering). */
+static topics_status share_of(rmpi *mp, const dtm *m, dtm **out) {
   uint32_t nd = dtm_ndocs(m);
+  if (!(mp->sampler = malloc(((size_t)nd + 1) * sizeof *mp->sampler))) return TOPICS_ENOMEM;
+  for (uint32_t d = 0; d < nd; d++) mp->sampler[d] = (d / RMPI_BLOCK) % (uint32_t)mp->size;
   const uint32_t **docs = malloc(((size_t)nd + 1) * sizeof *docs);
   uint32_t *lens = malloc(((size_t)nd + 1) * sizeof *lens);
   topics_status st = TOPICS_ENOMEM;
   if (docs && lens) {
     for (uint32_t d = 0; d < nd; d++) {
       docs[d] = dtm_doc(m, d, &lens[d]);
-      if (mp->owner[d] != (uint32_t)mp->rank) lens[d] = 0;
+      if (mp->sampler[d] != (uint32_t)mp->rank) lens[d] = 0;
     }
     st = dtm_from_ids(nd, docs, lens, dtm_nterms(m), NULL, out);
   }
@@ -203,7 +212,7 @@ static topics_status share_of(const rmpi *mp, const dtm *m, dtm **out) {
 /* With TOPICS_MPI_STATS set in the environment: one line per process on standard error with what
  * it trained and sent (bench/mpi.sh reads these). */
 static void print_stats(const rmpi *mp, const lda_mpi *lm, const dtm *share, const lda *model,
-                        double train_s) {
+                        double read_s, double train_s) {
   if (!getenv("TOPICS_MPI_STATS")) return;
   uint32_t red;
   uint64_t changed, bytes;
@@ -212,10 +221,12 @@ static void print_stats(const rmpi *mp, const lda_mpi *lm, const dtm *share, con
   uint32_t sweeps = lda_iterations(model);
   double sampled = (double)dtm_ntokens(share) * sweeps;
   fprintf(stderr,
-          "topics-mpi-stats rank=%d size=%d tokens=%llu terms=%u k=%u sweeps=%u train_s=%.3f "
+          "topics-mpi-stats rank=%d size=%d talks_read=%u read_s=%.3f tokens=%llu terms=%u k=%u "
+          "sweeps=%u train_s=%.3f "
           "comm_s=%.3f tokens_per_s=%.0f reductions=%u changed_per_reduction=%.0f bytes=%llu "
           "bytes_per_reduction=%.0f\n",
-          mp->rank, mp->size, (unsigned long long)dtm_ntokens(share), dtm_nterms(share),
+          mp->rank, mp->size, mp->ntalks, read_s, (unsigned long long)dtm_ntokens(share),
+          dtm_nterms(share),
           lda_k(model), sweeps, train_s, comm_s, train_s > 0 ? sampled / train_s : 0.0, red,
           red ? (double)changed / red : 0.0, (unsigned long long)bytes, red ? (double)bytes / red : 0.0);
 }
@@ -237,6 +248,8 @@ typedef struct rmpi_state {
   mf_save_info *save;
   double *coherence;
   double diversity;
+  int keep_duplicates;
+  double read_s; /* reading this process's share and gathering the talks */
 } rmpi_state;
 
 static void state_free(rmpi_state *s) {
@@ -277,15 +290,31 @@ static int read_share(rmpi_state *s, const cli_options *o, progress *pg, uint32_
   ingest_set_stream_hook(s->g, on_stream, mp);
   mp->next = ingest_sink(s->g);
   mp->sink = (rd_sink){share_begin, share_text, share_end, mp};
-  rd_options ropt = {.split = (rd_split)o->split};
-  tfl_options fopt = {o->keep_code, o->keep_duplicates};
+  rd_options ropt = {.split = (rd_split)o->split,
+                     .share_index = (uint32_t)mp->rank,
+                     .share_count = (uint32_t)mp->size};
+  /* Copies are judged once every process's talks are in (mpi_talks.h). */
+  tfl_options fopt = {o->keep_code, o->keep_duplicates, 1};
   if (!(s->tf = tfl_new(&mp->sink, &fopt))) return *why = topics_strerror(TOPICS_ENOMEM), 0;
   st = rd_read_until(o->paths, o->npaths, &ropt, &rmpi_stop, tfl_sink(s->tf), &s->stats);
   if (st == TOPICS_OK) st = ingest_finish(s->g);
   if (rmpi_stop) st = TOPICS_EINTR;
   if (st == TOPICS_ENOENT || st == TOPICS_EIO) return *why = "cannot read its input", 0;
   if (st != TOPICS_OK) return *why = topics_strerror(st), 0;
-  if (mp->rank == 0) tfl_warn(s->tf);
+  return 1;
+}
+
+/* Every process's talks in input order, and the copies left out (warned about by rank 0). */
+static int gather_talks(rmpi_state *s) {
+  rmpi *mp = &s->mp;
+  size_t nmarks;
+  const tfl_mark *marks = tfl_marks(s->tf, &nmarks);
+  mt_local mine = {mp->docs, mp->file, marks, mp->ntalks, &s->stats};
+  tfl_options fopt = {0, s->keep_duplicates, 0};
+  topics_status st = nmarks == mp->ntalks ? mt_gather(MPI_COMM_WORLD, &mine, &fopt, &mp->all)
+                                          : TOPICS_EINVAL;
+  if (!agree(mp, st == TOPICS_OK, "gathering the talks", topics_strerror(st))) return 0;
+  if (mp->rank == 0) tfl_warn(mp->all.judge);
   return 1;
 }
 
@@ -323,8 +352,8 @@ static int train(rmpi_state *s, const cli_options *o, progress *pg, uint32_t thr
     return 0;
   }
   if (!agree(mp, st == TOPICS_OK, "training the topic model", topics_strerror(st))) return 0;
-  print_stats(mp, s->lm, s->share, s->local, train_s);
-  st = lda_mpi_gather(s->lm, s->local, s->m, mp->owner, &s->z);
+  print_stats(mp, s->lm, s->share, s->local, s->read_s, train_s);
+  st = lda_mpi_gather(s->lm, s->local, s->m, mp->sampler, &s->z);
   if (!agree(mp, st == TOPICS_OK, "gathering the topics", topics_strerror(st))) return 0;
   if (mp->rank != 0) return 1;
   uint32_t k = lda_k(s->local), iterations = lda_iterations(s->local);
@@ -361,11 +390,11 @@ static int write_results(rmpi_state *s, const cli_options *o, double t0, double 
   memset(&r, 0, sizeof r);
   r.version = TOPICS_VERSION;
   r.m = s->m;
-  r.docs = s->mp.docs;
-  r.skipped = s->stats.skipped;
-  r.nskipped = s->stats.nskipped;
+  r.docs = s->mp.all.docs;
+  r.skipped = s->mp.all.skipped;
+  r.nskipped = s->mp.all.nskipped;
   r.tags = s->tags;
-  r.dups = tfl_duplicates(s->tf, &r.ndups);
+  r.dups = tfl_duplicates(s->mp.all.judge, &r.ndups);
   r.model = s->model;
   r.sum = s->sum;
   r.seed = o->seed;
@@ -411,15 +440,11 @@ static int run_all(rmpi_state *s, const cli_options *o, progress *pg) {
   const char *why;
   ok = read_share(s, o, pg, threads, &why);
   if (!agree(mp, ok, "reading the input", why)) return 1;
-  /* Every process read the same talks, or the shares do not fit together. */
-  uint32_t lo_talks = mp->ntalks, hi_talks = mp->ntalks;
-  MPI_Allreduce(MPI_IN_PLACE, &lo_talks, 1, MPI_UINT32_T, MPI_MIN, MPI_COMM_WORLD);
-  MPI_Allreduce(MPI_IN_PLACE, &hi_talks, 1, MPI_UINT32_T, MPI_MAX, MPI_COMM_WORLD);
-  if (!agree(mp, lo_talks == hi_talks, "reading the input",
-             "it found a different number of talks: every process must see the same input"))
-    return 1;
+  s->keep_duplicates = o->keep_duplicates;
+  if (!gather_talks(s)) return 1;
   double t_read = clock_seconds();
-  if (mp->ntalks == 0) {
+  s->read_s = t_read - t0;
+  if (mp->all.nkept == 0) {
     if (mp->rank == 0) diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0, "no usable text: no talks found");
     return 1;
   }
@@ -428,12 +453,12 @@ static int run_all(rmpi_state *s, const cli_options *o, progress *pg) {
   if (dtm_ntokens(s->m) == 0) {
     if (mp->rank == 0)
       diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0,
-                 "no usable text: %u talk(s) but no terms left after filtering", mp->ntalks);
+                 "no usable text: %u talk(s) but no terms left after filtering", mp->all.nkept);
     return 1;
   }
   if (mp->rank == 0) {
     char note[160];
-    snprintf(note, sizeof note, "read %u talks on %d processes: %llu tokens, %u terms", mp->ntalks,
+    snprintf(note, sizeof note, "read %u talks on %d processes: %llu tokens, %u terms", mp->all.nkept,
              mp->size, (unsigned long long)dtm_ntokens(s->m), dtm_nterms(s->m));
     progress_note(pg, note);
   }

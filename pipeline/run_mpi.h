@@ -1,7 +1,8 @@
 /* The main command across MPI processes (`mpirun -np N topics PATH... -k K`). Every process
- * walks and reads the whole input and keeps every talk's metadata, but tokenises only its share
- * of the talks (blocks of RMPI_BLOCK talks dealt out in turn); the processes then exchange their
- * token streams (models/dtm_pack.h) so that each builds the vocabulary and term matrix one
+ * walks the same paths but reads and tokenises only its share of the input (every N-th file, and
+ * its N-th of the bytes of each JSON Lines file: rd_options.share_index); the shares are put in
+ * input order and the copies judged on rank 0 (pipeline/mpi_talks.h); the processes then exchange
+ * their token streams (models/dtm_pack.h) so that each builds the vocabulary and term matrix one
  * process would have built, phrases and --min-df/--max-df included. Training is AD-LDA over the
  * shares (models/lda_mpi.h); rank 0 gathers the topics and writes every output, the others write
  * nothing. A failure on any process fails the run on all of them, with a message from rank 0
@@ -10,8 +11,6 @@
 #define TOPICS_RUN_MPI_H
 
 #include "pipeline/cli.h"
-
-#define RMPI_BLOCK 16
 
 /* Whether this process was started by mpirun (Open MPI's or a PMIx launcher's environment). */
 int rmpi_launched(void);

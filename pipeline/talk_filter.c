@@ -43,6 +43,9 @@ struct talk_filter {
   size_t ngroups, groupcap, ndropped;
   out_dup *outs;
   size_t nouts;
+  uint32_t file; /* the current talk's file number */
+  tfl_mark *marks; /* defer: one per talk handed on */
+  size_t nmarks, markcap;
 };
 
 static void talk_clear(talk_filter *f) {
@@ -85,7 +88,7 @@ static topics_status send(talk_filter *f, const char *s, size_t n) {
 }
 
 static topics_status pass_begin(talk_filter *f) {
-  rd_talk_info ti = {f->id, f->path, f->title, f->line, f->date};
+  rd_talk_info ti = {f->id, f->path, f->title, f->line, f->date, f->file};
   f->passed = 1;
   return f->next->begin(f->next->ud, &ti);
 }
@@ -110,6 +113,7 @@ static topics_status f_begin(void *ud, const rd_talk_info *t) {
   f->title = dup_str(t->title);
   f->date = t->date ? dup_str(t->date) : NULL;
   f->line = t->line;
+  f->file = t->file;
   if (!f->id || !f->path || !f->title || (t->date && !f->date)) return TOPICS_ENOMEM;
   mk_kind kind = mk_kind_for_path(f->path);
   size_t tl = mk_clean_title(f->title, strlen(f->title), kind);
@@ -146,8 +150,8 @@ static topics_status f_text(void *ud, const char *s, size_t n) {
   return upto ? pass_prefix(f, upto) : TOPICS_OK;
 }
 
-/* Records the current talk as a copy of kept talk number k. */
-static topics_status add_copy(talk_filter *f, uint32_t k) {
+/* Records talk id as a copy of kept talk number k. */
+static topics_status add_copy(talk_filter *f, uint32_t k, const char *id) {
   uint32_t g = f->group_of[k];
   if (g == DD_NONE) {
     if (MEM_RESERVE(f->groups, f->groupcap, f->ngroups + 1) != TOPICS_OK) return TOPICS_ENOMEM;
@@ -157,24 +161,58 @@ static topics_status add_copy(talk_filter *f, uint32_t k) {
     f->group_of[k] = g;
   }
   group *gr = &f->groups[g];
-  if (MEM_RESERVE(gr->dropped, gr->cap, gr->n + 1) != TOPICS_OK) return TOPICS_ENOMEM;
-  gr->dropped[gr->n++] = f->id;
-  f->id = NULL; /* now the group's */
+  char *copy = dup_str(id);
+  if (!copy || MEM_RESERVE(gr->dropped, gr->cap, gr->n + 1) != TOPICS_OK) {
+    free(copy);
+    return TOPICS_ENOMEM;
+  }
+  gr->dropped[gr->n++] = copy;
   f->ndropped++;
   return TOPICS_OK;
 }
 
-static topics_status remember_kept(talk_filter *f) {
+/* Remembers talk id, sketch f->sk, as kept. */
+static topics_status remember_kept(talk_filter *f, const char *id) {
   uint32_t no;
-  if (MEM_RESERVE(f->kept_ids, f->keptcap, f->nkept + 1) != TOPICS_OK ||
-      MEM_RESERVE(f->group_of, f->gofcap, f->nkept + 1) != TOPICS_OK)
+  char *copy = dup_str(id);
+  if (!copy || MEM_RESERVE(f->kept_ids, f->keptcap, f->nkept + 1) != TOPICS_OK ||
+      MEM_RESERVE(f->group_of, f->gofcap, f->nkept + 1) != TOPICS_OK) {
+    free(copy);
     return TOPICS_ENOMEM;
+  }
   topics_status st = dd_add(f->dx, &f->sk, &no);
-  if (st != TOPICS_OK) return st;
-  f->kept_ids[no] = f->id;
+  if (st != TOPICS_OK) {
+    free(copy);
+    return st;
+  }
+  f->kept_ids[no] = copy;
   f->group_of[no] = DD_NONE;
-  f->id = NULL;
   f->nkept++;
+  return TOPICS_OK;
+}
+
+/* The decision for talk id, whose finished sketch is f->sk: *drop when it is a copy of an earlier
+ * talk kept (and recorded as such), else it is remembered as kept when judged at all. A talk
+ * passed on before its end (passed) cannot be dropped. */
+static topics_status decide(talk_filter *f, const char *id, int judge, int passed, int *drop) {
+  *drop = 0;
+  if (judge && !passed) {
+    uint32_t k = dd_find(f->dx, &f->sk);
+    if (k != DD_NONE) {
+      *drop = 1;
+      return add_copy(f, k, id);
+    }
+  }
+  return judge ? remember_kept(f, id) : TOPICS_OK;
+}
+
+/* Keeps the mark of the current talk (defer). */
+static topics_status add_mark(talk_filter *f, int judge, int passed) {
+  if (MEM_RESERVE(f->marks, f->markcap, f->nmarks + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+  tfl_mark *m = &f->marks[f->nmarks++];
+  memcpy(m->min, f->sk.min, sizeof m->min);
+  m->judge = (uint8_t)judge;
+  m->passed = (uint8_t)passed;
   return TOPICS_OK;
 }
 
@@ -182,7 +220,7 @@ static topics_status f_end(void *ud) {
   talk_filter *f = ud;
   if (!f->in_talk) return TOPICS_OK;
   topics_status st = TOPICS_OK;
-  int passed = f->passed;
+  int passed = f->passed, drop = 0;
   size_t n = bl_strip(f->buf, mk_clean(f->mk, f->buf, f->len));
   if (!f->o.keep_duplicates) {
     dd_sketch_feed(&f->sk, f->buf, n);
@@ -190,21 +228,29 @@ static topics_status f_end(void *ud) {
   }
   f->len = 0;
   int judge = !f->o.keep_duplicates && f->sk.words >= TFL_MIN_WORDS;
-  if (judge && !passed) {
-    uint32_t k = dd_find(f->dx, &f->sk);
-    if (k != DD_NONE) {
-      st = add_copy(f, k);
-      talk_clear(f);
-      return st;
-    }
+  if (f->o.defer) st = add_mark(f, judge, passed);
+  else st = decide(f, f->id, judge, passed, &drop);
+  if (st == TOPICS_OK && !drop) {
+    if (!passed) st = pass_begin(f);
+    if (st == TOPICS_OK) st = send(f, f->buf, n);
+    topics_status st2 = f->next->end(f->next->ud);
+    if (st == TOPICS_OK) st = st2;
   }
-  if (!passed) st = pass_begin(f);
-  if (st == TOPICS_OK) st = send(f, f->buf, n);
-  topics_status st2 = f->next->end(f->next->ud);
-  if (st == TOPICS_OK) st = st2;
-  if (st == TOPICS_OK && judge) st = remember_kept(f);
   talk_clear(f);
   return st;
+}
+
+const tfl_mark *tfl_marks(const talk_filter *f, size_t *n) {
+  *n = f->nmarks;
+  return f->marks;
+}
+
+topics_status tfl_judge(talk_filter *f, const tfl_mark *m, const char *id, int *drop) {
+  *drop = 0;
+  if (!f->dx) return TOPICS_OK;
+  memcpy(f->sk.min, m->min, sizeof m->min);
+  f->sk.words = m->judge ? TFL_MIN_WORDS : 0; /* only whether it is empty matters now */
+  return decide(f, id, m->judge, m->passed, drop);
 }
 
 talk_filter *tfl_new(const rd_sink *next, const tfl_options *o) {
@@ -240,6 +286,7 @@ void tfl_free(talk_filter *f) {
   }
   free(f->groups);
   free(f->outs);
+  free(f->marks);
   free(f);
 }
 

@@ -497,7 +497,7 @@ static topics_status sect_begin_talk(sect *x) {
     id = x->id;
   }
   rd_talk_info ti = {id, x->f->path, x->title[0] ? x->title : x->f->name, x->line,
-                     x->date[0] ? x->date : NULL};
+                     x->date[0] ? x->date : NULL, 0};
   topics_status st = x->sink->begin(x->sink->ud, &ti);
   if (st != TOPICS_OK) return st;
   /* A front matter title is the talk's first line, as a heading would be: its words count. */

@@ -4,6 +4,8 @@
 #    of -o but the timing-bearing JSON, whose "timing" object is dropped before comparing);
 #  - the vocabulary and term matrix (vocab.txt, docword.txt) and the tags (tags.tsv) are those of
 #    a single-process run;
+#  - each process reads its own share, and copies are judged across the shares as one process
+#    judges them;
 #  - a process that cannot read its input fails the whole run: exit status 1 on every process,
 #    a message naming that process, and nothing written into -o.
 set -u
@@ -35,6 +37,38 @@ check 'cmp -s "$tmp/single/vocab.txt" "$tmp/out1/vocab.txt" && cmp -s "$tmp/sing
   "the vocabulary and the term matrix are those of one process: $(head -1 $tmp/text1 | cut -d, -f1-3)"
 check 'cmp -s "$tmp/single/tags.tsv" "$tmp/out1/tags.tsv" && grep -q " " "$tmp/out1/tags.tsv"' \
   "the tags are those of one process, multi-word ones included"
+
+# Every process reads only its share (its files, its part of a JSON Lines file's bytes), and
+# copies are judged across the shares: a JSON Lines file whose last records copy its first ones
+# (so the copies fall in another process's bytes) gives the talks, copies, vocabulary, term
+# matrix and tags of one process.
+python3 - "$src/corpus/meetup.jsonl" "$tmp/dup.jsonl" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for r in recs:
+        out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    for i, r in enumerate(recs[:3]):
+        c = dict(r, id="copy-%d" % i)
+        out.write(json.dumps(c, ensure_ascii=False) + "\n")
+PY
+"$topics" "$tmp/dup.jsonl" "$src/corpus" -k 4 -s 3 -q -t 1 -f json -o "$tmp/dup1" > "$tmp/dup1.json" 2> "$tmp/dup1.err"
+"${run[@]}" "$topics" "$tmp/dup.jsonl" "$src/corpus" -k 4 -s 3 -q -f json -o "$tmp/dupn" > "$tmp/dupn.json" 2> "$tmp/dupn.err"
+same_talks() {
+  python3 - "$tmp/dup1.json" "$tmp/dupn.json" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+ids = lambda d: [(x["id"], x.get("line"), x.get("title")) for x in d["documents"]]
+dups = lambda d: d["corpus"].get("duplicates")
+ok = ids(a) == ids(b) and dups(a) == dups(b) and dups(a) and sum(len(g["dropped"]) for g in dups(a)) >= 3
+sys.exit(0 if ok else 1)
+PY
+}
+check same_talks "shares read apart: the same talks, in the same order, and the same copies left out"
+check 'cmp -s "$tmp/dup1/vocab.txt" "$tmp/dupn/vocab.txt" && cmp -s "$tmp/dup1/docword.txt" "$tmp/dupn/docword.txt" && cmp -s "$tmp/dup1/tags.tsv" "$tmp/dupn/tags.tsv"' \
+  "shares read apart: the vocabulary, term matrix and tags of one process"
+check '[ "$(grep -c "left out as copies" "$tmp/dupn.err")" = 1 ] && grep -q "copy-0 (copy of" "$tmp/dupn.err"' \
+  "the copies are warned about once"
 
 # The last process is given a path that does not exist.
 mkdir "$tmp/bad"

@@ -187,7 +187,7 @@ typedef struct talk_in {
 static void feed(talk_filter *f, const talk_in *t, size_t n) {
   const rd_sink *s = tfl_sink(f);
   for (size_t i = 0; i < n; i++) {
-    rd_talk_info ti = {t[i].id, t[i].path, t[i].id, 1, NULL};
+    rd_talk_info ti = {t[i].id, t[i].path, t[i].id, 1, NULL, 0};
     CHECK(s->begin(s->ud, &ti) == TOPICS_OK);
     /* in pieces cut at line ends, as the reader does */
     const char *p = t[i].text;
@@ -219,7 +219,7 @@ static void test_filter(void) {
   for (int run = 0; run < 2; run++) {
     rs_sink k;
     rd_sink inner = rs_make(&k);
-    tfl_options o = {0, 0};
+    tfl_options o = {0, 0, 0};
     talk_filter *f = tfl_new(&inner, &o);
     feed(f, in, sizeof in / sizeof in[0]);
     CHECK(k.violations == 0);
@@ -257,10 +257,42 @@ static void test_filter(void) {
     tfl_free(f);
     rs_free(&k);
   }
+  /* Deferred: two readers (as two cluster processes) hand every talk on and keep its mark; a
+   * judge given the marks in input order drops and lists what one filter would. */
+  {
+    size_t half = 3, n = sizeof in / sizeof in[0];
+    rs_sink k1, k2;
+    rd_sink i1 = rs_make(&k1), i2 = rs_make(&k2);
+    tfl_options od = {0, 0, 1}, oj = {0, 0, 0};
+    talk_filter *r1 = tfl_new(&i1, &od), *r2 = tfl_new(&i2, &od), *judge = tfl_new(NULL, &oj);
+    feed(r1, in, half);
+    feed(r2, in + half, n - half);
+    CHECK(k1.n == half && k2.n == n - half); /* nothing is dropped while reading */
+    size_t n1, n2;
+    const tfl_mark *m1 = tfl_marks(r1, &n1), *m2 = tfl_marks(r2, &n2);
+    CHECK(n1 == half && n2 == n - half);
+    int dropped[6] = {0};
+    for (size_t i = 0; i < n && n1 == half && n2 == n - half; i++)
+      CHECK(tfl_judge(judge, i < half ? &m1[i] : &m2[i - half], in[i].id, &dropped[i]) == TOPICS_OK);
+    CHECK(!dropped[0] && dropped[1] && !dropped[2] && dropped[3] && !dropped[4] && !dropped[5]);
+    size_t ng;
+    const out_dup *d = tfl_duplicates(judge, &ng);
+    CHECK(ng == 1 && d && d[0].ndropped == 2);
+    if (ng == 1 && d[0].ndropped == 2) {
+      CHECK_STREQ(d[0].kept, "notes/X (1).md");
+      CHECK_STREQ(d[0].dropped[0], "notes/X.md");
+      CHECK_STREQ(d[0].dropped[1], "notes/Z.md");
+    }
+    tfl_free(r1);
+    tfl_free(r2);
+    tfl_free(judge);
+    rs_free(&k1);
+    rs_free(&k2);
+  }
   /* --keep-duplicates: every talk passes, nothing is listed */
   rs_sink k;
   rd_sink inner = rs_make(&k);
-  tfl_options o = {0, 1};
+  tfl_options o = {0, 1, 0};
   talk_filter *f = tfl_new(&inner, &o);
   feed(f, in, sizeof in / sizeof in[0]);
   size_t ng;

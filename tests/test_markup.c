@@ -270,7 +270,7 @@ static void test_filter_markdown(void) {
   inner.text = ds_text;
   inner.end = ds_end;
   inner.ud = &d;
-  tfl_options o = {0, 1};
+  tfl_options o = {0, 1, 0};
   talk_filter *f = tfl_new(&inner, &o);
   CHECK(f != NULL);
   talk_file tf = {"notes/day1.md", "notes/day1.md", "day1.md", RD_SPLIT_AUTO};
@@ -311,7 +311,7 @@ static void test_filter_jsonl(void) {
       "{\"id\": \"b\", \"title\": \"<b>Typing</b> in practice\", \"text\": \"mypy &gt; nothing; x<y holds\"}\n";
   rs_sink k;
   rd_sink inner = rs_make(&k);
-  tfl_options o = {0, 0};
+  tfl_options o = {0, 0, 0};
   talk_filter *f = tfl_new(&inner, &o);
   jsonl_file jf = {"talks.jsonl", "talks.jsonl"};
   size_t n = 0;

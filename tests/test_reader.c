@@ -47,7 +47,7 @@ static char *at(const char *rel) {
 /* Runs rd_read on paths, capturing diagnostics into log_text. */
 static topics_status run(char **paths, size_t n, rd_split split, rs_sink *k, rd_stats *st) {
   rd_sink s = rs_make(k);
-  rd_options o = {split};
+  rd_options o = {.split = split};
   memset(st, 0, sizeof *st);
   FILE *log = tmpfile();
   diag_set_stream(log);
@@ -249,7 +249,7 @@ static void test_stop(void) {
   rs_sink k;
   rd_stats st;
   rd_sink s = rs_make(&k);
-  rd_options o = {RD_SPLIT_FILE};
+  rd_options o = {.split = RD_SPLIT_FILE};
   char *paths[] = {at("stop")};
   volatile sig_atomic_t stop = 1;
   memset(&st, 0, sizeof st);
@@ -482,6 +482,116 @@ static void test_many(void) {
   rs_free(&k);
 }
 
+/* ---- shares: the input read by several processes ----------------------------------------- */
+
+typedef struct share_sink {
+  rs_sink k;
+  rd_sink inner;
+  uint32_t file[512];
+} share_sink;
+
+static topics_status sh_begin(void *ud, const rd_talk_info *t) {
+  share_sink *s = ud;
+  if (s->k.n < 512) s->file[s->k.n] = t->file;
+  return s->inner.begin(s->inner.ud, t);
+}
+static topics_status sh_text(void *ud, const char *p, size_t n) {
+  share_sink *s = ud;
+  return s->inner.text(s->inner.ud, p, n);
+}
+static topics_status sh_end(void *ud) {
+  share_sink *s = ud;
+  return s->inner.end(s->inner.ud);
+}
+
+/* Reads share i of n (n == 1: all) into s; returns how many warnings it printed. */
+static unsigned long read_share(char **paths, size_t np, uint32_t i, uint32_t n, share_sink *s) {
+  memset(s, 0, sizeof *s);
+  s->inner = rs_make(&s->k);
+  rd_sink sink = {sh_begin, sh_text, sh_end, s};
+  rd_options o = {.split = RD_SPLIT_AUTO, .share_index = i, .share_count = n};
+  rd_stats st;
+  memset(&st, 0, sizeof st);
+  FILE *log = tmpfile();
+  diag_set_stream(log);
+  unsigned long w0 = diag_warning_count();
+  CHECK(rd_read(paths, np, &o, &sink, &st) == TOPICS_OK);
+  unsigned long warned = diag_warning_count() - w0;
+  diag_set_stream(NULL);
+  free(log_text);
+  log_text = tu_take_log(log);
+  CHECK(s->k.violations == 0 && st.talks == s->k.n);
+  rd_stats_clear(&st);
+  return warned;
+}
+
+/* Every share count gives the talks of one reader, each exactly once, with the same ids, line
+ * numbers and text, in input order when merged by (file number, share); a JSON Lines file is cut
+ * by bytes (its records of every length, blank and malformed lines, a BOM); each problem is
+ * reported by one share only. */
+static void test_shares(void) {
+  mkd("shared");
+  puts_("shared/a.md", "### One\nfirst talk\n### Two\nsecond talk\n");
+  puts_("shared/b.txt", "plain notes\n");
+  put("shared/c.png.txt", png, sizeof png); /* binary: warned about once */
+  static char big[64 * 1024];
+  size_t len = 0;
+  len += (size_t)snprintf(big + len, sizeof big - len, "\xEF\xBB\xBF");
+  uint32_t x = 7;
+  for (int r = 0; r < 300; r++) {
+    x = x * 1103515245u + 12345u;
+    if (r % 37 == 5) len += (size_t)snprintf(big + len, sizeof big - len, "\n");
+    else if (r == 100) len += (size_t)snprintf(big + len, sizeof big - len, "{\"text\": broken\n");
+    else
+      len += (size_t)snprintf(big + len, sizeof big - len, "{\"text\": \"record %d %.*s\"}\n", r,
+                              (int)(x >> 24) % 120, "words words words words words words words words "
+                                                 "words words words words words words words words "
+                                                 "words words words words words words words words");
+  }
+  put("shared/d.jsonl", big, len);
+  puts_("shared/e.md", "last file\n");
+  char *paths[] = {at("shared")};
+  share_sink *all = malloc(sizeof *all), *part = malloc(sizeof *part);
+  if (!all || !part) return;
+  unsigned long w_all = read_share(paths, 1, 0, 1, all);
+  CHECK_MSG(logged("d.jsonl:101: malformed") && w_all == 2, "%lu warnings: %s", w_all, log_text);
+  CHECK_MSG(all->k.n > 250, "%zu talks", all->k.n);
+  for (uint32_t n = 2; n <= 7; n++) {
+    /* the talks of every share, in share order, then sorted stably by file number */
+    size_t got = 0, idx[512];
+    uint32_t file[512], share[512];
+    rs_sink keep[7];
+    unsigned long warned = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      warned += read_share(paths, 1, i, n, part);
+      for (size_t t = 0; t < part->k.n && got < 512; t++, got++) {
+        idx[got] = t;
+        file[got] = part->file[t];
+        share[got] = i;
+      }
+      keep[i] = part->k;
+    }
+    CHECK_MSG(warned == w_all, "%u shares: %lu warnings", n, warned);
+    CHECK_MSG(got == all->k.n, "%u shares: %zu talks of %zu", n, got, all->k.n);
+    for (size_t a = 1; a < got; a++) /* insertion sort by (file, share): stable */
+      for (size_t b = a; b > 0 && (file[b - 1] > file[b] || (file[b - 1] == file[b] && share[b - 1] > share[b])); b--) {
+        size_t ti = idx[b]; idx[b] = idx[b - 1]; idx[b - 1] = ti;
+        uint32_t tf = file[b]; file[b] = file[b - 1]; file[b - 1] = tf;
+        uint32_t ts = share[b]; share[b] = share[b - 1]; share[b - 1] = ts;
+      }
+    for (size_t t = 0; t < got && t < all->k.n; t++) {
+      const rs_talk *p = &keep[share[t]].t[idx[t]], *q = &all->k.t[t];
+      CHECK_MSG(strcmp(p->id, q->id) == 0 && p->line == q->line && p->len == q->len &&
+                    memcmp(p->text, q->text, p->len) == 0 && file[t] == all->file[t],
+                "%u shares: talk %zu is %s, not %s", n, t, p->id, q->id);
+    }
+    for (uint32_t i = 0; i < n; i++) rs_free(&keep[i]);
+  }
+  rs_free(&all->k);
+  free(all);
+  free(part);
+}
+
 static void test_split_parse(void) {
   rd_split s;
   CHECK(rd_split_parse("heading", &s) == TOPICS_OK && s == RD_SPLIT_HEADING);
@@ -508,6 +618,7 @@ int main(void) {
   test_stdin();
   test_long_line();
   test_many();
+  test_shares();
   free(log_text);
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);

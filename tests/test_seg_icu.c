@@ -209,7 +209,7 @@ static void test_real(const char *path, size_t max_bytes) {
   fclose(f);
   rs_sink k;
   rd_sink sink = rs_make(&k);
-  rd_options opt = {RD_SPLIT_FILE};
+  rd_options opt = {.split = RD_SPLIT_FILE};
   rd_stats stats;
   memset(&stats, 0, sizeof stats);
   char *paths[] = {(char *)path};

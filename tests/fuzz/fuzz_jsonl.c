@@ -1,6 +1,8 @@
 /* libFuzzer target for the JSON Lines reader: arbitrary bytes as a .jsonl file. Checks the sink
  * contract (paired begin/end, well-formed NUL-free pieces, non-empty well-formed ids and titles)
- * and that talks plus skipped records never exceed the number of lines. */
+ * and that talks plus skipped records never exceed the number of lines; then reads the bytes as
+ * three shares (jsonl_read_range, as cluster processes do) and checks that together they give
+ * the same records with the same line numbers. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +14,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#define FZ_LINES 4096
+
 typedef struct fz {
   int open;
   size_t begins;
   long last_line;
+  long lines[FZ_LINES]; /* the line of each record, as far as they fit */
 } fz;
 
 static void fail(const char *what) {
@@ -35,6 +40,7 @@ static topics_status fz_begin(void *ud, const rd_talk_info *t) {
   check_str(t->title);
   if (t->line <= z->last_line) fail("record lines not increasing");
   z->last_line = t->line;
+  if (z->begins < FZ_LINES) z->lines[z->begins] = t->line;
   z->open = 1;
   z->begins++;
   return TOPICS_OK;
@@ -59,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static FILE *devnull;
   if (!devnull) devnull = fopen("/dev/null", "w");
   diag_set_stream(devnull);
-  fz z = {0, 0, 0};
+  static fz z;
+  memset(&z, 0, sizeof z);
   rd_sink sink = {fz_begin, fz_text, fz_end, &z};
   jsonl_file f = {"fuzz.jsonl", "fuzz.jsonl"};
   size_t n = 0, bad = 0;
@@ -69,5 +76,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (size_t i = 0; i < size; i++) lines += data[i] == '\n';
   if (n + bad > lines) fail("more records than lines");
   if (z.last_line > (long)lines) fail("line number past the end");
+  /* three shares, cut where the data says; their lines go on increasing (fz_begin checks) */
+  static fz part;
+  memset(&part, 0, sizeof part);
+  rd_sink psink = {fz_begin, fz_text, fz_end, &part};
+  uint64_t bom = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  uint64_t cut1 = size ? data[0] % (size + 1) : 0, cut2 = size ? data[size - 1] % (size + 1) : 0;
+  if (cut1 > cut2) {
+    uint64_t t = cut1;
+    cut1 = cut2;
+    cut2 = t;
+  }
+  uint64_t cuts[4] = {0, cut1, cut2, size};
+  size_t pn = 0, pbad = 0;
+  for (int i = 0; i < 3; i++) {
+    rd_src src;
+    rds_init_mem(&src, data, size);
+    if (jsonl_read_range(&src, &f, bom, cuts[i], cuts[i + 1], &psink, &pn, &pbad) != TOPICS_OK)
+      fail("unexpected status of a share");
+  }
+  if (pn != n || pbad != bad) fail("the shares do not give the records of the whole");
+  for (size_t i = 0; i < n && i < FZ_LINES; i++)
+    if (part.lines[i] != z.lines[i]) fail("a share numbers a line differently");
   return 0;
 }
