@@ -69,6 +69,14 @@ int main(void) {
   CHECK(norm_has_han("tool 資料", strlen("tool 資料")));
   CHECK(!norm_has_han("tool カタカナ", strlen("tool カタカナ")));
   CHECK(norm_is_cjk(0x8CC7) && norm_is_cjk(0x30AB) && !norm_is_cjk('a') && !norm_is_cjk(0xE9));
+  /* counts, amounts and dates are not what a talk is about; words that merely start with a
+   * numeral are */
+  const char *quantities[] = {"一次", "十個", "兩年前", "1998年", "三天", "一萬", "幾次", "２０２４年", "半天", "十多"};
+  for (size_t i = 0; i < sizeof quantities / sizeof *quantities; i++)
+    CHECK_MSG(norm_is_quantity(quantities[i], strlen(quantities[i])), "%s", quantities[i]);
+  const char *words[] = {"三明治", "一致性", "百度", "三國", "開一萬", "2024", "v8", "一次性", "十年磨一劍", ""};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    CHECK_MSG(!norm_is_quantity(words[i], strlen(words[i])), "%s", words[i]);
   CHECK(norm_first_cp("資料", 6) == 0x8CC7 && norm_last_cp("資料", 6) == 0x6599);
   CHECK(norm_last_cp("ab", 2) == 'b' && norm_first_cp("", 0) == 0);
 

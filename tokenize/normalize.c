@@ -109,6 +109,45 @@ int norm_has_han(const char *s, size_t len) {
   return 0;
 }
 
+/* 1 when cp is one of the code points of set, a UTF-8 string. */
+static int cp_in(unsigned cp, const char *set) {
+  const unsigned char *p = (const unsigned char *)set;
+  size_t n = strlen(set), i = 0;
+  while (i < n) {
+    unsigned c;
+    i += utf8_decode(p + i, n - i, &c);
+    if (c == cp) return 1;
+  }
+  return 0;
+}
+
+int norm_is_quantity(const char *s, size_t len) {
+  static const char numerals[] = "〇零一二三四五六七八九十百千萬万億亿兩两幾几半";
+  /* classifiers and units, Traditional and Simplified */
+  static const char units[] = "次個个步年天位種种些點点件本張张台臺條条名組组場场週周月日號号"
+                              "歲岁倍層层塊块份頁页章節节輪轮遍趟回成";
+  static const char tails[] = "前後后多來来";
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, nums = 0;
+  unsigned cp = 0;
+  while (i < len) { /* the numerals */
+    size_t n = utf8_decode(p + i, len - i, &cp);
+    int digit = (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+    if (!digit && !cp_in(cp, numerals)) break;
+    nums++;
+    i += n;
+  }
+  if (nums == 0 || i == len) return nums > 0 && norm_has_han(s, len);
+  if (cp_in(cp, units)) { /* one unit */
+    i += utf8_decode(p + i, len - i, &cp);
+    if (i == len) return 1;
+    utf8_decode(p + i, len - i, &cp);
+  }
+  if (!cp_in(cp, tails)) return 0;
+  i += utf8_decode(p + i, len - i, &cp);
+  return i == len;
+}
+
 unsigned norm_first_cp(const char *s, size_t len) {
   if (!len) return 0;
   unsigned cp;

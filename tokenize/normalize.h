@@ -28,6 +28,11 @@ int norm_has_han(const char *s, size_t len);
  * and punctuation): such text joins dictionary parts without a space. */
 int norm_is_cjk(unsigned cp);
 
+/* 1 when s[0..len) is a Chinese count, amount or date and nothing else: numerals (Han or
+ * digits), then at most one classifier or unit (次, 個, 年, 天...), then at most one of 前, 後,
+ * 多, 來 (一次, 十個, 兩年前, 1998年, 三天). Such words say how much, not what about. */
+int norm_is_quantity(const char *s, size_t len);
+
 /* The first and last code points of s[0..len) (0 when empty). */
 unsigned norm_first_cp(const char *s, size_t len);
 unsigned norm_last_cp(const char *s, size_t len);

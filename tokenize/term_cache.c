@@ -334,7 +334,8 @@ static topics_status work_out(const tok_cache *c, tc_scratch *x, const char *n, 
   if (c->has_dict && lex_dict_has(c->lx, c->fold, o->form, o->flen)) {
     o->flags = TC_KEEP | TC_DICT; /* the user asked for this word as it is */
   } else {
-    int stop = lex_is_stopword(c->lx, n, nlen) || (f != n && lex_is_stopword(c->lx, f, flen));
+    int stop = lex_is_stopword(c->lx, n, nlen) || (f != n && lex_is_stopword(c->lx, f, flen)) ||
+               norm_is_quantity(n, nlen);
     if (!stop && nlen > 0 && !single_letter(n, nlen) && !too_long(n, nlen)) o->flags = TC_KEEP;
     /* Dropped words never show their key, so they skip the stemmer (the costliest step). */
     if ((o->flags & TC_KEEP) && stem_applies(o->form, o->flen)) {
