@@ -82,37 +82,58 @@
     ov.appendChild(sv('text', {class: 'num'}));
     svg.appendChild(ov);
     mapPos = (i) => [cx(D.topics[i]), cy(D.topics[i]), rad[i]];
-    placeLabels(svg, order.filter((i) => shown.has(i)), H);
+    placeLabels(svg, order.filter((i) => shown.has(i)), W, H);
   }
   let mapPos = null;
 
   /* Near topics would print their labels over each other: each shown label, largest topic first,
-   * goes to the first place by its circle (below, above, then further out) that overlaps no label
-   * placed before it and, where one exists, no other circle. The browser measures the text, so
-   * Chinese and Latin labels are sized alike. */
-  function placeLabels(svg, idx, H) {
+   * goes to the first place by its circle (below, above, right, left, then further out below and
+   * above) that stays on the map, overlaps no label placed before it and, where one exists, no
+   * other circle. The browser measures the text, so Chinese and Latin labels are sized alike. */
+  function placeLabels(svg, idx, W, H) {
     const placed = [];
     const hit = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    /* a box meets a circle when the box's point nearest the centre is inside it */
+    const meets = (c, b) => {
+      const dx = Math.max(b.x - c.x, 0, c.x - b.x - b.w), dy = Math.max(b.y - c.y, 0, c.y - b.y - b.h);
+      return dx * dx + dy * dy < c.r * c.r;
+    };
     const circles = D.topics.map((t, i) => {
       const [x, y, r] = mapPos(i);
-      return {x: x - r, y: y - r, w: 2 * r, h: 2 * r, i};
+      return {x, y, r, i};
     });
     idx.forEach((i) => {
       const lab = svg.querySelector('.topic[data-topic="' + i + '"] .lab');
-      const [, y, r] = mapPos(i);
+      const [x, y, r] = mapPos(i);
       const bb = lab.getBBox(), top = bb.y - parseFloat(lab.getAttribute('y'));
-      const at = (ty) => ({x: bb.x, y: ty + top, w: bb.width, h: bb.height});
-      let free = null, clear = null;
-      for (let k = 0; k < 10 && clear === null; k++) {
-        const ty = k % 2 ? y - r - 5 - 12 * (k >> 1) : y + r + 12 + 12 * (k >> 1);
-        const box = at(ty);
-        if (box.y < 0 || box.y + box.h > H || placed.some((p) => hit(p, box))) continue;
-        if (free === null) free = ty;
-        if (!circles.some((c) => c.i !== i && hit(c, box))) clear = ty;
+      /* a place: its baseline, its anchor (0 centred, 1 text starts right of the circle, -1
+       * text ends left of it), and the box the text would fill */
+      const place = (ty, side) => {
+        const lx = side > 0 ? x + r + 4 : side < 0 ? x - r - 4 - bb.width : bb.x;
+        return {ty, side, box: {x: lx, y: ty + top, w: bb.width, h: bb.height}};
+      };
+      const mid = y - top - bb.height / 2; /* baseline that centres the text on the circle */
+      const places = [];
+      for (let k = 0; k < 10; k++) {
+        places.push(place(k % 2 ? y - r - 5 - 12 * (k >> 1) : y + r + 12 + 12 * (k >> 1), 0));
+        if (k === 1) places.push(place(mid, 1), place(mid, -1));
       }
-      const best = clear !== null ? clear : free !== null ? free : y + r + 12;
-      lab.setAttribute('y', best.toFixed(1));
-      placed.push(at(best));
+      let free = null, clear = null;
+      for (const p of places) {
+        const box = p.box;
+        if (box.y < 0 || box.y + box.h > H || box.x < 0 || box.x + box.w > W ||
+            placed.some((q) => hit(q, box)))
+          continue;
+        if (free === null) free = p;
+        if (!circles.some((c) => c.i !== i && meets(c, box))) { clear = p; break; }
+      }
+      const best = clear || free || places[0];
+      lab.setAttribute('y', best.ty.toFixed(1));
+      if (best.side) {
+        lab.setAttribute('x', (best.side > 0 ? x + r + 4 : x - r - 4).toFixed(1));
+        lab.style.textAnchor = best.side > 0 ? 'start' : 'end';
+      }
+      placed.push(best.box);
     });
   }
   function drawOverlay() {

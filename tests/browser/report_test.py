@@ -240,6 +240,13 @@ def run_test(args):
           return n;
         })()""")
         check(clashes == 0, "no two topic labels on the map overlap (%s pairs do)" % clashes)
+        outside = b.eval("""(() => {
+          const vb = document.getElementById('map').viewBox.baseVal;
+          return [...document.querySelectorAll('#map .lab:not(.faint)')].map(e => e.getBBox())
+            .filter(r => r.x < vb.x - 0.5 || r.y < vb.y - 0.5 || r.x + r.width > vb.x + vb.width + 0.5 ||
+                         r.y + r.height > vb.y + vb.height + 0.5).length;
+        })()""")
+        check(outside == 0, "every topic label stays inside the map (%s do not)" % outside)
         first = b.eval("document.querySelector('#map .topic.sel').dataset.topic")
 
         # click a topic whose centre is not covered by another circle
