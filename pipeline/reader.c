@@ -86,6 +86,10 @@ static int next_file(walk *w, int stream) {
 
 static int sharing(const walk *w) { return w->opt && w->opt->share_count > 1; }
 
+/* Whether this share prints what every share meets in the walk (links, loops, files of other
+ * kinds): share 0 does, so that each warning is printed once. */
+static int speaks(const walk *w) { return !sharing(w) || w->opt->share_index == 0; }
+
 topics_status rd_split_parse(const char *s, rd_split *out) {
   static const char *const names[] = {"auto", "file", "heading", "time"};
   for (int i = 0; i < 4; i++) {
@@ -178,8 +182,9 @@ static int already_read(walk *w, const struct stat *sb, const char *path) {
   /* the first path goes into the reason only when short; the warning always names it */
   if (strlen(first) < 120) snprintf(why, sizeof why, "same file as %s, which was read", first);
   else snprintf(why, sizeof why, "same file as one read earlier");
-  diag_warn(path, 0, "the same %s as %s (reached through a link); read once, skipped here",
-            S_ISDIR(sb->st_mode) ? "folder" : "file", first);
+  if (speaks(w))
+    diag_warn(path, 0, "the same %s as %s (reached through a link); read once, skipped here",
+              S_ISDIR(sb->st_mode) ? "folder" : "file", first);
   st = add_skipped(w, path, why);
   return st != TOPICS_OK ? st : 1;
 }
@@ -343,7 +348,7 @@ static topics_status read_file(walk *w, const char *path, const char *id, int ex
   if (fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !isatty(fd)) {
     /* a device such as /dev/zero could be endless: only pipes and terminals are spooled */
     close(fd);
-    diag_warn(path, 0, "not a regular file, pipe or terminal; skipped");
+    if (speaks(w)) diag_warn(path, 0, "not a regular file, pipe or terminal; skipped");
     return add_skipped(w, path, "not a regular file");
   }
   if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
@@ -403,11 +408,11 @@ static topics_status walk_entry(walk *w, const char *path, const char *id) {
     int e = errno;
     struct stat lb;
     if (e == ENOENT && lstat(path, &lb) == 0 && S_ISLNK(lb.st_mode)) {
-      diag_warn(path, 0, "broken symbolic link; skipped");
+      if (speaks(w)) diag_warn(path, 0, "broken symbolic link; skipped");
       return add_skipped(w, path, "broken symbolic link");
     }
     if (e == ELOOP) {
-      diag_warn(path, 0, "symbolic link loop; skipped");
+      if (speaks(w)) diag_warn(path, 0, "symbolic link loop; skipped");
       return add_skipped(w, path, "symbolic link loop");
     }
     diag_error(path, 0, "%s", strerror(e));
@@ -462,8 +467,9 @@ static int marker_lists(const char *marker, const char *name) {
   return 0;
 }
 
-/* Drops from names[0..*n) the files a topics output marker in dir lists, with one warning. */
-static void drop_own_output(const char *dir, char **names, size_t *n) {
+/* Drops from names[0..*n) the files a topics output marker in dir lists, with one warning when
+ * warn is set. */
+static void drop_own_output(const char *dir, char **names, size_t *n, int warn) {
   char *marker = read_marker(dir);
   if (!marker) return;
   char list[200];
@@ -486,7 +492,7 @@ static void drop_own_output(const char *dir, char **names, size_t *n) {
   }
   free(marker);
   *n = kept;
-  if (dropped)
+  if (dropped && warn)
     diag_warn(dir, 0, "a topics output folder (it holds %s): its files %s are not read as notes",
               RD_OUTPUT_MARKER, list);
 }
@@ -495,7 +501,7 @@ static topics_status walk_dir(walk *w, const char *dir, const char *idpre, const
   if (w->stop && *w->stop) return TOPICS_EINTR;
   for (size_t i = 0; i < w->depth; i++) {
     if (w->stack[i].dev == ds->st_dev && w->stack[i].ino == ds->st_ino) {
-      diag_warn(dir, 0, "directory loop through a symbolic link; not followed");
+      if (speaks(w)) diag_warn(dir, 0, "directory loop through a symbolic link; not followed");
       return add_skipped(w, dir, "directory loop through a symbolic link");
     }
   }
@@ -528,7 +534,7 @@ static topics_status walk_dir(walk *w, const char *dir, const char *idpre, const
   closedir(d);
   if (st == TOPICS_OK) {
     if (n > 1) qsort(names, n, sizeof *names, cmp_names);
-    if (marked) drop_own_output(dir, names, &n);
+    if (marked) drop_own_output(dir, names, &n, speaks(w));
     w->stack[w->depth].dev = ds->st_dev;
     w->stack[w->depth].ino = ds->st_ino;
     w->depth++;
@@ -619,7 +625,7 @@ topics_status rd_read_until(char *const *paths, size_t npaths, const rd_options 
   for (size_t i = 0; i < w.seencap; i++) free(w.seen[i].path);
   free(w.seen);
   if (st == TOPICS_OK && w.stop && *w.stop) st = TOPICS_EINTR;
-  if (w.nother)
+  if (w.nother && speaks(&w))
     diag_warn(NULL, 0, "skipped %zu file(s) that are not notes (.txt, .md, .markdown, .rst, .jsonl): %s%s",
               w.nother, w.other_names, w.nother > 5 ? ", ..." : "");
   return st != TOPICS_OK ? st : w.err;

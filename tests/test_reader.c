@@ -528,12 +528,14 @@ static unsigned long read_share(char **paths, size_t np, uint32_t i, uint32_t n,
 /* Every share count gives the talks of one reader, each exactly once, with the same ids, line
  * numbers and text, in input order when merged by (file number, share); a JSON Lines file is cut
  * by bytes (its records of every length, blank and malformed lines, a BOM); each problem is
- * reported by one share only. */
+ * reported by one share only, those of the walk (a broken link, files of other kinds) by share 0. */
 static void test_shares(void) {
   mkd("shared");
   puts_("shared/a.md", "### One\nfirst talk\n### Two\nsecond talk\n");
   puts_("shared/b.txt", "plain notes\n");
   put("shared/c.png.txt", png, sizeof png); /* binary: warned about once */
+  puts_("shared/x.py", "print('not notes')\n"); /* met by the walk of every share */
+  CHECK(symlink("nowhere.md", at("shared/broken.md")) == 0);
   static char big[64 * 1024];
   size_t len = 0;
   len += (size_t)snprintf(big + len, sizeof big - len, "\xEF\xBB\xBF");
@@ -554,7 +556,9 @@ static void test_shares(void) {
   share_sink *all = malloc(sizeof *all), *part = malloc(sizeof *part);
   if (!all || !part) return;
   unsigned long w_all = read_share(paths, 1, 0, 1, all);
-  CHECK_MSG(logged("d.jsonl:101: malformed") && w_all == 2, "%lu warnings: %s", w_all, log_text);
+  CHECK_MSG(logged("d.jsonl:101: malformed") && logged("broken symbolic link") &&
+                logged("not notes") && w_all == 4,
+            "%lu warnings: %s", w_all, log_text);
   CHECK_MSG(all->k.n > 250, "%zu talks", all->k.n);
   for (uint32_t n = 2; n <= 7; n++) {
     /* the talks of every share, in share order, then sorted stably by file number */
