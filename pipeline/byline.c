@@ -80,18 +80,58 @@ static size_t name_end(const char *s, size_t a, size_t e, int bracketed) {
   return !bracketed && cap == e ? e : 0;
 }
 
+/* A byte that continues a word of a Latin-script name: an ASCII letter, a hyphen, or a byte of a
+ * two-byte UTF-8 letter of the Latin ranges (U+00C0 to U+02FF: lead bytes C3 to CB). */
+static int name_byte(unsigned char c) {
+  return is_alpha((char)c) || c == '-' || (c >= 0xC3 && c <= 0xCB) || (c >= 0x80 && c <= 0xBF);
+}
+
+/* Whether the word s[a..b) can be a name's word: it starts with a capital (or an accented
+ * letter), has at least two bytes, and is no title. */
+static int name_word(const char *s, size_t a, size_t b) {
+  unsigned char c = (unsigned char)s[a];
+  if (b - a < 2 || !((c >= 'A' && c <= 'Z') || (c >= 0xC3 && c <= 0xCB))) return 0;
+  static const char *const TITLES[] = {"dr", "mr", "mrs", "ms", "prof", "jr", "sr", "st"};
+  for (size_t i = 0; i < sizeof TITLES / sizeof *TITLES; i++) {
+    size_t k = strlen(TITLES[i]), j = 0;
+    while (k == b - a && j < k && lower(s[a + j]) == TITLES[i][j]) j++;
+    if (k == b - a && j == k) return 0;
+  }
+  return 1;
+}
+
+/* Adds the words of the name s[a..b) to names. */
+static void add_names(bl_names *names, const char *s, size_t a, size_t b) {
+  if (!names) return;
+  for (size_t i = a; i < b;) {
+    if (!name_byte((unsigned char)s[i]) || (((unsigned char)s[i] & 0xC0) == 0x80)) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < b && name_byte((unsigned char)s[j])) j++;
+    if (name_word(s, i, j) && names->len + (j - i) + 1 <= BL_NAMES_MAX) {
+      memcpy(names->buf + names->len, s + i, j - i);
+      names->len += j - i;
+      names->buf[names->len++] = '\0';
+    }
+    i = j;
+  }
+}
+
 /* Moves s[a..b) to s[*w..) and advances *w. */
 static void keep(char *s, size_t *w, size_t a, size_t b) {
   if (*w != a) memmove(s + *w, s + a, b - a);
   *w += b - a;
 }
 
-/* Strips the line s[p..e) into s[*w..). */
-static void strip_line(char *s, size_t *w, size_t p, size_t e) {
+/* Strips the line s[p..e) into s[*w..), adding the names to names. */
+static void strip_line(char *s, size_t *w, size_t p, size_t e, bl_names *names) {
   size_t q = p;
   while (q < e && s[q] && strchr(" \t-*+>#", s[q])) q++;
   size_t cur = p, l = label_len(s, q, e), end = l ? name_end(s, q + l, e, 0) : 0;
   if (end) {
+    add_names(names, s, q + l, end);
     keep(s, w, p, q);
     cur = end;
     while (cur < e && (s[cur] == ' ' || s[cur] == '\t')) cur++;
@@ -100,6 +140,7 @@ static void strip_line(char *s, size_t *w, size_t p, size_t e) {
     size_t open = s[i] == '(' ? 1 : at(s, i, e, FW_OPEN) ? 3 : 0;
     if (!open || !(l = label_len(s, i + open, e))) continue;
     if (!(end = name_end(s, i + open + l, e, 1))) continue;
+    add_names(names, s, i + open + l, end);
     keep(s, w, cur, i);
     cur = i = end;
     i--; /* the loop's i++ */
@@ -107,14 +148,42 @@ static void strip_line(char *s, size_t *w, size_t p, size_t e) {
   keep(s, w, cur, e);
 }
 
-size_t bl_strip(char *s, size_t n) {
+size_t bl_strip(char *s, size_t n, bl_names *names) {
   size_t w = 0, p = 0;
   while (p < n) {
     const char *nl = memchr(s + p, '\n', n - p);
     size_t e = nl ? (size_t)(nl - s) : n;
-    strip_line(s, &w, p, e);
+    strip_line(s, &w, p, e, names);
     if (e < n) s[w++] = '\n';
     p = e + 1;
   }
   return w;
+}
+
+/* Whether s[a..b) is one of the words of names. */
+static int is_name(const bl_names *names, const char *s, size_t a, size_t b) {
+  for (size_t i = 0; i < names->len;) {
+    size_t k = strlen(names->buf + i);
+    if (k == b - a && memcmp(names->buf + i, s + a, k) == 0) return 1;
+    i += k + 1;
+  }
+  return 0;
+}
+
+void bl_hide_names(char *s, size_t n, const bl_names *names) {
+  if (!names || !names->len) return;
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    if (!name_byte(c) || (c & 0xC0) == 0x80) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && name_byte((unsigned char)s[j])) j++;
+    if (is_name(names, s, i, j)) {
+      s[i] = '.';
+      memset(s + i + 1, ' ', j - i - 1);
+    }
+    i = j;
+  }
 }

@@ -1,5 +1,6 @@
 /* The talk filter: copies a talk's metadata at begin, gathers its text, cleans it with the markup
- * reader in whole lines, sketches the cleaned text, and at the end either passes the talk on or
+ * reader in whole lines, drops its bylines and hides the speakers' names where the text mentions
+ * them, sketches the cleaned text, and at the end either passes the talk on or
  * records it as a copy of the earliest similar talk kept so far. */
 #include "pipeline/talk_filter.h"
 
@@ -44,6 +45,7 @@ struct talk_filter {
   out_dup *outs;
   size_t nouts;
   uint32_t file; /* the current talk's file number */
+  bl_names names; /* the current talk's speakers, from its bylines */
   tfl_mark *marks; /* defer: one per talk handed on */
   size_t nmarks, markcap;
 };
@@ -97,7 +99,8 @@ static topics_status pass_begin(talk_filter *f) {
 static topics_status pass_prefix(talk_filter *f, size_t upto) {
   topics_status st;
   if (!f->passed && (st = pass_begin(f)) != TOPICS_OK) return st;
-  size_t n = bl_strip(f->buf, mk_clean(f->mk, f->buf, upto));
+  size_t n = bl_strip(f->buf, mk_clean(f->mk, f->buf, upto), &f->names);
+  bl_hide_names(f->buf, n, &f->names);
   if (!f->o.keep_duplicates) dd_sketch_feed(&f->sk, f->buf, n);
   st = send(f, f->buf, n);
   memmove(f->buf, f->buf + upto, f->len - upto);
@@ -114,6 +117,7 @@ static topics_status f_begin(void *ud, const rd_talk_info *t) {
   f->date = t->date ? dup_str(t->date) : NULL;
   f->line = t->line;
   f->file = t->file;
+  f->names.len = 0;
   if (!f->id || !f->path || !f->title || (t->date && !f->date)) return TOPICS_ENOMEM;
   mk_kind kind = mk_kind_for_path(f->path);
   size_t tl = mk_clean_title(f->title, strlen(f->title), kind);
@@ -221,7 +225,8 @@ static topics_status f_end(void *ud) {
   if (!f->in_talk) return TOPICS_OK;
   topics_status st = TOPICS_OK;
   int passed = f->passed, drop = 0;
-  size_t n = bl_strip(f->buf, mk_clean(f->mk, f->buf, f->len));
+  size_t n = bl_strip(f->buf, mk_clean(f->mk, f->buf, f->len), &f->names);
+  bl_hide_names(f->buf, n, &f->names);
   if (!f->o.keep_duplicates) {
     dd_sketch_feed(&f->sk, f->buf, n);
     dd_sketch_finish(&f->sk);

@@ -13,7 +13,7 @@ static void expect(const char *in, const char *want) {
   char buf[512];
   size_t n = strlen(in);
   memcpy(buf, in, n);
-  n = bl_strip(buf, n);
+  n = bl_strip(buf, n, NULL);
   buf[n] = 0;
   CHECK_MSG(strcmp(buf, want) == 0, "bl_strip(\"%s\") gave \"%s\", want \"%s\"", in, buf, want);
 }
@@ -53,7 +53,49 @@ static void test_kept(void) {
   expect("\n\n", "\n\n");
 }
 
-/* The sample corpus names its speakers in bylines; none of their first names is a tag. */
+/* bl_strip then bl_hide_names on in, compared with want. */
+static void expect_hidden(const char *in, const char *want) {
+  char buf[512];
+  size_t n = strlen(in);
+  memcpy(buf, in, n);
+  bl_names names = {.len = 0};
+  n = bl_strip(buf, n, &names);
+  bl_hide_names(buf, n, &names);
+  buf[n] = 0;
+  CHECK_MSG(strcmp(buf, want) == 0, "hiding names in \"%s\" gave \"%s\", want \"%s\"", in, buf,
+            want);
+}
+
+static void test_names_hidden(void) {
+  /* every word of the name, as written, whole words only */
+  expect_hidden("Speaker: Samuel Okoye. Samuel maintains it; Okoye's team too. Samuelson, samuel.",
+                ".      maintains it; .    's team too. Samuelson, samuel.");
+  expect_hidden("Speakers: Alice Wu and Bob Li. Alice and Bob paired.", ".     and .   paired.");
+  expect_hidden("Presented by: Dr. Jane Smith. Jane works on GIS with Dr. Who.",
+                ".    works on GIS with Dr. Who.");
+  expect_hidden("### Docker (Speaker: José Núñez)\nJosé showed Núñez-style builds.",
+                "### Docker \n.     showed Núñez-style builds.");
+  /* names in Han script are not looked for in the text; no byline, nothing hidden */
+  expect_hidden("講者：林美。林美介紹了 Rust。", "林美介紹了 Rust。");
+  expect_hidden("Grace teaches Python.", "Grace teaches Python.");
+  /* names that do not fit are left out; those that do are still hidden */
+  char many[2048];
+  int k = 0;
+  for (int i = 0; i < 40; i++)
+    k += snprintf(many + k, sizeof many - (size_t)k, "Speaker: Abcdefghij%c Klmnopqrst%c.\n", 'A' + i % 26,
+                  'a' + i % 26);
+  snprintf(many + k, sizeof many - (size_t)k, "AbcdefghijA spoke.");
+  size_t n = strlen(many);
+  bl_names names = {.len = 0};
+  n = bl_strip(many, n, &names);
+  CHECK(names.len <= BL_NAMES_MAX && names.len > BL_NAMES_MAX - 24);
+  bl_hide_names(many, n, &names);
+  many[n] = 0;
+  CHECK_MSG(strstr(many, ".           spoke.") != NULL, "%s", many);
+}
+
+/* The sample corpus names its speakers in bylines; none of their first names is a tag, and no
+ * tag holds one of their Latin names ("grace teaches"). */
 static void test_corpus_tags(void) {
   char dir[] = "/tmp/topics-byline-XXXXXX";
   if (!mkdtemp(dir)) {
@@ -78,6 +120,15 @@ static void test_corpus_tags(void) {
     for (const char *p = tags; !found && (p = strstr(p, b)) != NULL; p++)
       found = p[strlen(b)] == ',' || p[strlen(b)] == '\n';
     CHECK_MSG(!found, "the speaker name %s is a tag", NAMES[i]);
+    if ((unsigned char)NAMES[i][0] >= 0x80) continue;
+    /* as a word inside a tag */
+    size_t k = strlen(NAMES[i]);
+    for (const char *p = tags; (p = strstr(p, NAMES[i])) != NULL; p++) {
+      char before = p == tags ? '\n' : p[-1], after = p[k];
+      int word = strchr("\t, \n", before) && strchr("\t, \n", after);
+      CHECK_MSG(!word, "the speaker name %s is part of a tag", NAMES[i]);
+      if (word) break;
+    }
   }
   free(tags);
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
@@ -87,6 +138,7 @@ static void test_corpus_tags(void) {
 int main(void) {
   test_removed();
   test_kept();
+  test_names_hidden();
   test_corpus_tags();
   return check_done();
 }

@@ -57,7 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (valid && (utf8_valid_prefix(s, a) != a || utf8_valid_prefix(s + cut, b) != b))
     fail("ill-formed UTF-8 produced");
   mk_free(m);
-  size_t a2 = bl_strip(s, a), b2 = bl_strip(s + cut, b);
+  bl_names names = {.len = 0};
+  size_t a2 = bl_strip(s, a, &names), b2 = bl_strip(s + cut, b, &names);
+  if (names.len > BL_NAMES_MAX) fail("bylines: names overflow");
+  bl_hide_names(s, a2, &names);
+  bl_hide_names(s + cut, b2, &names);
   if (a2 > a || b2 > b) fail("bylines: text grew");
   if (count(s, a2, '\n') + count(s + cut, b2, '\n') != lines) fail("bylines: line ends changed");
   if (!nul && (memchr(s, 0, a2) || memchr(s + cut, 0, b2))) fail("bylines: NUL produced");
