@@ -235,7 +235,7 @@ static topics_status f_end(void *ud) {
   int judge = !f->o.keep_duplicates && f->sk.words >= TFL_MIN_WORDS;
   if (f->o.defer) st = add_mark(f, judge, passed);
   else st = decide(f, f->id, judge, passed, &drop);
-  if (st == TOPICS_OK && !drop) {
+  if (!drop && (passed || st == TOPICS_OK)) { /* a talk begun is always ended */
     if (!passed) st = pass_begin(f);
     if (st == TOPICS_OK) st = send(f, f->buf, n);
     topics_status st2 = f->next->end(f->next->ud);
