@@ -53,8 +53,9 @@
     const span = Math.max(x1 - x0, y1 - y0, 1e-9);
     const inner = Math.min(W, H) - 2 * (pad + rmax);
     const scale = inner / span;
-    const cx = (t) => W / 2 + (t.x - (x0 + x1) / 2) * scale;
-    const cy = (t) => H / 2 - (t.y - (y0 + y1) / 2) * scale;
+    const px = D.topics.map((t) => W / 2 + (t.x - (x0 + x1) / 2) * scale);
+    const py = D.topics.map((t) => H / 2 - (t.y - (y0 + y1) / 2) * scale);
+    spread(px, py, rad, W, H);
     svg.appendChild(sv('line', {class: 'axis', x1: 0, x2: W, y1: H / 2, y2: H / 2}));
     svg.appendChild(sv('line', {class: 'axis', x1: W / 2, x2: W / 2, y1: 0, y2: H}));
     /* labels always shown for the largest topics, on hover or focus for the rest */
@@ -63,7 +64,7 @@
     D.topics.forEach((t, i) => {
       const g = sv('g', {class: 'topic', tabindex: 0, role: 'button', 'data-topic': i,
         'aria-label': topicName(i) + ', ' + pct(t.share, 1) + ' of words: ' + topicWords(i)});
-      const x = cx(t), y = cy(t);
+      const x = px[i], y = py[i];
       g.appendChild(sv('title', {}, topicName(i) + ' (' + pct(t.share, 1) + '): ' + topicWords(i)));
       g.appendChild(sv('circle', {cx: x.toFixed(1), cy: y.toFixed(1), r: rad[i].toFixed(1), fill: color(i)}));
       g.appendChild(sv('text', {class: 'num', x: x.toFixed(1), y: y.toFixed(1)}, String(i)));
@@ -81,14 +82,41 @@
     ov.appendChild(sv('circle', {class: 'ring', r: 0}));
     ov.appendChild(sv('text', {class: 'num'}));
     svg.appendChild(ov);
-    mapPos = (i) => [cx(D.topics[i]), cy(D.topics[i]), rad[i]];
+    mapPos = (i) => [px[i], py[i], rad[i]];
     placeLabels(svg, order.filter((i) => shown.has(i)), W, H);
   }
   let mapPos = null;
 
+  /* Topics the scaling puts almost on one spot would hide each other's circle and number: pairs
+   * that overlap by more than a third of the smaller radius are pushed apart along the line
+   * between them, a little at a time, so near topics stay near; the same input gives the same
+   * map. */
+  function spread(px, py, rad, W, H) {
+    for (let round = 0; round < 60; round++) {
+      let moved = false;
+      for (let i = 0; i < px.length; i++)
+        for (let j = i + 1; j < px.length; j++) {
+          let dx = px[j] - px[i], dy = py[j] - py[i];
+          let d = Math.hypot(dx, dy);
+          const want = rad[i] + rad[j] - Math.min(rad[i], rad[j]) / 3;
+          if (d >= want) continue;
+          if (d < 1e-6) { dx = 1; dy = 0; d = 1; } /* one spot: part them sideways */
+          const push = (want - d) / 2 * 0.5;
+          px[i] -= dx / d * push; py[i] -= dy / d * push;
+          px[j] += dx / d * push; py[j] += dy / d * push;
+          moved = true;
+        }
+      for (let i = 0; i < px.length; i++) { /* the circles stay on the map */
+        px[i] = Math.min(W - rad[i], Math.max(rad[i], px[i]));
+        py[i] = Math.min(H - rad[i], Math.max(rad[i], py[i]));
+      }
+      if (!moved) break;
+    }
+  }
+
   /* Near topics would print their labels over each other: each shown label, largest topic first,
-   * goes to the first place by its circle (below, above, right, left, then further out below and
-   * above) that stays on the map, overlaps no label placed before it and, where one exists, no
+   * goes to the first place by its circle (below, above, right or left at its middle or a line
+   * off it, then further out below and above) that stays on the map, overlaps no label placed before it and, where one exists, no
    * other circle. The browser measures the text, so Chinese and Latin labels are sized alike. */
   function placeLabels(svg, idx, W, H) {
     const placed = [];
@@ -116,7 +144,8 @@
       const places = [];
       for (let k = 0; k < 10; k++) {
         places.push(place(k % 2 ? y - r - 5 - 12 * (k >> 1) : y + r + 12 + 12 * (k >> 1), 0));
-        if (k === 1) places.push(place(mid, 1), place(mid, -1));
+        if (k === 1)
+          for (const dy of [0, -12, 12]) places.push(place(mid + dy, 1), place(mid + dy, -1));
       }
       let free = null, clear = null;
       for (const p of places) {

@@ -247,6 +247,12 @@ def run_test(args):
                          r.y + r.height > vb.y + vb.height + 0.5).length;
         })()""")
         check(outside == 0, "every topic label stays inside the map (%s do not)" % outside)
+        hidden = b.eval("""(() => {
+          const cs = [...document.querySelectorAll('#map .topic circle')].map(c =>
+            [+c.getAttribute('cx'), +c.getAttribute('cy'), +c.getAttribute('r')]);
+          return cs.filter((a, i) => cs.some((c, j) => j !== i && Math.hypot(a[0] - c[0], a[1] - c[1]) < c[2])).length;
+        })()""")
+        check(hidden == 0, "no circle's centre (its number) lies under another circle (%s do)" % hidden)
         first = b.eval("document.querySelector('#map .topic.sel').dataset.topic")
 
         # click a topic whose centre is not covered by another circle
