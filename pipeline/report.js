@@ -83,7 +83,10 @@
     ov.appendChild(sv('text', {class: 'num'}));
     svg.appendChild(ov);
     mapPos = (i) => [px[i], py[i], rad[i]];
-    placeLabels(svg, order.filter((i) => shown.has(i)), W, H);
+    const labelled = order.filter((i) => shown.has(i));
+    placeLabels(svg, labelled, W, H);
+    /* text measured before a font (often the CJK one) has loaded changes width when it loads */
+    if (document.fonts) document.fonts.ready.then(() => placeLabels(svg, labelled, W, H));
   }
   let mapPos = null;
 
@@ -116,15 +119,18 @@
 
   /* Near topics would print their labels over each other: each shown label, largest topic first,
    * goes to the first place by its circle (below, above, right or left at its middle or a line
-   * off it, then further out below and above) that stays on the map, overlaps no label placed before it and, where one exists, no
-   * other circle. The browser measures the text, so Chinese and Latin labels are sized alike. */
+   * off it, then further out below and above) that stays on the map, overlaps no label placed
+   * before it and meets no other circle; where every such place meets one, to the place that
+   * reaches least into circles. The browser measures the text, so Chinese and Latin labels are
+   * sized alike. */
   function placeLabels(svg, idx, W, H) {
     const placed = [];
     const hit = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-    /* a box meets a circle when the box's point nearest the centre is inside it */
-    const meets = (c, b) => {
+    /* how far a box reaches into a circle: the radius less the distance from the centre to the
+     * box's nearest point, 0 when they do not meet */
+    const depth = (c, b) => {
       const dx = Math.max(b.x - c.x, 0, c.x - b.x - b.w), dy = Math.max(b.y - c.y, 0, c.y - b.y - b.h);
-      return dx * dx + dy * dy < c.r * c.r;
+      return Math.max(0, c.r - Math.hypot(dx, dy));
     };
     const circles = D.topics.map((t, i) => {
       const [x, y, r] = mapPos(i);
@@ -133,6 +139,10 @@
     idx.forEach((i) => {
       const lab = svg.querySelector('.topic[data-topic="' + i + '"] .lab');
       const [x, y, r] = mapPos(i);
+      /* from its first place, centred below the circle, so that placing again starts afresh */
+      lab.setAttribute('x', x.toFixed(1));
+      lab.setAttribute('y', (y + r + 12).toFixed(1));
+      lab.style.textAnchor = '';
       const bb = lab.getBBox(), top = bb.y - parseFloat(lab.getAttribute('y'));
       /* a place: its baseline, its anchor (0 centred, 1 text starts right of the circle, -1
        * text ends left of it), and the box the text would fill */
@@ -147,16 +157,18 @@
         if (k === 1)
           for (const dy of [0, -12, 12]) places.push(place(mid + dy, 1), place(mid + dy, -1));
       }
-      let free = null, clear = null;
+      /* the first place clear of other circles, else the one reaching least into them */
+      let best = null, least = Infinity;
       for (const p of places) {
         const box = p.box;
         if (box.y < 0 || box.y + box.h > H || box.x < 0 || box.x + box.w > W ||
             placed.some((q) => hit(q, box)))
           continue;
-        if (free === null) free = p;
-        if (!circles.some((c) => c.i !== i && meets(c, box))) { clear = p; break; }
+        const into = circles.reduce((sum, c) => sum + (c.i !== i ? depth(c, box) : 0), 0);
+        if (into < least) { best = p; least = into; }
+        if (into === 0) break;
       }
-      const best = clear || free || places[0];
+      best = best || places[0];
       lab.setAttribute('y', best.ty.toFixed(1));
       if (best.side) {
         lab.setAttribute('x', (best.side > 0 ? x + r + 4 : x - r - 4).toFixed(1));
