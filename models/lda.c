@@ -71,7 +71,7 @@ void lda_free(lda *md) {
     lda_worker *w = &md->workers[i];
     gsl_rng_free(w->rng);
     free(w->lo), free(w->hi);
-    free(w->nk), free(w->inv), free(w->cnt), free(w->wq), free(w->val), free(w->tree), free(w->cum);
+    free(w->nk), free(w->inv), free(w->im), free(w->cnt), free(w->wq), free(w->val), free(w->tree), free(w->cum);
     free(w->g), free(w->gtree), free(w->tl);
     free(w->rnd);
   }
@@ -232,6 +232,7 @@ static topics_status init_worker(lda *md, uint32_t i) {
   w->hi = malloc(v1 * sizeof *w->hi);
   w->nk = malloc(k * sizeof *w->nk);
   w->inv = malloc(k * sizeof *w->inv);
+  w->im = malloc(k * sizeof *w->im);
   w->cnt = calloc(k, sizeof *w->cnt);
   w->wq = malloc(k * sizeof *w->wq);
   w->val = malloc(k * sizeof *w->val);
@@ -243,7 +244,7 @@ static topics_status init_worker(lda *md, uint32_t i) {
   w->g_stale = 1;
   w->rnd = malloc(LDA_RND_N * sizeof *w->rnd);
   w->rnd_at = LDA_RND_N; /* empty: the first draw refills it */
-  if (!w->rng || !w->lo || !w->hi || !w->nk || !w->inv || !w->cnt || !w->wq || !w->val || !w->tree ||
+  if (!w->rng || !w->lo || !w->hi || !w->nk || !w->inv || !w->im || !w->cnt || !w->wq || !w->val || !w->tree ||
       !w->cum || !w->g || !w->gtree || !w->tl || !w->rnd)
     return TOPICS_ENOMEM;
   /* The sampler takes raw outputs as 32-bit uniforms (lda_sampler.c). */
@@ -340,7 +341,10 @@ static topics_status run_sweep(lda *md) {
     for (uint32_t i = 0; i < nw; i++) {
       lda_worker *w = &md->workers[i];
       memcpy(w->nk, md->nk, K * sizeof *md->nk);
-      for (uint32_t t = 0; t < K; t++) w->inv[t] = 1.0 / (md->nk[t] + vb);
+      for (uint32_t t = 0; t < K; t++) {
+        w->inv[t] = 1.0 / (md->nk[t] + vb);
+        w->im[t] = lda_inv_less_(md->nk[t], vb);
+      }
     }
     /* Workers whose thread could not be started run on the caller: same result, just slower. */
     pool_run(md->pool, nw, sweep_task, md);

@@ -30,6 +30,7 @@ typedef struct lda_worker {
   gsl_rng *rng;
   uint32_t *nk;     /* topic totals: the round's starting totals plus this worker's moves */
   double *inv;      /* 1 / (nk + Vβ) */
+  double *im;       /* 1 / (nk - 1 + Vβ) where nk > 0: inv once a token leaves (no division) */
   uint32_t *cnt;    /* K: the current term's topic counts */
   double *wq;       /* K: the term's factor (n_wk + β) / (n_k + Vβ) */
   double *val;      /* K: the term's smoothing part α_k wq[k] */
@@ -114,6 +115,26 @@ static inline uint32_t lda_fen_find_(const double *tree, uint32_t K, uint32_t to
     if (pos + step <= K && tree[pos + step] <= u) {
       pos += step;
       u -= tree[pos];
+    }
+  }
+  return pos < K ? pos : K - 1;
+}
+
+/* 1 / (n - 1 + Vβ), the factor of a topic with n tokens once one leaves; 0 when it has none. */
+static inline double lda_inv_less_(uint32_t n, double vb) { return n ? 1.0 / (n - 1 + vb) : 0.0; }
+
+/* As lda_fen_find_, over the tree as if val[s] were val[s] + ds: a node covering s is read with
+ * ds added, so a draw can leave a token out without two updates of the tree. */
+static inline uint32_t lda_fen_find_less_(const double *tree, uint32_t K, uint32_t top, double u,
+                                          uint32_t s, double ds) {
+  uint32_t pos = 0;
+  for (uint32_t step = top; step; step >>= 1) {
+    if (pos + step > K) continue;
+    /* Node pos + step sums val over [pos, pos + step). */
+    const double v = tree[pos + step] + (s >= pos && s < pos + step ? ds : 0.0);
+    if (v <= u) {
+      pos += step;
+      u -= v;
     }
   }
   return pos < K ? pos : K - 1;

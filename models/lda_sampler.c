@@ -9,7 +9,11 @@
  *                                                    into a dense K array) and updated in
  *                                                    O(log K) when a token changes topic.
  * A draw costs O(topics of the document + log K); no V x K matrix is read. The counts are the
- * current ones at every draw, so one worker samples exactly the collapsed posterior. A term with
+ * current ones at every draw, so one worker samples exactly the collapsed posterior. The token
+ * is left out of the counts only in the arithmetic of its draw (its topic's factor with one token
+ * less, 1 / (n_k - 1 + Vβ), is kept ready), and its own entry of the document part is tried
+ * first: once the chain has settled about two tokens in three keep their topic, and for them
+ * nothing is written. A term with
  * few tokens would spend more on its O(K) tree than on its draws; it takes sweep_rare's path,
  * which splits the smoothing part once more.
  *
@@ -91,7 +95,7 @@ static void sweep_rare(lda_worker *wk, uint32_t w, uint32_t top, uint32_t *rp) {
   const uint32_t *wdk = md->wdk;
   uint32_t *zp = md->zp, *nk = wk->nk, *cnt = wk->cnt, *tl = wk->tl;
   lda_dk *dk = md->dk;
-  double *inv = wk->inv, *cum = wk->cum;
+  double *inv = wk->inv, *im = wk->im, *cum = wk->cum;
   if (wk->g_stale) {
     for (uint32_t k = 0; k < K; k++) wk->g[k] = alpha[k] * beta * inv[k];
     lda_fen_build_(wk->gtree, wk->g, K);
@@ -114,7 +118,8 @@ static void sweep_rare(lda_worker *wk, uint32_t w, uint32_t top, uint32_t *rp) {
     uint32_t js = 0;
     q -= alpha[s] * cnt[s] * inv[s];
     cnt[s]--, nk[s]--;
-    inv[s] = 1.0 / (nk[s] + vb);
+    inv[s] = im[s];
+    im[s] = lda_inv_less_(nk[s], vb);
     q += alpha[s] * cnt[s] * inv[s];
     g_set(wk, K, s, alpha[s] * beta * inv[s]);
     double r = 0;
@@ -149,6 +154,7 @@ static void sweep_rare(lda_worker *wk, uint32_t w, uint32_t top, uint32_t *rp) {
       if (l == nl) tl[nl++] = t;
     }
     nk[t]++;
+    im[t] = inv[t];
     inv[t] = 1.0 / (nk[t] + vb);
     q += alpha[t] * cnt[t] * inv[t];
     g_set(wk, K, t, alpha[t] * beta * inv[t]);
@@ -166,7 +172,7 @@ void lda_sweep_(lda_worker *wk, uint32_t first, uint32_t step) {
   const uint64_t *w_off = md->w_off;
   uint32_t *zp = md->zp, *nk = wk->nk, *cnt = wk->cnt;
   lda_dk *dk = md->dk;
-  double *inv = wk->inv, *wq = wk->wq, *val = wk->val, *tree = wk->tree, *cum = wk->cum;
+  double *inv = wk->inv, *im = wk->im, *wq = wk->wq, *val = wk->val, *tree = wk->tree;
   uint32_t rp = wk->rnd_at, top = 1;
   while (top * 2 <= K) top *= 2;
   volatile sig_atomic_t *stop = md->opt.stop;
@@ -197,43 +203,70 @@ void lda_sweep_(lda_worker *wk, uint32_t first, uint32_t step) {
     }
     lda_fen_build_(tree, val, K);
     for (uint64_t i = b; i < e; i++) {
-      if (i + PREFETCH_AHEAD < e) __builtin_prefetch(dk + wdk[i + PREFETCH_AHEAD], 1, 3);
+      if (i + PREFETCH_AHEAD < e) {
+        const char *ahead = (const char *)(dk + wdk[i + PREFETCH_AHEAD]);
+        __builtin_prefetch(ahead, 1, 3);
+        __builtin_prefetch(ahead + 64, 1, 3);
+      }
       const uint32_t s = zp[i] & ZMASK;
       lda_dk *head = dk + wdk[i], *ent = head + 1;
-      uint32_t nd = head->c, js = 0;
-      /* Take the token out of the term's and the totals' counts. */
-      cnt[s]--, nk[s]--;
-      inv[s] = 1.0 / (nk[s] + vb);
-      wq[s] = (cnt[s] + beta) * inv[s];
-      double nv = alpha[s] * wq[s];
-      lda_fen_add_(tree, K, s, nv - val[s]);
-      stot += nv - val[s];
-      val[s] = nv;
-      /* The document part over the document's topics in use, with the token itself left out
-       * (its entry, js, counts one less; the list is changed only if the topic changes). */
-      double r = 0;
-      for (uint32_t j = 0; j < nd; j++) {
-        const uint32_t k = ent[j].t, own = k == s;
-        js = own ? j : js;
-        r += (ent[j].c - own) * wq[k];
-        cum[j] = r;
+      const uint32_t nd = head->c;
+      /* The conditional leaves the token out: s's factor and weights as if it were not there.
+       * Nothing is stored yet; when the token keeps s (most do once the chain has settled),
+       * nothing changes at all. */
+      const double invx = im[s];
+      const double wqx = (cnt[s] - 1 + beta) * invx, dv = alpha[s] * wqx - val[s];
+      /* The document part with the counts as stored, then s's entry corrected: the loop needs
+       * nothing from the previous token's move. */
+      double r0 = 0, r1 = 0;
+      uint32_t j = 0, cs = 0;
+      for (; j + 1 < nd; j += 2) {
+        r0 += ent[j].c * wq[ent[j].t];
+        r1 += ent[j + 1].c * wq[ent[j + 1].t];
+        cs = ent[j].t == s ? ent[j].c : cs;
+        cs = ent[j + 1].t == s ? ent[j + 1].c : cs;
       }
-      const double u = rnd_next(wk, &rp) * U32 * (r + stot);
+      if (j < nd) {
+        r0 += ent[j].c * wq[ent[j].t];
+        cs = ent[j].t == s ? ent[j].c : cs;
+      }
+      const double ps = (cs - 1) * wqx, r = r0 + r1 + ps - cs * wq[s];
+      double u = rnd_next(wk, &rp) * U32 * (r + stot + dv);
       uint32_t t, jt;
+      if (u < ps) continue; /* s's own entry comes first: most tokens stay */
       if (u < r) {
-        jt = 0;
-        while (jt + 1 < nd && cum[jt] <= u) jt++;
+        /* The other entries, in list order; rounding past the last one keeps the last. */
+        u -= ps;
+        for (jt = 0; jt + 1 < nd; jt++) {
+          const uint32_t k = ent[jt].t;
+          if (k == s) continue;
+          const double p = ent[jt].c * wq[k];
+          if (u < p) break;
+          u -= p;
+        }
         t = ent[jt].t;
       } else {
-        t = lda_fen_find_(tree, K, top, u - r);
-        jt = UINT32_MAX; /* looked up below if needed */
+        t = lda_fen_find_less_(tree, K, top, u - r, s, dv);
+        jt = UINT32_MAX; /* looked up by doc_move */
       }
-      if (t != s) doc_move(head, js, jt, t);
-      /* Put it back under t. */
+      if (t == s) continue;
+      uint32_t js = 0;
+      while (ent[js].t != s) js++;
+      doc_move(head, js, jt, t);
+      /* Take the token out of s ... */
+      cnt[s]--, nk[s]--;
+      inv[s] = invx;
+      im[s] = lda_inv_less_(nk[s], vb);
+      wq[s] = wqx;
+      lda_fen_add_(tree, K, s, dv);
+      stot += dv;
+      val[s] += dv;
+      /* ... and put it under t. */
       cnt[t]++, nk[t]++;
+      im[t] = inv[t];
       inv[t] = 1.0 / (nk[t] + vb);
       wq[t] = (cnt[t] + beta) * inv[t];
-      nv = alpha[t] * wq[t];
+      const double nv = alpha[t] * wq[t];
       lda_fen_add_(tree, K, t, nv - val[t]);
       stot += nv - val[t];
       val[t] = nv;
