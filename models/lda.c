@@ -71,7 +71,8 @@ void lda_free(lda *md) {
     lda_worker *w = &md->workers[i];
     gsl_rng_free(w->rng);
     free(w->lo), free(w->hi);
-    free(w->nk), free(w->inv), free(w->im), free(w->cnt), free(w->wq), free(w->val), free(w->tree), free(w->cum);
+    free(w->nk), free(w->inv), free(w->im), free(w->cnt), free(w->wq), free(w->val);
+    free(w->tree), free(w->cum);
     free(w->g), free(w->gtree), free(w->tl);
     free(w->rnd);
   }
@@ -244,8 +245,8 @@ static topics_status init_worker(lda *md, uint32_t i) {
   w->g_stale = 1;
   w->rnd = malloc(LDA_RND_N * sizeof *w->rnd);
   w->rnd_at = LDA_RND_N; /* empty: the first draw refills it */
-  if (!w->rng || !w->lo || !w->hi || !w->nk || !w->inv || !w->im || !w->cnt || !w->wq || !w->val || !w->tree ||
-      !w->cum || !w->g || !w->gtree || !w->tl || !w->rnd)
+  if (!w->rng || !w->lo || !w->hi || !w->nk || !w->inv || !w->im || !w->cnt || !w->wq || !w->val ||
+      !w->tree || !w->cum || !w->g || !w->gtree || !w->tl || !w->rnd)
     return TOPICS_ENOMEM;
   /* The sampler takes raw outputs as 32-bit uniforms (lda_sampler.c). */
   if (gsl_rng_min(w->rng) != 0 || gsl_rng_max(w->rng) != 0xffffffffUL) return TOPICS_EINVAL;

@@ -35,7 +35,7 @@ typedef struct lda_worker {
   double *wq;       /* K: the term's factor (n_wk + β) / (n_k + Vβ) */
   double *val;      /* K: the term's smoothing part α_k wq[k] */
   double *tree;     /* K + 1: Fenwick tree over val */
-  double *cum;      /* K: running sums of the document part while drawing a token */
+  double *cum;      /* K: running sums of the document part while drawing a rare term's token */
   /* For terms with few tokens (lda_sampler.c): g[k] = α_k β / (n_k + Vβ) in a Fenwick tree
    * gtree (K + 1) with total gtot, stale once a frequent term moved the totals without it; tl
    * (K) lists the term's topics. */

@@ -82,8 +82,9 @@ static void on_warm(void *ud, uint32_t it, uint32_t its, double tps, double ll) 
   (void)tps;
 }
 
-/* Trains K = 48 for `sweeps` sweeps from `start` with seed `seed`; *sn gets what the progress callbacks saw and,
- * when lost is not NULL, *lost the planted topics whose matched learned topic has cosine < 0.9. */
+/* Trains K = 48 for `sweeps` sweeps from `start` with seed `seed`; *sn gets what the progress
+ * callbacks saw and, when lost is not NULL, *lost the planted topics whose matched learned topic
+ * has cosine < 0.9. */
 static void train(const dtm *m, lda_start start, uint32_t sweeps, uint64_t seed, seen *sn,
                   int *lost) {
   lda_options o = lda_default_options();
