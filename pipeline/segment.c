@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,8 +35,9 @@
 
 #define SEG_PIECE LINES_CHUNK        /* most bytes of one line segmented at once */
 /* Bytes of input learned from before any of it is written (the whole input when it is shorter);
- * fixed, so that what is learned never depends on the thread count. */
-#define SEG_LEARN_BATCH ((size_t)64 << 20)
+ * fixed, so that what is learned never depends on the thread count. Counts carry over from batch
+ * to batch, so a small batch loses little, and it keeps the peak memory of a long input low. */
+#define SEG_LEARN_BATCH ((size_t)2 << 20)
 
 static volatile sig_atomic_t seg_stop;
 
@@ -125,8 +127,8 @@ static int raw_word(void *ud, size_t start, size_t len) {
 }
 
 /* Writes the words or terms of one well-formed line and its line end into the block's output;
- * with sp, from the segmentation sp[0..n) of the line. */
-topics_status segrun_emit_line(seg_worker *w, const char *line, size_t len, const seg_span *sp,
+ * with sp, from the segmentation sp[0..n) of the line (joined in place). */
+topics_status segrun_emit_line(seg_worker *w, const char *line, size_t len, seg_span *sp,
                                size_t n) {
   seg_block *b = w->b;
   topics_status st;
@@ -434,6 +436,11 @@ static int load_lexicon(seg_words **out) {
 }
 
 int segment_main(int argc, char **argv) {
+  /* Span arrays and buffers of a megabyte or more grow and go with the longest lines. Freed,
+   * glibc would keep them in the heap (its threshold for mapping a block rises to the largest one
+   * freed), so the peak memory would grow with what went before; mapped, they go back when
+   * freed. */
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   int raw = 0, nthreads = 1, learn = 1;
   tok_options opt = tok_default_options();
   const char **dicts = calloc((size_t)argc + 1, sizeof *dicts);
@@ -576,7 +583,6 @@ int segment_main(int argc, char **argv) {
   seg_learn_free(rs.learn);
   seg_words_free(rs.learned);
   seg_words_free(rs.lexicon);
-  free(rs.sp);
   free(rs.workers);
   free(rs.blocks);
   free(rs.emit);

@@ -17,17 +17,12 @@
 #define SEG_BLOCK ((size_t)1 << 20) /* bytes of input per thread per batch or slice */
 #define SEG_UNCACHED UINT32_MAX /* a line whose segmentation is not kept (no CJK, or too long) */
 
-/* A span of a line kept between the scans of a learning batch (offsets within the line). */
-typedef struct seg_cspan {
-  uint32_t start, len;
-  uint8_t kind, glued;
-} seg_cspan;
-
-/* A line of a learning batch: where it is in the block's text and how many spans it has in the
- * block's cache (SEG_UNCACHED: none kept; it is segmented again when written). */
+/* A line of a learning batch: where it is in the block's text, how many spans it has in the
+ * block's cache (SEG_UNCACHED: none kept; it is segmented again when written) and how many bytes
+ * they take there. */
 typedef struct seg_lrec {
   size_t off, len;
-  uint32_t nsp;
+  uint32_t nsp, nbytes;
 } seg_lrec;
 
 typedef struct seg_block {
@@ -38,8 +33,8 @@ typedef struct seg_block {
   char *out;
   size_t outlen, outcap;
   topics_status st;
-  seg_cspan *cs; /* learning: the spans of the block's lines, in order */
-  size_t ncs, cscap;
+  uint8_t *cs; /* learning: the spans of the block's lines, in order, packed (segment_learn.c) */
+  size_t ncs, cscap; /* bytes */
   seg_lrec *rec;
   size_t nrec, reccap;
 } seg_block;
@@ -71,14 +66,12 @@ typedef struct seg_run_state {
   seg_joiner join;    /* what the workers' toks join */
   seg_words *lexicon; /* the word list, once loaded */
   int lexicon_pending; /* the default list is loaded when the first CJK text comes */
-  seg_span *sp;       /* one line's spans, for the statistics */
-  size_t spcap;
 } seg_run_state;
 
 
 /* Writes the words or terms of one well-formed line and its line end into the worker's block;
- * with sp, from the segmentation sp[0..n) of the line. */
-topics_status segrun_emit_line(seg_worker *w, const char *line, size_t len, const seg_span *sp,
+ * with sp, from the segmentation sp[0..n) of the line (joined in place, so changed). */
+topics_status segrun_emit_line(seg_worker *w, const char *line, size_t len, seg_span *sp,
                                size_t n);
 
 /* Runs fn over the first nb blocks, on the pool's threads when there are several. */

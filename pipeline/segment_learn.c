@@ -1,7 +1,7 @@
 /* The learning batch of `topics segment`: every line of a batch is segmented once and its spans
- * kept, the statistics scan them twice (counts, then contexts) to choose the compounds, and the
- * lines are written from the kept spans with those compounds joined. Lines without CJK characters
- * are not kept; they are segmented when written. */
+ * kept (packed, tokenize/seg_pack.h), the statistics scan them twice (counts, then contexts) to
+ * choose the compounds, and the lines are written from the kept spans with those compounds joined.
+ * Lines without CJK characters are not kept; they are segmented when written. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,11 +9,12 @@
 #include "common/mem.h"
 #include "common/utf8.h"
 #include "pipeline/segment_int.h"
+#include "tokenize/seg_pack.h"
 
 /* Appends a line record to the block (a learning batch). */
-static topics_status add_rec(seg_block *b, size_t off, size_t len, uint32_t nsp) {
+static topics_status add_rec(seg_block *b, size_t off, size_t len, uint32_t nsp, uint32_t nbytes) {
   if (MEM_RESERVE(b->rec, b->reccap, b->nrec + 1) != TOPICS_OK) return TOPICS_ENOMEM;
-  b->rec[b->nrec++] = (seg_lrec){off, len, nsp};
+  b->rec[b->nrec++] = (seg_lrec){off, len, nsp, nbytes};
   return TOPICS_OK;
 }
 
@@ -23,27 +24,24 @@ static topics_status scan_line(seg_worker *w, const char *line, size_t len) {
   topics_status st;
   size_t off = (size_t)(line - b->text);
   /* Only Han pieces are learned from: a line without CJK characters is segmented when written. */
-  if (len >= UINT32_MAX || !utf8_may_hold_cjk(line, len)) return add_rec(b, off, len, SEG_UNCACHED);
+  if (len >= UINT32_MAX || !utf8_may_hold_cjk(line, len))
+    return add_rec(b, off, len, SEG_UNCACHED, 0);
   w->nsp = 0;
   if ((st = seg_run(w->seg, line, len, &w->sp, &w->nsp, &w->spcap)) != TOPICS_OK) return st;
-  size_t need;
-  if (w->nsp >= SEG_UNCACHED || mem_add(b->ncs, w->nsp, &need) != TOPICS_OK ||
+  size_t bytes = seg_pack_size(w->sp, w->nsp), need;
+  if (w->nsp >= SEG_UNCACHED || bytes >= UINT32_MAX || mem_add(b->ncs, bytes, &need) != TOPICS_OK ||
       MEM_RESERVE(b->cs, b->cscap, need) != TOPICS_OK)
     return TOPICS_ENOMEM;
-  for (size_t i = 0; i < w->nsp; i++)
-    b->cs[b->ncs++] = (seg_cspan){(uint32_t)w->sp[i].start, (uint32_t)w->sp[i].len, w->sp[i].kind,
-                                  w->sp[i].glued};
-  return add_rec(b, off, len, (uint32_t)w->nsp);
+  seg_pack(w->sp, w->nsp, b->cs + b->ncs);
+  b->ncs = need;
+  return add_rec(b, off, len, (uint32_t)w->nsp, (uint32_t)bytes);
 }
 
-/* The spans of record r (its first span is cs[first]) as seg_spans in sp (grown as needed). */
+/* The spans of record r (packed from cs[first]) as seg_spans in sp (grown as needed). */
 static topics_status expand(const seg_block *b, size_t first, const seg_lrec *r, seg_span **sp,
                             size_t *cap) {
   if (r->nsp > *cap && MEM_RESERVE(*sp, *cap, r->nsp) != TOPICS_OK) return TOPICS_ENOMEM;
-  for (size_t i = 0; i < r->nsp; i++) {
-    const seg_cspan *c = &b->cs[first + i];
-    (*sp)[i] = (seg_span){c->start, c->len, c->kind, c->glued};
-  }
+  seg_unpack(b->cs + first, r->nsp, *sp);
   return TOPICS_OK;
 }
 
@@ -67,7 +65,7 @@ static void *run_scan(void *arg) {
 }
 
 /* A slice of a learning batch's writing: records [rec0, rec1) of block src, whose first span is
- * src->cs[cs0]. Slices are about SEG_BLOCK bytes of input, so the output held at once stays small
+ * src->cs + cs0. Slices are about SEG_BLOCK bytes of input, so the output held at once stays small
  * whatever the batch's size. */
 typedef struct seg_slice {
   const seg_block *src;
@@ -101,7 +99,7 @@ static void emit_task(void *ctx, uint32_t i, uint32_t worker) {
     }
     out->st = expand(s->src, first, rec, &w->sp, &w->spcap);
     if (out->st == TOPICS_OK) out->st = segrun_emit_line(w, line, rec->len, w->sp, rec->nsp);
-    first += rec->nsp;
+    first += rec->nbytes;
   }
 }
 
@@ -126,7 +124,7 @@ static int emit_blocks(seg_run_state *rs, const char *name, int nb, size_t *line
       *s = (seg_slice){b, k, k, cs};
       for (size_t bytes = 0; k < b->nrec && bytes < SEG_BLOCK; k++) {
         bytes += b->rec[k].len + 1;
-        if (b->rec[k].nsp != SEG_UNCACHED) cs += b->rec[k].nsp;
+        cs += b->rec[k].nbytes;
       }
       s->rec1 = k;
       if (++n == rs->nthreads) {
@@ -142,6 +140,7 @@ static int emit_blocks(seg_run_state *rs, const char *name, int nb, size_t *line
  * they give in place of the earlier ones. */
 static topics_status learn_blocks(seg_run_state *rs, int nb) {
   topics_status st = TOPICS_OK;
+  seg_worker *w0 = &rs->workers[0]; /* idle while the statistics run: its span array serves */
   for (int scan = 0; scan < 2 && st == TOPICS_OK; scan++) {
     for (int i = 0; i < nb && st == TOPICS_OK; i++) {
       const seg_block *b = &rs->blocks[i];
@@ -149,12 +148,12 @@ static topics_status learn_blocks(seg_run_state *rs, int nb) {
       for (size_t k = 0; k < b->nrec && st == TOPICS_OK; k++) {
         const seg_lrec *r = &b->rec[k];
         if (r->nsp == SEG_UNCACHED) continue;
-        st = expand(b, first, r, &rs->sp, &rs->spcap);
+        st = expand(b, first, r, &w0->sp, &w0->spcap);
         const char *line = b->text + r->off;
         if (st == TOPICS_OK)
-          st = scan ? seg_learn_context(rs->learn, line, rs->sp, r->nsp)
-                    : seg_learn_count(rs->learn, line, rs->sp, r->nsp);
-        first += r->nsp;
+          st = scan ? seg_learn_context(rs->learn, line, w0->sp, r->nsp)
+                    : seg_learn_count(rs->learn, line, w0->sp, r->nsp);
+        first += r->nbytes;
       }
     }
     if (scan == 0 && st == TOPICS_OK) st = seg_learn_select(rs->learn);

@@ -2,7 +2,8 @@
  * emoji, merges, ill-formed UTF-8, empty and huge input; and the proof that the fast path gives
  * exactly ICU's spans (ASCII) and the general route's (ASCII and the non-ASCII characters of
  * seg_latin.c), on every short string over covering alphabets, on every character it knows in
- * many contexts, and on real talk text (../shared/data/talks-pyvideo.jsonl, when present). */
+ * many contexts, and on real talk text (../shared/data/talks-pyvideo.jsonl, when present); and
+ * that packed spans (seg_pack.h) come back unchanged, at about a byte each for Chinese text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "seg_reference.h"
 #include "common/utf8.h"
 #include "tokenize/seg_int.h"
+#include "tokenize/seg_pack.h"
 #include "tokenize/segmenter.h"
 
 static segmenter *g_seg;
@@ -689,6 +691,57 @@ static void test_latin_real(void) {
          chunks, hi_taken, hi_chunks, hi_lines);
 }
 
+/* Packs sp[0..n) and checks that it unpacks to the same spans from the bytes seg_pack_size gave;
+ * returns the packed size. */
+static size_t pack_round_trip(const seg_span *sp, size_t n) {
+  size_t bytes = seg_pack_size(sp, n);
+  uint8_t *buf = malloc(bytes + 1);
+  seg_span *back = malloc((n + 1) * sizeof *back);
+  CHECK(buf != NULL && back != NULL);
+  if (!buf || !back) {
+    free(buf);
+    free(back);
+    return 0;
+  }
+  buf[bytes] = 0xA5; /* must stay: nothing is written past the size given */
+  seg_pack(sp, n, buf);
+  CHECK(buf[bytes] == 0xA5);
+  CHECK(seg_unpack(buf, n, back) == bytes);
+  CHECK(sr_same(sp, n, back, n));
+  free(buf);
+  free(back);
+  return bytes;
+}
+
+static void test_pack(void) {
+  /* Lengths and white space on both sides of each varint byte boundary, every kind, both glues. */
+  static const size_t lens[] = {1, 6, 7, 8, 127, 128, 16383, 16384, (size_t)1 << 21};
+  static const size_t gaps[] = {0, 1, 127, 128, 16384, 300000};
+  seg_span sp[64];
+  size_t n = 0, pos = 0;
+  for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+    for (size_t j = 0; j < sizeof gaps / sizeof *gaps; j++) {
+      pos += gaps[j];
+      sp[n] = (seg_span){pos, lens[i], (uint8_t)(n % 5), (uint8_t)(gaps[j] == 0)};
+      pos += lens[i];
+      n++;
+    }
+  }
+  pack_round_trip(sp, n);
+  CHECK(pack_round_trip(sp, 0) == 0);
+  /* Real Chinese and mixed text: about a byte a span. */
+  static const char *lines[] = {
+      "中華民國基於三民主義，為民有民治民享之民主共和國。人民有選舉、罷免、創制及複決之權。",
+      "我们今天讨论容器和机器学习 testing 3.5% 2026年12月7日 https://example.org/a/b  see\t it",
+  };
+  for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+    g_n = 0;
+    CHECK(seg_run(g_seg, lines[i], strlen(lines[i]), &g_sp, &g_n, &g_cap) == TOPICS_OK);
+    size_t bytes = pack_round_trip(g_sp, g_n);
+    if (i == 0) CHECK(g_n > 20 && bytes <= g_n + g_n / 4);
+  }
+}
+
 int main(void) {
   topics_status st;
   g_seg = seg_new(&st);
@@ -710,6 +763,7 @@ int main(void) {
   test_latin_contexts();
   test_latin_exhaustive();
   test_latin_real();
+  test_pack();
   same_as_general(NULL, 0, NULL);
   compare_with_reference(TOPICS_SHARED_DIR "/data/talks-pyvideo.jsonl", 2u << 20, NULL);
   compare_with_reference(TOPICS_SHARED_DIR "/data/talks-pyvideo.jsonl", 1u << 20, "\"pycon-tw");

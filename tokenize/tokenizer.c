@@ -639,26 +639,33 @@ static topics_status walk_text(tok *t, const char *text, size_t len, walk *w) {
 void tok_set_joiner(tok *t, const seg_joiner *j) { t->join = j; }
 
 /* The walk of a whole text whose segmentation sp[0..n) the caller gives: the joins, then the
- * dictionary and the terms as walk_text does them. */
-static topics_status walk_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+ * dictionary and the terms as walk_text does them. The walk runs on the caller's spans, joined in
+ * place, rather than on a copy: they cover a whole line, which may be a megabyte of text. */
+static topics_status walk_spans(tok *t, const char *text, size_t len, seg_span *sp, size_t n,
                                 walk *w) {
   t->tab = tc_table_now(t->c);
-  if (n > t->scap && MEM_RESERVE(t->spans, t->scap, n) != TOPICS_OK) return TOPICS_ENOMEM;
-  if (n) memcpy(t->spans, sp, n * sizeof *sp);
+  seg_span *own = t->spans;
+  size_t owncap = t->scap;
+  t->spans = sp; /* joins only shorten it, and nothing below grows it */
+  t->scap = n;
   t->nspans = n;
   if (t->join) seg_join(t->join, text, t->spans, 0, &t->nspans);
   size_t next;
   int stop = 0;
-  return do_spans(t, text, 0, len, t->nspans, w, &next, &stop);
+  topics_status st = do_spans(t, text, 0, len, t->nspans, w, &next, &stop);
+  t->spans = own;
+  t->scap = owncap;
+  t->nspans = 0;
+  return st;
 }
 
-topics_status tok_raw_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+topics_status tok_raw_spans(tok *t, const char *text, size_t len, seg_span *sp, size_t n,
                             tok_word_fn fn, void *ud) {
   walk w = {fn, ud, NULL, NULL, NULL, 0, 0, 0, 0, 0};
   return walk_spans(t, text, len, sp, n, &w);
 }
 
-topics_status tok_terms_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+topics_status tok_terms_spans(tok *t, const char *text, size_t len, seg_span *sp, size_t n,
                               uint32_t **ids, size_t *nids, size_t *cap) {
   walk w = {NULL, NULL, ids, nids, cap, 0, 0, *nids, 0, 0};
   return walk_spans(t, text, len, sp, n, &w);

@@ -67,10 +67,11 @@ topics_status tok_raw(tok *t, const char *text, size_t len, tok_word_fn fn, void
 void tok_set_joiner(tok *t, const seg_joiner *j);
 
 /* tok_raw and tok_terms over a segmentation of text[0..len) the caller made with seg_run (spans
- * sp[0..n), not yet joined): the joins, dictionary phrases and terms follow as for the text. */
-topics_status tok_raw_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+ * sp[0..n), not yet joined): the joins, dictionary phrases and terms follow as for the text. The
+ * joins are made in sp itself, so its contents are undefined after the call. */
+topics_status tok_raw_spans(tok *t, const char *text, size_t len, seg_span *sp, size_t n,
                             tok_word_fn fn, void *ud);
-topics_status tok_terms_spans(tok *t, const char *text, size_t len, const seg_span *sp, size_t n,
+topics_status tok_terms_spans(tok *t, const char *text, size_t len, seg_span *sp, size_t n,
                               uint32_t **ids, size_t *nids, size_t *cap);
 
 /* The terms of text[0..len) the model sees: appends their entry ids to (*ids)[*n...], growing the

@@ -1,12 +1,13 @@
 /* libFuzzer target for the segmenter: seg_run on arbitrary bytes (ill-formed UTF-8 included) must
  * return spans in order, not overlapping, inside the text, never empty, and covering every byte
  * that is not white space; the spans of a second call appended after the first must obey the same
- * rules relative to their own text. */
+ * rules relative to their own text. The spans must also come back unchanged from seg_pack. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/utf8.h"
+#include "tokenize/seg_pack.h"
 #include "tokenize/segmenter.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -50,6 +51,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *text = (const char *)data;
   if (seg_run(s, text, size, &sp, &n, &cap) != TOPICS_OK) abort();
   check(text, size, sp, n);
+  size_t bytes = seg_pack_size(sp, n);
+  uint8_t *packed = malloc(bytes + 1);
+  seg_span *back = malloc((n + 1) * sizeof *back);
+  if (!packed || !back) abort();
+  seg_pack(sp, n, packed);
+  if (seg_unpack(packed, n, back) != bytes) abort();
+  for (size_t i = 0; i < n; i++)
+    if (back[i].start != sp[i].start || back[i].len != sp[i].len || back[i].kind != sp[i].kind ||
+        back[i].glued != sp[i].glued)
+      abort();
+  free(packed);
+  free(back);
   /* Append a second segmentation of the second half after the first one's spans. */
   size_t first = n, half = size / 2;
   if (seg_run(s, text + half, size - half, &sp, &n, &cap) != TOPICS_OK) abort();
