@@ -174,7 +174,21 @@ static void test_word_list(void) {
   seg_words_free(w);
 }
 
+/* Function characters never join; other Han characters, longer pieces and bytes that only look
+ * like a function character's do not count as one. */
+static void test_function_pieces(void) {
+  static const char *yes[] = {"的", "了", "與", "与", "個", "号", "號", "第"};
+  static const char *no[] = {"钟", "声", "特", "異", "的的", "a", ""};
+  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+    CHECK(seg_words_function_piece(yes[i], strlen(yes[i])) == 1);
+  for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+    CHECK(seg_words_function_piece(no[i], strlen(no[i])) == 0);
+  const char bad[] = {(char)0xE7, 0x1A, (char)0x84}; /* 的 (E7 9A 84) with a broken middle byte */
+  CHECK(seg_words_function_piece(bad, 3) == 0);
+}
+
 int main(void) {
+  test_function_pieces();
   test_learn();
   test_word_list();
   return check_done();

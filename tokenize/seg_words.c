@@ -1,6 +1,7 @@
 /* The joinable word sets and the join itself (seg_words.h). */
 #include "tokenize/seg_words.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,11 +276,30 @@ static const char function_chars[] =
     "给給让讓吗嗎呢吧啊地得已并並即则則且一二两兩三几幾每各该該此才至到再最更只太没沒会會能要可"
     "第年月日号號";
 
+/* The code point of a well-formed three-byte UTF-8 sequence, or 0. */
+static unsigned utf8_cp3(const unsigned char *u) {
+  if ((u[0] & 0xF0) != 0xE0 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80) return 0;
+  return (unsigned)(u[0] & 0x0F) << 12 | (unsigned)(u[1] & 0x3F) << 6 | (unsigned)(u[2] & 0x3F);
+}
+
+/* function_chars as a bit per code point of the Basic Multilingual Plane: the test runs for every
+ * Han piece the statistics and the joins look at. */
+static uint64_t function_bits[1024];
+static pthread_once_t function_once = PTHREAD_ONCE_INIT;
+
+static void function_init(void) {
+  for (size_t i = 0; i + 3 <= sizeof function_chars - 1; i += 3) {
+    unsigned cp = utf8_cp3((const unsigned char *)function_chars + i);
+    function_bits[cp >> 6] |= 1ULL << (cp & 63);
+  }
+}
+
 int seg_words_function_piece(const char *s, size_t len) {
   if (len != 3) return 0;
-  for (size_t i = 0; i + 3 <= sizeof function_chars - 1; i += 3)
-    if (memcmp(function_chars + i, s, 3) == 0) return 1;
-  return 0;
+  unsigned cp = utf8_cp3((const unsigned char *)s);
+  if (!cp) return 0;
+  pthread_once(&function_once, function_init);
+  return (int)((function_bits[cp >> 6] >> (cp & 63)) & 1);
 }
 
 /* 1 when spans sp[0..k) make a word of j: a learned compound, or a word of the list made of
