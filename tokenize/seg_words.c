@@ -276,10 +276,10 @@ static const char function_chars[] =
     "给給让讓吗嗎呢吧啊地得已并並即则則且一二两兩三几幾每各该該此才至到再最更只太没沒会會能要可"
     "第年月日号號";
 
-/* The code point of a well-formed three-byte UTF-8 sequence, or 0. */
-static unsigned utf8_cp3(const unsigned char *u) {
-  if ((u[0] & 0xF0) != 0xE0 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80) return 0;
-  return (unsigned)(u[0] & 0x0F) << 12 | (unsigned)(u[1] & 0x3F) << 6 | (unsigned)(u[2] & 0x3F);
+/* The code point of s[0..3) when it is one well-formed character, else 0 (no function one). */
+static unsigned utf8_cp3(const char *s) {
+  unsigned cp;
+  return utf8_decode((const unsigned char *)s, 3, &cp) == 3 && cp != 0xFFFD ? cp : 0;
 }
 
 /* function_chars as a bit per code point of the Basic Multilingual Plane: the test runs for every
@@ -289,14 +289,14 @@ static pthread_once_t function_once = PTHREAD_ONCE_INIT;
 
 static void function_init(void) {
   for (size_t i = 0; i + 3 <= sizeof function_chars - 1; i += 3) {
-    unsigned cp = utf8_cp3((const unsigned char *)function_chars + i);
+    unsigned cp = utf8_cp3(function_chars + i);
     function_bits[cp >> 6] |= 1ULL << (cp & 63);
   }
 }
 
 int seg_words_function_piece(const char *s, size_t len) {
   if (len != 3) return 0;
-  unsigned cp = utf8_cp3((const unsigned char *)s);
+  unsigned cp = utf8_cp3(s);
   if (!cp) return 0;
   pthread_once(&function_once, function_init);
   return (int)((function_bits[cp >> 6] >> (cp & 63)) & 1);
