@@ -143,6 +143,7 @@ topics_status segrun_emit_line(seg_worker *w, const char *line, size_t len, seg_
             : tok_terms(w->t, line, len, &w->ids, &w->nids, &w->idcap);
     for (size_t i = 0; st == TOPICS_OK && i < w->nids; i++) {
       size_t tl;
+      tok_entry_term_prefetch(w->t, w->ids, w->nids, i);
       const char *term = tok_entry_term(w->t, w->ids[i], &tl);
       if (i > 0 && (st = out_put(b, " ", 1)) != TOPICS_OK) break;
       size_t at = b->outlen;

@@ -97,6 +97,16 @@ const char *tok_entry_term(const tok *t, uint32_t id, size_t *len) {
   return tok_cache_term(t->c, id, len);
 }
 
+void tok_entry_term_prefetch(const tok *t, const uint32_t *ids, size_t n, size_t i) {
+  enum { ENT_AHEAD = 12, REC_AHEAD = 8, STR_AHEAD = 4 };
+  if (i + ENT_AHEAD < n && ids[i + ENT_AHEAD] < TOK_HYPHEN)
+    __builtin_prefetch(tc_ent(t->c, ids[i + ENT_AHEAD]));
+  if (i + REC_AHEAD < n && ids[i + REC_AHEAD] < TOK_HYPHEN)
+    __builtin_prefetch(tc_rec_of(t->c, ids[i + REC_AHEAD]));
+  if (i + STR_AHEAD < n && ids[i + STR_AHEAD] < TOK_HYPHEN)
+    __builtin_prefetch(tc_rec_of(t->c, ids[i + STR_AHEAD])->term);
+}
+
 const char *tok_entry_surface(const tok *t, uint32_t id, size_t *len) {
   return tok_cache_surface(t->c, id, len);
 }

@@ -114,6 +114,11 @@ uint32_t tok_entry_count(const tok *t);
  * Valid until tok_free. *len may be NULL. */
 const char *tok_entry_term(const tok *t, uint32_t id, size_t *len);
 
+/* Before tok_entry_term(t, ids[i]) in a walk over ids[0..n): asks the memory system for what the
+ * terms a few places further on will read (their entries, records and strings, each a step in a
+ * chain of loads that would otherwise wait on one another). Changes nothing. */
+void tok_entry_term_prefetch(const tok *t, const uint32_t *ids, size_t n, size_t i);
+
 /* The display form of an entry: normalised (NFKC, case-folded) but neither stemmed nor Han-folded,
  * e.g. "testing", "資料". Valid until tok_free. *len may be NULL. */
 const char *tok_entry_surface(const tok *t, uint32_t id, size_t *len);
