@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 topics_status mem_reserve(void **p, size_t *cap, size_t need, size_t elem) {
   if (need <= *cap) return TOPICS_OK;
@@ -18,6 +19,29 @@ topics_status mem_reserve(void **p, size_t *cap, size_t need, size_t elem) {
   *p = q;
   *cap = ncap;
   return TOPICS_OK;
+}
+
+void *mem_huge_alloc(size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  const size_t huge = (size_t)2 << 20;
+  if (bytes >= huge) {
+    void *p = NULL;
+    size_t round = (bytes + huge - 1) / huge * huge;
+    if (round >= bytes && posix_memalign(&p, huge, round) == 0) {
+      (void)madvise(p, round, MADV_HUGEPAGE); /* only advice: fine if refused */
+      return p;
+    }
+  }
+#endif
+  return malloc(bytes ? bytes : 1);
+}
+
+void *mem_huge_calloc(size_t n, size_t elem) {
+  size_t bytes;
+  if (mem_mul(n, elem, &bytes) != TOPICS_OK) return NULL;
+  void *p = mem_huge_alloc(bytes);
+  if (p) memset(p, 0, bytes);
+  return p;
 }
 
 char *mem_strndup(const char *s, size_t len) {

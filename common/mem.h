@@ -40,6 +40,13 @@ typedef struct mem_buf {
 /* Appends s[0..n) to b (TOPICS_ENOMEM into b->st when it cannot). */
 void mem_buf_put(mem_buf *b, const void *s, size_t n);
 
+/* A block of `bytes` for a table read or written at random: from 2 MiB on, aligned to 2 MiB and
+ * advised into huge pages where the system allows, so that it takes a few page faults instead of
+ * one a 4 KiB page, and its random accesses miss the TLB far less. Free with free(); NULL when out
+ * of memory. mem_huge_calloc zeroes n * elem bytes (NULL on overflow too). */
+void *mem_huge_alloc(size_t bytes);
+void *mem_huge_calloc(size_t n, size_t elem);
+
 /* malloc'd copy of s[0..len) with a NUL after it; NULL when out of memory. Caller frees. */
 char *mem_strndup(const char *s, size_t len);
 

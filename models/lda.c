@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "common/clock.h"
 #include "common/mem.h"
@@ -154,23 +153,6 @@ static void rebuild_nwk(lda *md) {
 
 static void fill_doc_topics(lda *md);
 
-/* Memory read at random during a sweep (the document topic lists): in 2 MB pages where the system
- * allows, so that the random accesses miss the TLB far less. Free with free(). */
-static void *huge_alloc(size_t bytes) {
-#ifdef MADV_HUGEPAGE
-  const size_t huge = (size_t)2 << 20;
-  if (bytes >= huge) {
-    void *p = NULL;
-    size_t round = (bytes + huge - 1) / huge * huge;
-    if (round >= bytes && posix_memalign(&p, huge, round) == 0) {
-      (void)madvise(p, round, MADV_HUGEPAGE); /* only advice: fine if refused */
-      return p;
-    }
-  }
-#endif
-  return malloc(bytes);
-}
-
 /* Each document's topics in use with their counts, from the token topics; dk_off gives document
  * d a header and room for min(length, K) entries, all it can ever use; wdk gives each token its
  * document's dk_off (TOPICS_ELIMIT when that does not fit 32 bits). */
@@ -187,7 +169,8 @@ static topics_status build_doc_topics(lda *md) {
   md->dk_off[md->d] = room;
   if (room >= UINT32_MAX) return TOPICS_ELIMIT;
   for (uint64_t i = 0; i < md->n; i++) md->wdk[i] = (uint32_t)md->dk_off[md->wdoc[i]];
-  md->dk = huge_alloc((room ? (size_t)room : 1) * sizeof *md->dk);
+  /* Read at random during a sweep: in huge pages where the system allows. */
+  md->dk = mem_huge_alloc((room ? (size_t)room : 1) * sizeof *md->dk);
   if (!md->dk) return TOPICS_ENOMEM;
   fill_doc_topics(md);
   return TOPICS_OK;

@@ -186,6 +186,34 @@ static void test_source_reading(void) {
   }
 }
 
+/* han_fold_cp on every BMP code point from U+3000 up: where it answers (not 0) the answer is
+ * ICU's fold of that character alone, and it answers for most Han characters (a character a
+ * longer source starts with it must leave to han_fold_apply). */
+static void test_fold_cp(void) {
+  long answered = 0, wrong = 0, han = 0;
+  for (unsigned cp = 0x3000; cp <= 0xFFFF; cp++) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    unsigned got = han_fold_cp(fold, cp);
+    int is_han = cp >= 0x4E00 && cp <= 0x9FFF;
+    han += is_han;
+    if (!got) continue;
+    answered += is_han;
+    char s[4] = {(char)(0xE0 | cp >> 12), (char)(0x80 | (cp >> 6 & 0x3F)),
+                 (char)(0x80 | (cp & 0x3F))};
+    char w[4] = {(char)(0xE0 | got >> 12), (char)(0x80 | (got >> 6 & 0x3F)),
+                 (char)(0x80 | (got & 0x3F))};
+    char *want = got >= 0x800 ? icu_fold(s, 3) : NULL;
+    if (!want || strlen(want) != 3 || memcmp(want, w, 3) != 0) {
+      if (wrong++ < 5) fprintf(stderr, "han_fold_cp(U+%04X) = U+%04X, ICU \"%s\"\n", cp, got,
+                               want ? want : "");
+    }
+    free(want);
+  }
+  CHECK_MSG(wrong == 0, "%ld code points fold otherwise than ICU", wrong);
+  CHECK_MSG(answered * 10 > han * 9, "han_fold_cp answered for %ld of %ld Han characters", answered,
+            han);
+}
+
 static void *fold_many(void *arg) {
   const rule_list *r = arg;
   long bad = 0;
@@ -214,6 +242,7 @@ int main(void) {
    * each run ICU's transliterator registry, so a change of ICU's data layout must show here. */
   CHECK_MSG(han_fold_from_data(), "the fold table came from the transliterator, not ICU's data");
   test_source_reading();
+  test_fold_cp();
   rule_list r = rule_sources();
   CHECK_MSG(r.n > 3000, "%zu rules", r.n);
   test_rules(&r);

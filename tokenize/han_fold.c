@@ -1,5 +1,6 @@
 /* The Han fold table (han_fold.h): ICU's Hant-Hans rules read once per process, then applied by
- * longest match with hash lookups. */
+ * longest match: a table per BMP code point for single characters, hash lookups for longer
+ * sources. */
 #include "tokenize/han_fold.h"
 
 #include <pthread.h>
@@ -25,13 +26,12 @@ struct han_fold {
   strmap *firsts; /* first code point of a source of 2+ code points -> index in maxc */
   uint8_t *maxc;  /* the most code points of a source starting with it */
   size_t nfirst, fcap;
-  uint8_t *bmp; /* per BMP code point: FOLD_SINGLE, FOLD_FIRST, both or neither */
+  /* Per BMP code point: 1 + the index of its one-character rule (0: none), and 1 + its index in
+   * maxc when a longer source starts with it (0: none). Most characters of Chinese text go
+   * through here, so neither case needs a map lookup. */
+  uint32_t *single, *first;
   arena strings;
 };
-
-/* Most characters have no rule: a flag per BMP code point spares them the map lookups. */
-#define FOLD_SINGLE 1u /* a source of this one code point exists */
-#define FOLD_FIRST 2u  /* a source of 2+ code points starts with it */
 
 static han_fold *the_fold;
 static topics_status the_status = TOPICS_EICU;
@@ -45,7 +45,8 @@ static void fold_free(han_fold *f) {
   free(f->dst);
   free(f->dlen);
   free(f->maxc);
-  free(f->bmp);
+  free(f->single);
+  free(f->first);
   arena_free(&f->strings);
   free(f);
 }
@@ -85,7 +86,7 @@ static topics_status add_rule(han_fold *f, const char *src, size_t slen, const c
   if (ncp > MAX_KEY_CPS) return TOPICS_EICU;
   unsigned cp;
   size_t n1 = utf8_decode((const unsigned char *)src, slen, &cp);
-  if (cp <= 0xFFFF) f->bmp[cp] |= ncp > 1 ? FOLD_FIRST : FOLD_SINGLE;
+  if (ncp == 1 && cp <= 0xFFFF) f->single[cp] = id + 1;
   if (ncp > 1) {
     uint32_t k;
     if ((st = strmap_intern(f->firsts, src, n1, &k, &added)) != TOPICS_OK) return st;
@@ -95,6 +96,7 @@ static topics_status add_rule(han_fold *f, const char *src, size_t slen, const c
       f->nfirst = (size_t)k + 1;
     }
     if (ncp > f->maxc[k]) f->maxc[k] = (uint8_t)ncp;
+    if (cp <= 0xFFFF) f->first[cp] = k + 1;
   }
   return TOPICS_OK;
 }
@@ -259,7 +261,8 @@ static topics_status data_rules(han_fold *f) {
 static han_fold *fold_new(void) {
   han_fold *f = calloc(1, sizeof *f);
   if (f && (!(f->keys = strmap_new()) || !(f->firsts = strmap_new()) ||
-            !(f->bmp = calloc(0x10000, 1)))) {
+            !(f->single = calloc(0x10000, sizeof *f->single)) ||
+            !(f->first = calloc(0x10000, sizeof *f->first)))) {
     fold_free(f);
     f = NULL;
   }
@@ -320,6 +323,31 @@ static topics_status put(char **buf, size_t *cap, size_t at, const char *s, size
   return TOPICS_OK;
 }
 
+/* 1 when a source of 2+ code points starts with code point cp (the n bytes at s); *k gets its
+ * index in maxc. */
+static int first_index(const han_fold *f, const char *s, size_t n, unsigned cp, uint32_t *k) {
+  if (cp > 0xFFFF) return strmap_find(f->firsts, s, n, k);
+  *k = f->first[cp] - 1;
+  return f->first[cp] != 0;
+}
+
+/* 1 when code point cp (the n bytes at s) has a rule of its own; *id gets the rule. */
+static int single_rule(const han_fold *f, const char *s, size_t n, unsigned cp, uint32_t *id) {
+  if (cp > 0xFFFF) return strmap_find(f->keys, s, n, id);
+  *id = f->single[cp] - 1;
+  return f->single[cp] != 0;
+}
+
+unsigned han_fold_cp(const han_fold *f, unsigned cp) {
+  if (cp > 0xFFFF || f->first[cp]) return 0;
+  uint32_t id = f->single[cp];
+  if (!id) return cp;
+  unsigned out;
+  const unsigned char *d = (const unsigned char *)f->dst[id - 1];
+  size_t n = f->dlen[id - 1];
+  return n && utf8_decode(d, n, &out) == n && out <= 0xFFFF && out != 0xFFFD ? out : 0;
+}
+
 topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char **buf, size_t *cap,
                              size_t *outlen) {
   const unsigned char *p = (const unsigned char *)s;
@@ -333,9 +361,8 @@ topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char 
     unsigned cp;
     size_t n1 = utf8_decode(p + i, len - i, &cp);
     size_t take = 0;
-    uint32_t id = 0, k;
-    unsigned flags = cp <= 0xFFFF ? f->bmp[cp] : FOLD_SINGLE | FOLD_FIRST;
-    if ((flags & FOLD_FIRST) && strmap_find(f->firsts, s + i, n1, &k)) {
+    uint32_t id = 0, k = 0;
+    if (first_index(f, s + i, n1, cp, &k)) {
       /* Ends of the next maxc[k] code points; try the longest source first. */
       size_t ends[MAX_KEY_CPS + 1], m = 1;
       ends[1] = i + n1;
@@ -347,7 +374,7 @@ topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char 
       for (size_t L = m; L >= 2 && !take; L--)
         if (strmap_find(f->keys, s + i, ends[L] - i, &id)) take = ends[L] - i;
     }
-    if (!take && (flags & FOLD_SINGLE) && strmap_find(f->keys, s + i, n1, &id)) take = n1;
+    if (!take && single_rule(f, s + i, n1, cp, &id)) take = n1;
     topics_status st = take ? put(buf, cap, o, f->dst[id], f->dlen[id]) : put(buf, cap, o, s + i, n1);
     if (st != TOPICS_OK) return st;
     o += take ? f->dlen[id] : n1;

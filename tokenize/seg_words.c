@@ -62,7 +62,7 @@ static uint64_t key_hash(uint64_t k) { return mix_fin64(k); }
 
 /* Rehashes the table into nsize slots (a power of two above twice the count). */
 static topics_status resize(seg_words *w, uint32_t nsize) {
-  uint64_t *nk = calloc(nsize, sizeof *nk);
+  uint64_t *nk = mem_huge_calloc(nsize, sizeof *nk); /* a word list's table: megabytes */
   if (!nk) return TOPICS_ENOMEM;
   for (uint32_t i = 0; i <= w->mask; i++) {
     if (!w->keys[i]) continue;
@@ -111,7 +111,7 @@ static topics_status add_bulk(seg_words *w, uint64_t *h, size_t n) {
     topics_status st = resize(w, (uint32_t)size);
     if (st != TOPICS_OK) return st;
   }
-  uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+  uint64_t *tmp = mem_huge_alloc((n ? n : 1) * sizeof *tmp);
   if (!tmp) return TOPICS_ENOMEM;
   unsigned bits = 0;
   while (bits < 32 && (w->mask >> bits)) bits++;
@@ -147,17 +147,19 @@ size_t seg_words_count(const seg_words *w) {
   return w ? w->count + (w->other ? strmap_count(w->other) : 0) : 0;
 }
 
-/* Number of characters of s[0..len) when every one is a CJK unified ideograph, else 0. */
-static size_t han_chars(const char *s, size_t len) {
+/* The code points of s[0..len) into cps when it is 2 to SEG_WORDS_MAX_CHARS CJK unified
+ * ideographs (so also well-formed UTF-8: an ill-formed byte decodes to U+FFFD); returns how many,
+ * or 0 when it is not such a word. */
+static size_t han_word(const char *s, size_t len, unsigned cps[SEG_WORDS_MAX_CHARS]) {
   size_t n = 0;
-  for (size_t i = 0; i < len;) {
+  for (size_t i = 0; i < len; n++) {
     unsigned cp;
-    size_t k = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+    if (n == SEG_WORDS_MAX_CHARS) return 0;
+    i += utf8_decode((const unsigned char *)s + i, len - i, &cp);
     if (!((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))) return 0;
-    i += k;
-    n++;
+    cps[n] = cp;
   }
-  return n;
+  return n >= 2 ? n : 0;
 }
 
 /* The frequency of a list line, the decimal digits s[0..len); -1 when it is not one. */
@@ -182,12 +184,36 @@ typedef struct loader {
   size_t nh, hcap;
 } loader;
 
-static topics_status gather(loader *ld, const char *s, size_t len) {
-  uint64_t k;
-  if (!pack(s, len, &k)) return seg_words_add(ld->w, s, len);
+static topics_status gather_key(loader *ld, uint64_t k) {
   if (MEM_RESERVE(ld->h, ld->hcap, ld->nh + 1) != TOPICS_OK) return TOPICS_ENOMEM;
   ld->h[ld->nh++] = key_hash(k);
   return TOPICS_OK;
+}
+
+/* The packed key of Han code points cps[0..n) (n <= 4, all BMP and not 0). */
+static uint64_t pack_cps(const unsigned *cps, size_t n) {
+  uint64_t k = 0;
+  for (size_t i = 0; i < n; i++) k |= (uint64_t)cps[i] << (16 * i);
+  return k;
+}
+
+/* The word as folded to Simplified, cps[0..n) as written, unless it folds as written. Most words
+ * fold a character at a time; the others go through the whole-text fold. */
+static topics_status take_folded(loader *ld, const char *s, size_t len, const unsigned *cps,
+                                 size_t n, uint64_t key) {
+  unsigned fc[SEG_WORDS_MAX_CHARS];
+  size_t i = 0;
+  while (i < n && (fc[i] = han_fold_cp(ld->hf, cps[i])) != 0) i++;
+  if (i == n) {
+    uint64_t fk = pack_cps(fc, n);
+    return fk == key ? TOPICS_OK : gather_key(ld, fk);
+  }
+  size_t flen;
+  if (han_fold_apply(ld->hf, s, len, &ld->fb, &ld->fcap, &flen) != TOPICS_OK ||
+      (flen == len && memcmp(ld->fb, s, len) == 0))
+    return TOPICS_OK;
+  uint64_t k;
+  return pack(ld->fb, flen, &k) ? gather_key(ld, k) : seg_words_add(ld->w, ld->fb, flen);
 }
 
 /* Takes one "word<TAB>frequency" line (no line end) when it qualifies. */
@@ -196,16 +222,12 @@ static topics_status take_entry(loader *ld, const char *s, size_t len) {
   if (!tab || tab == s) return TOPICS_OK;
   size_t wl = (size_t)(tab - s);
   long f = parse_freq(tab + 1, len - wl - 1);
-  if (f < ld->min_freq || utf8_valid_prefix(s, wl) != wl) return TOPICS_OK;
-  size_t nc = han_chars(s, wl);
-  if (nc < 2 || nc > SEG_WORDS_MAX_CHARS) return TOPICS_OK;
-  topics_status st = gather(ld, s, wl);
-  size_t flen;
-  if (st == TOPICS_OK && ld->hf &&
-      han_fold_apply(ld->hf, s, wl, &ld->fb, &ld->fcap, &flen) == TOPICS_OK &&
-      (flen != wl || memcmp(ld->fb, s, wl) != 0))
-    st = gather(ld, ld->fb, flen);
-  return st;
+  unsigned cps[SEG_WORDS_MAX_CHARS];
+  size_t nc = f < ld->min_freq ? 0 : han_word(s, wl, cps);
+  if (nc == 0) return TOPICS_OK;
+  uint64_t key = pack_cps(cps, nc);
+  topics_status st = gather_key(ld, key);
+  return st == TOPICS_OK && ld->hf ? take_folded(ld, s, wl, cps, nc, key) : st;
 }
 
 /* Longest list line looked at; longer ones (no word of the list is) are skipped. */
@@ -216,7 +238,10 @@ static topics_status read_lines(loader *ld, FILE *f) {
   /* About 12 bytes a line and a word or two kept from each (as written and folded). */
   if (fseek(f, 0, SEEK_END) == 0) {
     long size = ftell(f);
-    if (size > 0 && MEM_RESERVE(ld->h, ld->hcap, (size_t)size / 12) != TOPICS_OK) return TOPICS_ENOMEM;
+    if (size > 0 && !ld->h) {
+      if (!(ld->h = mem_huge_alloc((size_t)size / 12 * sizeof *ld->h))) return TOPICS_ENOMEM;
+      ld->hcap = (size_t)size / 12;
+    }
     rewind(f);
   }
   enum { CHUNK = 1 << 16 };
