@@ -436,6 +436,17 @@ static int load_lexicon(seg_words **out) {
   return 1;
 }
 
+/* Bytes in the regular files of files[0..nf) ("-" and others count nothing): the term cache's
+ * size hint. */
+static uint64_t input_bytes(const char **files, int nf) {
+  uint64_t sum = 0;
+  struct stat sb;
+  for (int i = 0; i < nf; i++)
+    if (strcmp(files[i], "-") != 0 && stat(files[i], &sb) == 0 && S_ISREG(sb.st_mode))
+      sum += (uint64_t)sb.st_size;
+  return sum;
+}
+
 int segment_main(int argc, char **argv) {
   /* Span arrays and buffers of a megabyte or more grow and go with the longest lines. Freed,
    * glibc would keep them in the heap (its threshold for mapping a block rises to the largest one
@@ -548,6 +559,7 @@ int segment_main(int argc, char **argv) {
       rc = 1;
     }
   }
+  if (rc == 0) tok_cache_expect(rs.cache, input_bytes(files, nf));
   seg_install_signals();
   for (int i = 0; i < nf && rc == 0 && !seg_stop; i++) {
     int is_stdin = strcmp(files[i], "-") == 0;

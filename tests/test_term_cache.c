@@ -124,7 +124,10 @@ static void *run(void *p) {
   return NULL;
 }
 
-static void check_shared(const lex *lx, const text_lines *L, const char *what, uint32_t min_entries) {
+/* expect: 0, or the bytes to tell tok_cache_expect before the threads start; the table must then
+ * never grow, and a later hint must change nothing. */
+static void check_shared(const lex *lx, const text_lines *L, const char *what, uint32_t min_entries,
+                         uint64_t expect) {
   topics_status st;
   tok_options o = tok_default_options();
   tok *solo = tok_new(lx, &o, &st);
@@ -140,6 +143,7 @@ static void check_shared(const lex *lx, const text_lines *L, const char *what, u
   CHECK_MSG(nterms > L->n / 2, "%s: most lines have terms (%zu of %zu)", what, nterms, L->n);
   tok_cache *c = tok_cache_new(lx, &o, &st);
   CHECK(c != NULL);
+  if (expect) tok_cache_expect(c, expect);
   job jobs[NT];
   pthread_t th[NT];
   for (int k = 0; k < NT; k++) {
@@ -161,7 +165,15 @@ static void check_shared(const lex *lx, const text_lines *L, const char *what, u
               tok_entry_count(solo));
     CHECK_MSG(tok_cache_entry_count(c) >= min_entries, "%s: %u entries, expected at least %u", what,
               tok_cache_entry_count(c), min_entries);
+    if (expect && round == 0) {
+      const tc_table *before = tc_table_now(c);
+      tok_cache_expect(c, expect * 4);
+      CHECK_MSG(tc_table_now(c) == before, "%s: a hint after the first word replaced the table",
+                what);
+    }
   }
+  if (expect)
+    CHECK_MSG(c->grows == 0, "%s: the table grew %zu times after the hint", what, c->grows);
   /* One thread at a time makes the next table, so only a table that grew meanwhile wastes one.
    * (Letting a second thread start the same job threw away twice as many tables as grew.) */
   CHECK_MSG(c->spares_lost <= c->grows, "%s: %zu spare tables thrown away for %zu grows", what,
@@ -204,14 +216,14 @@ int main(void) {
   topics_status st;
   lex *lx = lex_new(&st);
   CHECK(lx != NULL);
-  if (lx) check_shared(lx, &L, "no dictionary", 1000);
+  if (lx) check_shared(lx, &L, "no dictionary", 1000, 0);
   lex_free(lx);
   lx = lex_new(&st);
   static const char *const dict[] = {"machine learning", "PyCon APAC", "機器學習", "Docker compose",
                                      "open source", "中文分詞"};
   for (size_t i = 0; lx && i < sizeof dict / sizeof *dict; i++)
     CHECK(lex_add_dict_entry(lx, dict[i], strlen(dict[i])) == TOPICS_OK);
-  if (lx) check_shared(lx, &L, "with a dictionary", 1000);
+  if (lx) check_shared(lx, &L, "with a dictionary", 1000, 0);
   lex_free(lx);
   for (size_t i = 0; i < L.n; i++) free(L.line[i]);
   free(L.line);
@@ -219,7 +231,9 @@ int main(void) {
   generated_lines(&G);
   lx = lex_new(&st);
   CHECK(lx != NULL);
-  if (lx) check_shared(lx, &G, "generated words", 80000);
+  if (lx) check_shared(lx, &G, "generated words", 80000, 0);
+  /* The hint for 20 MB of text: room for the generated words from the start. */
+  if (lx) check_shared(lx, &G, "generated words, size hint", 80000, 20000000);
   lex_free(lx);
   for (size_t i = 0; i < G.n; i++) free(G.line[i]);
   free(G.line);

@@ -36,6 +36,12 @@ typedef struct tok_cache tok_cache;
 tok_cache *tok_cache_new(const lex *lx, const tok_options *opt, topics_status *st);
 /* tok_cache_free(NULL) does nothing. */
 void tok_cache_free(tok_cache *c);
+/* A hint, before c's first word: about `bytes` of text are coming, so the table starts with room
+ * for the distinct raw forms such text holds (about 30·√bytes for English; Chinese has fewer) up
+ * to half a million slots, instead of growing to it by doublings that copy every key. Does
+ * nothing once c holds a word or when the memory is not there. Call only while no tok of c is
+ * working. */
+void tok_cache_expect(tok_cache *c, uint64_t bytes);
 /* Frees the memory of tables the cache has outgrown. Call only while no tok of c is working
  * (between batches). */
 void tok_cache_reclaim(tok_cache *c);
