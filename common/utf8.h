@@ -23,6 +23,10 @@ size_t utf8_repair_into(const char *s, size_t len, char *out, size_t *nbad);
  * consumed (>= 1) and sets *cp, which is 0xFFFD for an ill-formed subsequence. */
 size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp);
 
+/* Writes code point cp (at most U+10FFFF, no surrogate) as UTF-8 into out[0..4); returns the
+ * number of bytes written (1 to 4). */
+size_t utf8_encode(unsigned cp, char *out);
+
 /* 1 when s[0..len) may hold a character from U+3000 up (CJK punctuation, kana, Han, Hangul and
  * beyond): some byte is 0xE3 or more. Text without one has no ideographs, so nothing to join. */
 int utf8_may_hold_cjk(const char *s, size_t len);

@@ -9,6 +9,7 @@
 
 #include "common/diag.h"
 #include "common/mem.h"
+#include "common/utf8.h"
 #include "pipeline/lines.h"
 
 #define CAP_ID 1024    /* bytes kept of an id */
@@ -81,26 +82,7 @@ static int out_byte(jp *p, jout *o, char c) {
 
 static int out_cp(jp *p, jout *o, unsigned cp) {
   char t[4];
-  size_t n;
-  if (cp < 0x80) {
-    t[0] = (char)cp;
-    n = 1;
-  } else if (cp < 0x800) {
-    t[0] = (char)(0xC0 | (cp >> 6));
-    t[1] = (char)(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
-    t[0] = (char)(0xE0 | (cp >> 12));
-    t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    t[2] = (char)(0x80 | (cp & 0x3F));
-    n = 3;
-  } else {
-    t[0] = (char)(0xF0 | (cp >> 18));
-    t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    t[3] = (char)(0x80 | (cp & 0x3F));
-    n = 4;
-  }
+  size_t n = utf8_encode(cp, t);
   for (size_t i = 0; i < n; i++)
     if (out_byte(p, o, t[i]) < 0) return -1;
   return 0;

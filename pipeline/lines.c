@@ -27,28 +27,6 @@ void rdl_finish(rd_lines *l) {
   l->raw = l->fix = NULL;
 }
 
-static size_t put_utf8(char *d, unsigned cp) {
-  if (cp < 0x80) {
-    d[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    d[0] = (char)(0xC0 | (cp >> 6));
-    d[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    d[0] = (char)(0xE0 | (cp >> 12));
-    d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    d[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  d[0] = (char)(0xF0 | (cp >> 18));
-  d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  d[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
 
 /* Makes room for `need` bytes in raw; the buffer starts small and grows to one chunk. */
 static int raw_room(rd_lines *l, size_t need) {
@@ -110,7 +88,7 @@ static int fill_utf16(rd_lines *l) {
       cp = 0xFFFD;
       l->bad16 = 1;
     }
-    l->rawlen += put_utf8(l->raw + l->rawlen, cp);
+    l->rawlen += utf8_encode(cp, l->raw + l->rawlen);
   }
   return 2;
 }

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "common/mem.h"
+#include "common/utf8.h"
 
 #define TAG_MAX 2048        /* longest HTML tag, declaration or autolink read as markup */
 #define ENTITY_MAX 32       /* longest entity name */
@@ -383,21 +384,6 @@ static const struct {
     {"larr", "\u2190", 0},  {"rarr", "\u2192", 0},   {"uarr", "\u2191", 0},   {"darr", "\u2193", 0},
     {"hearts", "\u2665", 0}, {NULL, NULL, 0}};
 
-static size_t put_utf8(char *o, unsigned cp) {
-  if (cp < 0x80) return o[0] = (char)cp, 1;
-  if (cp < 0x800) return o[0] = (char)(0xC0 | (cp >> 6)), o[1] = (char)(0x80 | (cp & 0x3F)), 2;
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
 
 /* Markup that was escaped once more on its way into the notes: "&lt;br&gt;",
  * "&lt;iframe width=&quot;560&quot;&gt;" (an element name we know, then anything but a line end
@@ -458,7 +444,7 @@ static int do_entity(mk_reader *m) {
         cp > 0x10FFFF)
       buf[0] = ' ', k = 1; /* a control character or no character: never a line end */
     else
-      k = put_utf8(buf, (unsigned)cp);
+      k = utf8_encode((unsigned)cp, buf);
     memcpy(m->s + m->w, buf, k);
     m->w += k;
     m->i = q + 1;

@@ -29,6 +29,22 @@ static void test_utf8(void) {
 
 /* Whether text may hold CJK characters decides whether `topics segment` learns from a line and
  * reads its word list: every code point from U+3000 up says yes, every one below says no. */
+/* utf8_encode: every code point (no surrogate) encodes to well-formed UTF-8 of the length its
+ * range gives, and decodes back to itself. */
+static void test_utf8_encode(void) {
+  long bad = 0;
+  for (unsigned cp = 0; cp <= 0x10FFFF; cp++) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    char b[4];
+    size_t n = utf8_encode(cp, b), want = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    unsigned back;
+    if (n != want || utf8_valid_prefix(b, n) != n ||
+        utf8_decode((const unsigned char *)b, n, &back) != n || back != cp)
+      bad++;
+  }
+  CHECK_MSG(bad == 0, "%ld code points did not round-trip through utf8_encode", bad);
+}
+
 static void test_may_hold_cjk(void) {
   const char *no[] = {"", "PyCon 2025: testing, caf\xC3\xA9 \xE2\x80\x99quoted\xE2\x80\x99",
                       "\xE2\xBF\xBF" /* U+2FFF */, "\xD0\x9F\xD1\x80\xD0\xB8"};
@@ -120,6 +136,7 @@ static void test_arena(void) {
 int main(void) {
   test_arena();
   test_utf8();
+  test_utf8_encode();
   test_may_hold_cjk();
   test_strmap();
   return check_done();

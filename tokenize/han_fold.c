@@ -30,6 +30,10 @@ struct han_fold {
    * maxc when a longer source starts with it (0: none). Most characters of Chinese text go
    * through here, so neither case needs a map lookup. */
   uint32_t *single, *first;
+  /* The first two code points of every source of 2+ code points, as (a << 21 | b) + 1 in an open
+   * addressing set: a pair not in it starts no longer match. */
+  uint64_t *pairs;
+  size_t pmask, npairs;
   arena strings;
 };
 
@@ -47,6 +51,7 @@ static void fold_free(han_fold *f) {
   free(f->maxc);
   free(f->single);
   free(f->first);
+  free(f->pairs);
   arena_free(&f->strings);
   free(f);
 }
@@ -65,6 +70,44 @@ static int literal(const char *s, size_t len) {
   for (size_t i = 0; i < len; i++)
     if ((unsigned char)s[i] < 0x80) return 0;
   return 1;
+}
+
+static uint64_t pair_key(unsigned a, unsigned b) { return ((uint64_t)a << 21 | b) + 1; }
+
+static size_t pair_slot(uint64_t k, size_t mask) {
+  k *= 0x9E3779B97F4A7C15ULL;
+  return (size_t)(k >> 40) & mask;
+}
+
+static int has_pair(const han_fold *f, unsigned a, unsigned b) {
+  uint64_t k = pair_key(a, b);
+  for (size_t i = pair_slot(k, f->pmask); f->pairs[i]; i = (i + 1) & f->pmask)
+    if (f->pairs[i] == k) return 1;
+  return 0;
+}
+
+static topics_status add_pair(han_fold *f, unsigned a, unsigned b) {
+  if ((f->npairs + 1) * 2 > f->pmask + 1) { /* at most half full */
+    size_t n = (f->pmask + 1) * 2;
+    uint64_t *np = calloc(n, sizeof *np);
+    if (!np) return TOPICS_ENOMEM;
+    for (size_t i = 0; i <= f->pmask; i++) {
+      if (!f->pairs[i]) continue;
+      size_t j = pair_slot(f->pairs[i], n - 1);
+      while (np[j]) j = (j + 1) & (n - 1);
+      np[j] = f->pairs[i];
+    }
+    free(f->pairs);
+    f->pairs = np;
+    f->pmask = n - 1;
+  }
+  uint64_t k = pair_key(a, b);
+  size_t i = pair_slot(k, f->pmask);
+  for (; f->pairs[i]; i = (i + 1) & f->pmask)
+    if (f->pairs[i] == k) return TOPICS_OK;
+  f->pairs[i] = k;
+  f->npairs++;
+  return TOPICS_OK;
 }
 
 /* Adds rule "src > dst"; a source already present keeps its first rule (ICU's first match). */
@@ -97,6 +140,9 @@ static topics_status add_rule(han_fold *f, const char *src, size_t slen, const c
     }
     if (ncp > f->maxc[k]) f->maxc[k] = (uint8_t)ncp;
     if (cp <= 0xFFFF) f->first[cp] = k + 1;
+    unsigned cp2;
+    utf8_decode((const unsigned char *)src + n1, slen - n1, &cp2);
+    if ((st = add_pair(f, cp, cp2)) != TOPICS_OK) return st;
   }
   return TOPICS_OK;
 }
@@ -260,9 +306,11 @@ static topics_status data_rules(han_fold *f) {
 
 static han_fold *fold_new(void) {
   han_fold *f = calloc(1, sizeof *f);
+  if (f) f->pmask = 1023;
   if (f && (!(f->keys = strmap_new()) || !(f->firsts = strmap_new()) ||
             !(f->single = calloc(0x10000, sizeof *f->single)) ||
-            !(f->first = calloc(0x10000, sizeof *f->first)))) {
+            !(f->first = calloc(0x10000, sizeof *f->first)) ||
+            !(f->pairs = calloc(1024, sizeof *f->pairs)))) {
     fold_free(f);
     f = NULL;
   }
@@ -331,6 +379,16 @@ static int first_index(const han_fold *f, const char *s, size_t n, unsigned cp, 
   return f->first[cp] != 0;
 }
 
+/* 0 when BMP code point cp and the one at p[at..len) begin no source of 2+ code points (then no
+ * longer match starts at cp); 1 when they may. */
+static int starts_pair(const han_fold *f, const unsigned char *p, size_t len, size_t at,
+                       unsigned cp) {
+  if (cp > 0xFFFF || at >= len) return 1;
+  unsigned cp2;
+  utf8_decode(p + at, len - at, &cp2);
+  return has_pair(f, cp, cp2);
+}
+
 /* 1 when code point cp (the n bytes at s) has a rule of its own; *id gets the rule. */
 static int single_rule(const han_fold *f, const char *s, size_t n, unsigned cp, uint32_t *id) {
   if (cp > 0xFFFF) return strmap_find(f->keys, s, n, id);
@@ -338,14 +396,24 @@ static int single_rule(const han_fold *f, const char *s, size_t n, unsigned cp, 
   return f->single[cp] != 0;
 }
 
-unsigned han_fold_cp(const han_fold *f, unsigned cp) {
-  if (cp > 0xFFFF || f->first[cp]) return 0;
+/* The code point cp's own rule gives, cp when it has none, 0 when its rule gives anything but one
+ * BMP code point. */
+static unsigned fold_one(const han_fold *f, unsigned cp) {
   uint32_t id = f->single[cp];
   if (!id) return cp;
   unsigned out;
   const unsigned char *d = (const unsigned char *)f->dst[id - 1];
   size_t n = f->dlen[id - 1];
   return n && utf8_decode(d, n, &out) == n && out <= 0xFFFF && out != 0xFFFD ? out : 0;
+}
+
+int han_fold_cps(const han_fold *f, const unsigned *cps, size_t n, unsigned *out) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned cp = cps[i];
+    if (cp > 0xFFFF || (f->first[cp] && i + 1 < n && has_pair(f, cp, cps[i + 1]))) return 0;
+    if (!(out[i] = fold_one(f, cp))) return 0;
+  }
+  return 1;
 }
 
 topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char **buf, size_t *cap,
@@ -362,7 +430,7 @@ topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char 
     size_t n1 = utf8_decode(p + i, len - i, &cp);
     size_t take = 0;
     uint32_t id = 0, k = 0;
-    if (first_index(f, s + i, n1, cp, &k)) {
+    if (first_index(f, s + i, n1, cp, &k) && starts_pair(f, p, len, i + n1, cp)) {
       /* Ends of the next maxc[k] code points; try the longest source first. */
       size_t ends[MAX_KEY_CPS + 1], m = 1;
       ends[1] = i + n1;

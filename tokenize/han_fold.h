@@ -47,10 +47,10 @@ void han_fold_free(han_fold *f);
 topics_status han_fold_apply(const han_fold *f, const char *s, size_t len, char **buf, size_t *cap,
                              size_t *outlen);
 
-/* The fold of BMP code point cp on its own, for callers that fold a character at a time: cp
- * itself when no rule touches it, the one BMP code point its rule gives, or 0 when that does not
- * settle it (a longer source starts with cp, its rule gives more than one code point, or cp is
- * above U+FFFF); then han_fold_apply on the whole text is the answer. */
-unsigned han_fold_cp(const han_fold *f, unsigned cp);
+/* The fold of code points cps[0..n) a character at a time, for callers that hold them decoded:
+ * into out[0..n) with 1 when no source of 2+ code points can start among them and each
+ * character's own rule (if any) gives one BMP code point, so the fold is one for one; 0 otherwise
+ * (or for a code point above U+FFFF), and then han_fold_apply on the text is the answer. */
+int han_fold_cps(const han_fold *f, const unsigned *cps, size_t n, unsigned *out);
 
 #endif

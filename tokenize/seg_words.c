@@ -202,9 +202,7 @@ static uint64_t pack_cps(const unsigned *cps, size_t n) {
 static topics_status take_folded(loader *ld, const char *s, size_t len, const unsigned *cps,
                                  size_t n, uint64_t key) {
   unsigned fc[SEG_WORDS_MAX_CHARS];
-  size_t i = 0;
-  while (i < n && (fc[i] = han_fold_cp(ld->hf, cps[i])) != 0) i++;
-  if (i == n) {
+  if (han_fold_cps(ld->hf, cps, n, fc)) {
     uint64_t fk = pack_cps(fc, n);
     return fk == key ? TOPICS_OK : gather_key(ld, fk);
   }
