@@ -485,26 +485,10 @@ static int same_as_general(const char *text, size_t len, int *taken) {
   return f == 0 || (f == 1 && sr_same(y, ny, r, nr));
 }
 
-static size_t put_utf8(char *o, unsigned cp) {
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xC0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  o[0] = (char)(0xE0 | (cp >> 12));
-  o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  o[2] = (char)(0x80 | (cp & 0x3F));
-  return 3;
-}
-
 /* The class seg_latin_char gives cp, or SEG_B_STOP. */
 static unsigned latin_class(unsigned cp) {
   char b[4];
-  size_t n = put_utf8(b, cp), k;
+  size_t n = utf8_encode(cp, b), k;
   unsigned c = seg_latin_char((const unsigned char *)b, 0, n, &k);
   CHECK_MSG(c == SEG_B_STOP || k == n, "U+%04X: length %zu, want %zu", cp, k, n);
   return c;
@@ -572,7 +556,7 @@ static void test_latin_contexts(void) {
     if (cp == 0x800) cp = 0x2000;
     if (latin_class(cp) == SEG_B_STOP) continue;
     char ch[4];
-    size_t cl = put_utf8(ch, cp);
+    size_t cl = utf8_encode(cp, ch);
     for (size_t t = 0; t < sizeof ctx / sizeof *ctx; t++) {
       size_t o = 0;
       for (const char *c = ctx[t]; *c; c++) {
