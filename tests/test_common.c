@@ -67,6 +67,19 @@ static void test_may_hold_cjk(void) {
     }
     CHECK(!utf8_may_hold_cjk((const char *)b, n));
   }
+  /* Long text is looked at 64 bytes at a time: a CJK character anywhere in 300 bytes of Latin
+   * text (bytes up to 0xE2) is found, in a block or in the tail, and none is found where none is. */
+  char t[300];
+  for (size_t i = 0; i < sizeof t; i++) t[i] = i % 7 == 3 ? (char)0xE2 : (char)('a' + i % 26);
+  CHECK(!utf8_may_hold_cjk(t, sizeof t));
+  long missed = 0;
+  for (size_t at = 0; at + 3 <= sizeof t; at++) {
+    char u[sizeof t];
+    memcpy(u, t, sizeof t);
+    memcpy(u + at, "\xE4\xB8\xAD", 3); /* 中 */
+    missed += !utf8_may_hold_cjk(u, sizeof t) || utf8_may_hold_cjk(u, at);
+  }
+  CHECK_MSG(missed == 0, "%ld placements of a CJK character were judged wrongly", missed);
 }
 
 static void test_strmap(void) {
