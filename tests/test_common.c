@@ -68,7 +68,7 @@ static void test_may_hold_cjk(void) {
     CHECK(!utf8_may_hold_cjk((const char *)b, n));
   }
   /* Long text is looked at 64 bytes at a time: a CJK character anywhere in 300 bytes of Latin
-   * text (bytes up to 0xE2) is found, in a block or in the tail, and none is found where none is. */
+   * text (bytes up to 0xE2) is found, in a block or in the tail, and none where there is none. */
   char t[300];
   for (size_t i = 0; i < sizeof t; i++) t[i] = i % 7 == 3 ? (char)0xE2 : (char)('a' + i % 26);
   CHECK(!utf8_may_hold_cjk(t, sizeof t));

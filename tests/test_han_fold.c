@@ -235,8 +235,8 @@ static void test_fold_cp(void) {
     free(want);
   }
   CHECK_MSG(wrong == 0, "%ld code points fold otherwise than ICU", wrong);
-  CHECK_MSG(answered * 10 > han * 9, "han_fold_cps answered for %ld of %ld Han characters", answered,
-            han);
+  CHECK_MSG(answered * 10 > han * 9, "han_fold_cps answered for %ld of %ld Han characters",
+            answered, han);
 }
 
 static void *fold_many(void *arg) {
