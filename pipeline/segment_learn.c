@@ -64,12 +64,20 @@ static void *run_scan(void *arg) {
   return NULL;
 }
 
-/* A slice of a learning batch's writing: records [rec0, rec1) of block src, whose first span is
- * src->cs + cs0. Slices are about SEG_BLOCK bytes of input, so the output held at once stays small
- * whatever the batch's size. */
+/* A place in a learning batch: record rec of block blk, whose first span is at cs in its block's
+ * packed spans. */
+typedef struct seg_pos {
+  int blk;
+  size_t rec, cs;
+} seg_pos;
+
+/* A slice of a learning batch's writing: the records from `from` up to `to` (not included), across
+ * blocks if need be. A batch's slices are of one size, at most SEG_BLOCK bytes of input, so the
+ * output held at once stays small whatever the batch's size, and a round's threads get equal
+ * work. */
 typedef struct seg_slice {
-  const seg_block *src;
-  size_t rec0, rec1, cs0;
+  seg_pos from, to;
+  size_t nrec;
 } seg_slice;
 
 typedef struct emit_round {
@@ -87,19 +95,24 @@ static void emit_task(void *ctx, uint32_t i, uint32_t worker) {
   w->b = out;
   out->outlen = 0;
   out->piece = 0;
-  out->nlines = s->rec1 - s->rec0;
+  out->nlines = s->nrec;
   out->st = TOPICS_OK;
-  size_t first = s->cs0;
-  for (size_t k = s->rec0; k < s->rec1 && out->st == TOPICS_OK; k++) {
-    const seg_lrec *rec = &s->src->rec[k];
-    char *line = s->src->text + rec->off;
+  seg_pos p = s->from;
+  for (size_t n = 0; n < s->nrec && out->st == TOPICS_OK; n++) {
+    const seg_block *src = &r->rs->blocks[p.blk];
+    while (p.rec == src->nrec) { /* on to the next block */
+      p = (seg_pos){p.blk + 1, 0, 0};
+      src = &r->rs->blocks[p.blk];
+    }
+    const seg_lrec *rec = &src->rec[p.rec++];
+    char *line = src->text + rec->off;
     if (rec->nsp == SEG_UNCACHED) {
       out->st = segrun_emit_line(w, line, rec->len, NULL, 0);
       continue;
     }
-    out->st = expand(s->src, first, rec, &w->sp, &w->spcap);
+    out->st = expand(src, p.cs, rec, &w->sp, &w->spcap);
     if (out->st == TOPICS_OK) out->st = segrun_emit_line(w, line, rec->len, w->sp, rec->nsp);
-    first += rec->nbytes;
+    p.cs += rec->nbytes;
   }
 }
 
@@ -114,23 +127,31 @@ static int emit_round_run(seg_run_state *rs, const seg_slice *sl, int n, const c
 /* Writes the nb scanned blocks a round of slices at a time (one slice per thread), in input
  * order. Returns as segrun_write_blocks. */
 static int emit_blocks(seg_run_state *rs, const char *name, int nb, size_t *line) {
+  size_t total = 0, nt = (size_t)rs->nthreads;
+  for (int i = 0; i < nb; i++)
+    for (size_t k = 0; k < rs->blocks[i].nrec; k++) total += rs->blocks[i].rec[k].len + 1;
+  /* A multiple of the thread count, so that every round is full but the last. */
+  size_t rounds = (total + nt * SEG_BLOCK - 1) / (nt * SEG_BLOCK);
+  size_t each = rounds ? (total + rounds * nt - 1) / (rounds * nt) : total;
   seg_slice sl[SEG_MAX_THREADS];
   int n = 0;
-  for (int i = 0; i < nb; i++) {
-    const seg_block *b = &rs->blocks[i];
-    size_t k = 0, cs = 0;
-    while (k < b->nrec) {
-      seg_slice *s = &sl[n];
-      *s = (seg_slice){b, k, k, cs};
-      for (size_t bytes = 0; k < b->nrec && bytes < SEG_BLOCK; k++) {
-        bytes += b->rec[k].len + 1;
-        cs += b->rec[k].nbytes;
-      }
-      s->rec1 = k;
-      if (++n == rs->nthreads) {
-        if (emit_round_run(rs, sl, n, name, line)) return 1;
-        n = 0;
-      }
+  seg_pos p = {0, 0, 0};
+  for (;;) {
+    while (p.blk < nb && p.rec == rs->blocks[p.blk].nrec) p = (seg_pos){p.blk + 1, 0, 0};
+    if (p.blk == nb) break;
+    seg_slice *s = &sl[n];
+    s->from = p;
+    s->nrec = 0;
+    for (size_t bytes = 0; p.blk < nb && bytes < each; s->nrec++) {
+      const seg_block *b = &rs->blocks[p.blk];
+      bytes += b->rec[p.rec].len + 1;
+      p.cs += b->rec[p.rec].nbytes;
+      if (++p.rec == b->nrec) p = (seg_pos){p.blk + 1, 0, 0};
+    }
+    s->to = p;
+    if (++n == rs->nthreads) {
+      if (emit_round_run(rs, sl, n, name, line)) return 1;
+      n = 0;
     }
   }
   return n > 0 ? emit_round_run(rs, sl, n, name, line) : 0;
