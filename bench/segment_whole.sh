@@ -61,6 +61,16 @@ for name in en law; do
     "$name" "$mb" "$i" "$s1" "$s2" "$ci" "$c1"
 done
 
+# The machine's own ceiling for two threads: two raw ICU processes at once on the English talks
+# against one alone. Two threads of segment cannot beat twice the work in the time two
+# independent processes take.
+hyperfine -N --warmup 1 --runs 5 --style none --export-json "$tmp/pair.json" \
+  "$icu $tmp/en.txt" "bash -c '$icu $tmp/en.txt & $icu $tmp/en.txt; wait'" >/dev/null 2>"$tmp/hf.err" ||
+  { cat "$tmp/hf.err" >&2; exit 1; }
+one=$(median "$tmp/pair.json" 0)
+two=$(median "$tmp/pair.json" 1)
+python3 -c 'import sys; a,b=map(float,sys.argv[1:]); print("two raw ICU processes at once: %.3f s against %.3f s for one: %.2fx the work per second (the ceiling for -t2/-t1)" % (b,a,2*a/b))' "$one" "$two"
+
 if [ "$gb" != 0 ]; then
   # Talks of both texts repeated to the size asked for; one long file, as a user's archive dump.
   big=$tmp/big.txt
