@@ -310,6 +310,18 @@ static int trace_main(int argc, char **argv) {
   const char *start = getenv("BENCH_LDA_START");
   if (start && !strcmp(start, "random")) o.start = LDA_START_RANDOM;
   if (start && !strcmp(start, "warm")) o.start = LDA_START_WARM;
+  /* BENCH_LDA_TEMPER=N: N tempered sweeps at the start (0: none) instead of the model's choice. */
+  const char *temper = getenv("BENCH_LDA_TEMPER");
+  if (temper) {
+    char *end;
+    unsigned long n = strtoul(temper, &end, 10);
+    if (*end || n >= UINT32_MAX) {
+      fprintf(stderr, "bench_lda: BENCH_LDA_TEMPER must be a count of sweeps\n");
+      dtm_free(m);
+      return 2;
+    }
+    o.temper_sweeps = (uint32_t)n;
+  }
   /* BENCH_LDA_RARE=N: terms of fewer than N tokens take the rare-term path (1: none does). */
   const char *rare = getenv("BENCH_LDA_RARE");
   if (rare) {

@@ -38,6 +38,9 @@ typedef enum lda_start {
   LDA_START_WARM      /* topics of a model of a sample of the documents, whatever the size */
 } lda_start;
 
+/* lda_options.temper_sweeps: chosen from the start and the iterations. */
+#define LDA_TEMPER_AUTO UINT32_MAX
+
 typedef struct lda_options {
   uint32_t k;                 /* topics [10] */
   uint32_t iterations;        /* Gibbs sweeps; 0 picks the default for the corpus size */
@@ -54,6 +57,10 @@ typedef struct lda_options {
   double beta;                /* [0.01] */
   uint32_t optimize_interval; /* optimise asymmetric alpha every N sweeps after burn-in; 0: never */
   uint32_t burn_in;           /* sweeps before the first alpha optimisation */
+  /* The first sweeps sample with α and β scaled up (a tempered start, lda.c); the chain samples
+   * the posterior of the true α and β from then on. LDA_TEMPER_AUTO [default]: 100 sweeps from a
+   * random start, 50 from a warm one, at most half the iterations; 0: none. */
+  uint32_t temper_sweeps;
   lda_progress_fn progress;
   void *progress_ud;
   /* Called after each iteration of the warm start's sample model (may be NULL), with

@@ -75,6 +75,11 @@ struct lda {
   const uint32_t *remote;  /* with opt.sync: v x k counts of the other processes' tokens */
   uint32_t maxlen;         /* longest document */
   double *alpha, alpha_sum, beta;
+  /* The tempered start (lda.c): its first temper sweeps sample with α and β times
+   * LDA_TEMPER_SCALE; alpha_hot holds the scaled α while alpha holds the true one, and the two
+   * are swapped around each such sweep (with beta_true, alpha_sum_true for the scalars). */
+  uint32_t temper;
+  double *alpha_hot, alpha_sum_true, beta_true;
   uint32_t nworkers;
   uint32_t round;          /* the sweep's current round (see lda_sampler.c) */
   lda_worker *workers;

@@ -170,6 +170,8 @@ static lda *train_sample(const lda *md, const dtm *sm, topics_status *st) {
   lda_options so = md->opt;
   so.iterations = LDA_WARM_SWEEPS;
   so.optimize_interval = 0; /* α stays the starting one: the main run optimises it */
+  /* The sample model tempers its own start unless the main run tempers none. */
+  so.temper_sweeps = md->opt.temper_sweeps ? LDA_TEMPER_AUTO : 0;
   so.seed = lda_mix64_(md->opt.seed + 0x3779b97full);
   so.progress = md->opt.warm_progress;
   so.sync = NULL;

@@ -157,6 +157,61 @@ static void test_recovery(void) {
   dtm_free(p.m);
 }
 
+/* The tempered start (lda.c): through its sweeps the model shows the true α and β to the outside
+ * and its likelihoods are of the true posterior; α is re-estimated only after it, and a run of
+ * 300 sweeps from a random start (this corpus is too small for a warm one) tempers its first
+ * 100. */
+typedef struct temper_log {
+  const lda *md;
+  uint32_t alpha_moved_at; /* first sweep after which α differed from its start; 0: never */
+  uint32_t beta_wrong;     /* progress calls that saw a β other than the true one */
+  double ll_before, ll_after; /* the likelihoods after sweeps 100 and 110 */
+} temper_log;
+
+static void on_progress_temper(void *ud, uint32_t it, uint32_t its, double tps, double ll) {
+  temper_log *l = ud;
+  if (!l->alpha_moved_at && lda_alpha(l->md)[0] != 0.1) l->alpha_moved_at = it;
+  if (lda_beta(l->md) != 0.01) l->beta_wrong++;
+  if (it == 100) l->ll_before = ll;
+  if (it == 110) l->ll_after = ll;
+  (void)its;
+  (void)tps;
+}
+
+static void test_tempered_start(void) {
+  static planted p;
+  const double alpha[PK] = {0.3, 0.1, 0.1, 0.1, 0.1, 0.1};
+  plant(&p, alpha, 7);
+  if (!p.m) return;
+  lda_options o = lda_default_options();
+  o.k = LK;
+  o.iterations = 300;
+  o.alpha = 0.1;
+  o.seed = 2;
+  temper_log log = {NULL, 0, 0, 0, 0};
+  o.progress = on_progress_temper;
+  o.progress_ud = &log;
+  topics_status st;
+  lda *md = lda_new(p.m, &o, &st);
+  CHECK(md != NULL);
+  if (md) {
+    log.md = md;
+    CHECK(lda_train(md) == TOPICS_OK);
+    CHECK_MSG(log.alpha_moved_at > 100 && log.alpha_moved_at <= 110,
+              "alpha first re-estimated after sweep %u, not 110", log.alpha_moved_at);
+    CHECK_MSG(log.beta_wrong == 0, "%u progress calls saw a tempered beta", log.beta_wrong);
+    /* Both are of the true posterior: the tempered state spreads topics wider than the true β
+     * and α favour, so the first exact sweeps climb. */
+    CHECK_MSG(log.ll_after > log.ll_before, "LL at sweep 100 %f, at 110 %f", log.ll_before,
+              log.ll_after);
+    int match[PK];
+    double worst = match_topics(&p, md, match);
+    CHECK_MSG(worst >= 0.9, "tempered start: worst planted-topic cosine %.3f", worst);
+  }
+  lda_free(md);
+  dtm_free(p.m);
+}
+
 /* Runs a model and returns all of phi and theta in one malloc'd buffer. */
 static double *run_dump(const dtm *m, uint32_t k, uint32_t threads, uint64_t seed, size_t *n) {
   lda_options o = lda_default_options();
@@ -254,8 +309,8 @@ static void test_stop(void) {
   stop_flag = 0;
   if (md) CHECK(lda_train(md) == TOPICS_OK);
   lda_free(md);
-  /* iterations 0: train until the likelihood levels off, at least 100 and at most 1000 sweeps,
-   * and report the sweeps used. */
+  /* iterations 0: train until the likelihood levels off, at least 150 (50 or 100 tempered, then
+   * the rule's 100) and at most 1000 sweeps, and report the sweeps used. */
   o.iterations = 0;
   o.stop = NULL;
   ll_log log = {0, 0, 0};
@@ -265,7 +320,7 @@ static void test_stop(void) {
   CHECK(md && lda_train(md) == TOPICS_OK);
   if (md) {
     uint32_t used = lda_iterations(md);
-    CHECK_MSG(used >= 100 && used <= 1000 && used % 10 == 0, "default run used %u sweeps", used);
+    CHECK_MSG(used >= 150 && used <= 1000 && used % 10 == 0, "default run used %u sweeps", used);
     CHECK_MSG(log.calls == used, "%u progress calls for %u sweeps", log.calls, used);
   }
   lda_free(md);
@@ -565,6 +620,7 @@ int main(void) {
   test_warm_start();
   test_exactness();
   test_recovery();
+  test_tempered_start();
   test_determinism();
   test_small_corpus_threads();
   test_stop();
