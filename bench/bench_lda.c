@@ -310,13 +310,16 @@ static int trace_main(int argc, char **argv) {
   const char *start = getenv("BENCH_LDA_START");
   if (start && !strcmp(start, "random")) o.start = LDA_START_RANDOM;
   if (start && !strcmp(start, "warm")) o.start = LDA_START_WARM;
-  /* BENCH_LDA_TEMPER=N: N tempered sweeps at the start (0: none) instead of the model's choice. */
+  /* BENCH_LDA_TEMPER=N|auto: a tempered start of N sweeps, or of the model's choice
+   * (LDA_TEMPER_AUTO); by default none, as in the command. */
   const char *temper = getenv("BENCH_LDA_TEMPER");
-  if (temper) {
+  if (temper && !strcmp(temper, "auto")) {
+    o.temper_sweeps = LDA_TEMPER_AUTO;
+  } else if (temper) {
     char *end;
     unsigned long n = strtoul(temper, &end, 10);
     if (*end || n >= UINT32_MAX) {
-      fprintf(stderr, "bench_lda: BENCH_LDA_TEMPER must be a count of sweeps\n");
+      fprintf(stderr, "bench_lda: BENCH_LDA_TEMPER must be a count of sweeps or auto\n");
       dtm_free(m);
       return 2;
     }

@@ -36,7 +36,7 @@ lda_options lda_default_options(void) {
   o.beta = LDA_DEFAULT_BETA;
   o.optimize_interval = LDA_DEFAULT_INTERVAL;
   o.burn_in = LDA_DEFAULT_BURN_IN;
-  o.temper_sweeps = LDA_TEMPER_AUTO;
+  o.temper_sweeps = 0; /* tempering buys likelihood at the cost of coherence (see below) */
   return o;
 }
 
@@ -257,17 +257,26 @@ static topics_status init_worker(lda *md, uint32_t i) {
  * start's sample model among them) tempers its first LDA_TEMPER_SWEEPS; one from a warm start
  * inherits a tempered sample's topics and tempers LDA_TEMPER_WARM_SWEEPS more. Each is at most
  * half the sweeps. Measured on the pyvideo talks, K = 50, one thread (bench_lda --trace, α = 0.1,
- * β = 0.01, fixed), the sweep at which each chain first reached MALLET's plateau (-7.8353):
- *     untempered, seeds 1-6             never, never, 310, 530, 260, 160 (800 sweeps run)
- *     sample 100, chain 100, seeds 1-6   110 for five chains, 120; median LL at 700: -7.8280
- *     sample 100, chain 50, seeds 1-12   60 (5 chains), 70, 120, 150, never (4 in 300 sweeps)
- *     sample 100, chain 70, seeds 1-6    median 7.6 s, against 8.8 s with 100 and 9.0 s with 50
- *     sample and chain 200, seeds 1-6    210 for all six; median LL at 400: -7.8257
- * Each tempered sweep holds the true likelihood back (-8.01 at sweep 100), so the chain of 50
- * reaches MALLET's 200-sweep likelihood (-7.8737) in 6.1 s against 8.7 s with 100 (medians).
- * At K = 200, seeds 1-3, sample and chain 100 ended at -8.001 to -7.991, against -8.020 to
- * -8.012 untempered. Tempering the sample model alone, or a random start alone, did not help,
- * and neither did a linear return from the scale to 1. */
+ * β = 0.01, fixed): the sweep at which each chain first reached MALLET's plateau (-7.8353), and
+ * how many chains were still above it at the last sweep run:
+ *     sample 100, chain 100, seeds 1-6   110 for all;                      4 of 6 at sweep 700
+ *     sample 100, chain 70, seeds 1-6    80, 80, never, never, 80, 80;     4 of 6 at 300
+ *     sample 100, chain 50, seeds 1-12   60, 70, never, never, 120, 60,
+ *                                        150, never, never, 60, 60, never; 7 of 12 at 300
+ *     sample and chain 200, seeds 1-6    210 for all;                      6 of 6 at 400
+ * Untempered chains (seeds 1-7) first reached -7.8371 at sweeps never, never, 310, 530, 260, 160
+ * and 660 of 800. Each tempered sweep holds the true likelihood back (-8.02 at sweep 50), so
+ * MALLET's 200-sweep likelihood (-7.8737) comes only after them: with a chain of 50, in 6.1 s
+ * against 8.7 s with 100 (medians), where MALLET takes 19.2 s. At K = 200, seeds 1-3, sample and
+ * chain 100 ended at -8.001 to -7.991, against -8.020 to -8.012 untempered. Tempering the sample
+ * model alone, or a random start alone, did not help, and neither did a linear return from the
+ * scale to 1, nor a smaller α and β (x0.1: median -7.845 at sweep 700).
+ * It is off by default: the modes it finds have a higher likelihood but less coherent topics.
+ * NPMI of the top 10 words at λ = 0.7 (bench_relevance --k 50 --iters 500, α optimised as by
+ * default), seeds 1-7: 0.2878 mean tempered against 0.2996 untempered, lower on 5 of the 7
+ * seeds; scales of 1.5 and 2, or α or β alone, gave 0.285-0.291 (seeds 1-4); with α fixed,
+ * 0.2822 against 0.2930 (seeds 1-4). With α optimised the default run's final likelihood did
+ * not gain either (seeds 1-3: median -7.676, against -7.674). */
 #define LDA_TEMPER_SWEEPS 100
 #define LDA_TEMPER_WARM_SWEEPS 50
 #define LDA_TEMPER_SCALE 3.0

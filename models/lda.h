@@ -58,8 +58,8 @@ typedef struct lda_options {
   uint32_t optimize_interval; /* optimise asymmetric alpha every N sweeps after burn-in; 0: never */
   uint32_t burn_in;           /* sweeps before the first alpha optimisation */
   /* The first sweeps sample with α and β scaled up (a tempered start, lda.c); the chain samples
-   * the posterior of the true α and β from then on. LDA_TEMPER_AUTO [default]: 100 sweeps from a
-   * random start, 50 from a warm one, at most half the iterations; 0: none. */
+   * the posterior of the true α and β from then on. [0]: none; LDA_TEMPER_AUTO: 100 sweeps from
+   * a random start, 50 from a warm one, at most half the iterations; N: N. */
   uint32_t temper_sweeps;
   lda_progress_fn progress;
   void *progress_ud;
