@@ -309,3 +309,20 @@ topics_status kc_display(const kc_set *s, uint32_t d, const kc_occ *occ, char **
   }
   return st;
 }
+
+const char *kc_occ_word(const kc_set *s, uint32_t d, const kc_occ *occ, uint32_t i, size_t *len,
+                        int *hyphen) {
+  const dtm_builder *b = s->b;
+  size_t p = (size_t)b->doc_off[d] + occ->first;
+  for (uint32_t k = 0;; k++, p++) {
+    *hyphen = b->toks[p] == DTM_GAP; /* a compound's hyphen: the stretch holds no other gap */
+    if (*hyphen) p++;
+    if (k == i) return strmap_str(b->surfaces, b->toks[p], len);
+  }
+}
+
+uint32_t kc_nspellings(const kc_set *s) { return strmap_count(s->b->surfaces); }
+
+const char *kc_spelling(const kc_set *s, uint32_t i, size_t *len) {
+  return strmap_str(s->b->surfaces, i, len);
+}

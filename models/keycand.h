@@ -60,5 +60,13 @@ topics_status kc_key(const kc_set *s, uint32_t c, char **buf, size_t *cap, size_
  * at a sentence start too); joined like the key. Written to *buf as kc_key. Needs the builder. */
 topics_status kc_display(const kc_set *s, uint32_t d, const kc_occ *occ, char **buf, size_t *cap,
                          size_t *len);
+/* Word i (< kc_nunits) of occurrence occ of document d as the document first writes it there
+ * (borrowed from the builder; *len gets its length); *hyphen gets 1 when a compound's hyphen
+ * joins it to the word before (`stokes` of `navier-stokes`). Needs the builder. */
+const char *kc_occ_word(const kc_set *s, uint32_t d, const kc_occ *occ, uint32_t i, size_t *len,
+                        int *hyphen);
+/* The distinct spellings of the stream's words, numbered from 0 (borrowed; needs the builder). */
+uint32_t kc_nspellings(const kc_set *s);
+const char *kc_spelling(const kc_set *s, uint32_t i, size_t *len);
 
 #endif

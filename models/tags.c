@@ -20,7 +20,9 @@
  * noun phrases (the observation behind RAKE), English noun phrases end in their head noun, and a
  * talk names its subjects' heads again (`maintenance scheduling` ... `scheduling`), while a
  * clause ends in a verb or adverb said once (`grace teaches`), and a cut such as `provincial
- * seismic` from `chinese provincial seismic networks` is arbitrary. Chinese runs are
+ * seismic` from `chinese provincial seismic networks` is arbitrary. Where WordNet's dictionary
+ * files are installed, the word classes they give keep recurring clauses out too (clause_like:
+ * `loss caused`, `explained pytest fixtures`). Chinese runs are
  * clause-long, with few breaks, so there the rule stays. A stretch that begins or ends inside a
  * hyphenated compound (`tem` of `AC-TEM`, `semi` of `semi-classical`) is never a tag: a part of
  * a compound names no subject by itself.
@@ -81,6 +83,7 @@
 #include "common/diag.h"
 #include "common/mem.h"
 #include "models/background.h"
+#include "models/wordclass.h"
 #include "tokenize/normalize.h"
 
 #define BG_DOCS 100.0
@@ -256,6 +259,7 @@ typedef struct kc_tagger {
   double *idf;    /* per candidate */
   uint8_t *known; /* per candidate: the background list holds it */
   uint32_t *slot; /* per candidate: its index among the current document's candidates */
+  wc_map *wc;     /* English word classes of the corpus's spellings, NULL without WordNet */
   char *buf;
   size_t cap;
 } kc_tagger;
@@ -279,6 +283,59 @@ static topics_status en_freqs(kc_tagger *t, const double *f, bg_freq *en) {
   if (st == TOPICS_ENOENT && path && named)
     diag_warn(path, 0, "cannot open the English word counts named by " BG_WORDNET_ENV);
   return st == TOPICS_ENOMEM ? st : TOPICS_OK;
+}
+
+/* The English word classes of the stream's spellings (t->wc), from the WordNet files beside the
+ * English list; left NULL when the stream has no English word or the files are absent. */
+static topics_status en_classes(kc_tagger *t) {
+  int named;
+  const char *path = bg_en_path(&named);
+  const char *slash = path ? strrchr(path, '/') : NULL;
+  if (!slash) return TOPICS_OK;
+  char dir[4096];
+  size_t dl = (size_t)(slash - path);
+  if (dl >= sizeof dir) return TOPICS_OK;
+  memcpy(dir, path, dl);
+  dir[dl] = '\0';
+  wc_map *wc = wc_new();
+  topics_status st = wc ? TOPICS_OK : TOPICS_ENOMEM;
+  uint32_t n = wc ? kc_nspellings(t->s) : 0;
+  for (uint32_t i = 0; i < n && st == TOPICS_OK; i++) {
+    size_t len;
+    const char *w = kc_spelling(t->s, i, &len);
+    st = wc_want(wc, w, len);
+  }
+  if (st == TOPICS_OK) st = wc_read_dir(wc, dir, path);
+  if (st == TOPICS_OK) {
+    t->wc = wc;
+    return TOPICS_OK;
+  }
+  wc_free(wc);
+  return st == TOPICS_ENOMEM ? st : TOPICS_OK;
+}
+
+/* 1 when occurrence o of document d reads as a piece of a clause, not a name. English noun
+ * phrases end in their head noun, so a stretch is no name when its last word is no noun but a
+ * verb's past form (`loss caused`, `demonstrated`) or -s form (`team deploys`), or an adverb and
+ * nothing else (`renaming columns afterwards`); nor when it starts with the past form of a common
+ * verb that is no adjective (`explained pytest fixtures`), as narrative does. A participle of a
+ * rarer verb before a noun is mostly technical (`injected charges`, `chirped laser pulses`) and
+ * stays; so does a hyphenated compound (`navier-stokes`), whose parts are no clause, and a last
+ * word written with a capital, a name (`Twisted`). */
+static int clause_like(const kc_tagger *t, uint32_t d, const kc_occ *o) {
+  const kc_set *s = t->s;
+  uint32_t n = kc_nunits(s, o->cand);
+  size_t len;
+  int hyphen;
+  const char *w = kc_occ_word(s, d, o, n - 1, &len, &hyphen);
+  int name = len && w[0] >= 'A' && w[0] <= 'Z'; /* as written there: `Twisted`, `Stokes` */
+  unsigned c = hyphen || name ? 0 : wc_class(t->wc, w, len);
+  if (!(c & WC_NOUN) && ((c & (WC_PAST | WC_VERB3)) || (c & (WC_ADV | WC_VERB | WC_ADJ)) == WC_ADV))
+    return 1;
+  if (n == 1) return 0;
+  w = kc_occ_word(s, d, o, 0, &len, &hyphen);
+  c = wc_class(t->wc, w, len);
+  return (c & (WC_PAST | WC_COMMON)) == (WC_PAST | WC_COMMON) && !(c & (WC_NOUN | WC_ADJ));
 }
 
 /* q of a word or phrase the English list can judge (see the top of the file). */
@@ -389,7 +446,7 @@ static topics_status kc_pick(kc_tagger *t, uint32_t d, const kc_occ *occs, const
 topics_status tags_from_cands(const kc_set *s, const tags_options *o, tags_doc **out) {
   *out = NULL;
   uint32_t D = kc_ndocs(s), C = kc_ncands(s);
-  kc_tagger t = {s, o, NULL, NULL, NULL, NULL, 0};
+  kc_tagger t = {s, o, NULL, NULL, NULL, NULL, NULL, 0};
   tags_doc *docs = calloc(D ? D : 1, sizeof *docs);
   t.idf = malloc((C ? C : 1) * sizeof *t.idf);
   t.known = malloc(C ? C : 1);
@@ -403,6 +460,7 @@ topics_status tags_from_cands(const kc_set *s, const tags_options *o, tags_doc *
   kcand *c = malloc((maxn ? maxn : 1) * sizeof *c);
   topics_status st = docs && t.idf && t.known && t.slot && c ? TOPICS_OK : TOPICS_ENOMEM;
   if (st == TOPICS_OK && o->ntags > 0) st = cand_idf(&t);
+  if (st == TOPICS_OK && o->ntags > 0 && o->background) st = en_classes(&t);
   for (uint32_t d = 0; st == TOPICS_OK && o->ntags > 0 && d < D; d++) {
     uint32_t n, len;
     const kc_occ *occs = kc_doc(s, d, &n, &len);
@@ -412,6 +470,7 @@ topics_status tags_from_cands(const kc_set *s, const tags_options *o, tags_doc *
       const kc_occ *oc = &occs[i];
       uint32_t df = kc_df(s, oc->cand);
       if (!kc_is_tag(s, oc->cand) || oc->cut) continue; /* a compound's part names no subject */
+      if (t.wc && !kc_is_han(s, oc->cand) && clause_like(&t, d, oc)) continue;
       if (D > 1 && df == D) continue; /* tells no talk from another */
       if (kc_nunits(s, oc->cand) == 1 && oc->tf < 2 && df < 2 && !t.known[oc->cand])
         continue; /* one-off noise */
@@ -427,6 +486,7 @@ topics_status tags_from_cands(const kc_set *s, const tags_options *o, tags_doc *
   free(t.idf);
   free(t.known);
   free(t.slot);
+  wc_free(t.wc);
   free(t.buf);
   if (st != TOPICS_OK) {
     tags_free(docs, D);

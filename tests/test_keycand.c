@@ -7,14 +7,18 @@
  * compound and a lone letter are no tags; the English word counts (WordNet's format) sum a
  * lemma's senses under its stemmed key, and through them a word common in general language ranks
  * below a rare one said as often, while TOPICS_WORDNET=none (or a file that is absent) gives the
- * tags of no list; results are the same run to run and, through the command, for any thread
- * count. */
+ * tags of no list; with WordNet's dictionary files beside the counts, a stretch that reads as
+ * a clause (its last word a verb's past or -s form or an adverb only, or its first the past form
+ * of a common verb) is no tag, while a rarer participle before a noun, a hyphenated compound
+ * and a capitalised name stay; results are the same run to run and, through the command, for
+ * any thread count. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "test_util.h"
 #include "models/background.h"
 #include "models/dtm.h"
 #include "models/dtm_pack.h"
@@ -422,8 +426,79 @@ static void test_en_prior(void) {
   unlink(path);
 }
 
+/* The tags of talk 0 of a corpus where it repeats clause-like stretches and names, with the
+ * WordNet files of dir (NULL: TOPICS_WORDNET=none). */
+static tags_doc *clause_tags(const char *dir, uint32_t *nd) {
+  const char *talks[20];
+  for (int d = 0; d < 20; d++)
+    talks[d] = d == 0 ? "explained pytest fixtures | injected charges | loss caused | team deploys | "
+                        "renaming columns afterwards | navier - stokes | Twisted | explained pytest "
+                        "fixtures | injected charges | loss caused | team deploys | renaming columns "
+                        "afterwards | navier - stokes | Twisted"
+                      : d % 2 ? "other note | pytest" : "different note | charges";
+  char wn[512];
+  snprintf(wn, sizeof wn, "%s/cntlist.rev", dir ? dir : "");
+  setenv("TOPICS_WORDNET", dir ? wn : "none", 1);
+  dtm_builder *b = stream(talks, 20);
+  kc_set *s = NULL;
+  tags_doc *tg = NULL;
+  CHECK(b && kc_collect(b, 4, &s) == TOPICS_OK);
+  tags_options o = tags_default_options();
+  o.ntags = 40;
+  o.background = "/nonexistent/essay.txt";
+  if (s) CHECK(tags_from_cands(s, &o, &tg) == TOPICS_OK);
+  *nd = s ? kc_ndocs(s) : 0;
+  kc_free(s);
+  dtm_builder_free(b);
+  unsetenv("TOPICS_WORDNET");
+  return tg;
+}
+
+static void test_clauses(void) {
+  char dir[] = "/tmp/topics-wn-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  /* Excerpts in the format of WordNet 3.0's files. */
+  const char *files[][2] = {
+      {"index.verb", "explain v 3 2 @ ~ 3 1 00939277 00938247 00939105  \n"
+                     "inject v 6 2 @ ~ 6 0 00090253 01583494 01583656 01583893 01584008 01584116  \n"
+                     "cause v 2 3 @ ~ $ 2 2 01645601 01752495  \n"
+                     "deploy v 2 2 @ ~ 2 0 01145854 02343595  \n"
+                     "rename v 1 1 @ 1 0 01028748  \n"
+                     "stoke v 1 1 @ 1 0 00403334  \n"
+                     "twist v 12 4 @ ~ $ + 12 3 01223616 01907258 01876907 01873942  \n"},
+      {"index.noun", "team n 2 4 @ ~ + ; 2 2 08208560 08189659  \n"
+                     "charge n 13 4 @ ~ + ; 13 9 08190754 07395446 01112220 06730563  \n"
+                     "loss n 8 4 @ ~ + ; 8 5 13258362 07337390 00275466 14573553 14469014  \n"},
+      {"index.adj", "twisted a 2 2 & + 2 0 00592653 02182127  \n"},
+      {"index.adv", "afterwards r 1 1 \\ 1 0 00061528  \n"},
+      {"verb.exc", ""},
+      {"cntlist.rev", "explain%2:32:00:: 1 109\ninject%2:35:00:: 1 7\ncause%2:36:00:: 1 300\n"}};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    CHECK(tu_put(dir, files[i][0], files[i][1]) == 0 || !files[i][1][0]);
+  uint32_t nw, nn;
+  tags_doc *with = clause_tags(dir, &nw), *none = clause_tags(NULL, &nn);
+  CHECK(with && none && nw == 20 && nn == 20);
+  if (with && none) {
+    static const char *const clauses[] = {"explained pytest fixtures", "loss caused", "team deploys",
+                                          "renaming columns afterwards"};
+    for (size_t i = 0; i < sizeof clauses / sizeof clauses[0]; i++) {
+      CHECK_MSG(!has_tag(&with[0], clauses[i]), "clause '%s' is a tag", clauses[i]);
+      CHECK_MSG(has_tag(&none[0], clauses[i]), "'%s' is no tag without WordNet", clauses[i]);
+    }
+    static const char *const names[] = {"pytest fixtures", "injected charges", "navier-stokes",
+                                        "Twisted", "renaming columns"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+      CHECK_MSG(has_tag(&with[0], names[i]), "'%s' is no tag", names[i]);
+  }
+  tags_free(with, nw);
+  tags_free(none, nn);
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) tu_put(dir, files[i][0], "");
+  rmdir(dir);
+}
+
 int main(void) {
   test_en_counts();
+  test_clauses();
   test_en_prior();
   test_stretches();
   test_tags();

@@ -1,5 +1,5 @@
-/* Small helpers several test programs share: reading a whole stream or file, and counting a
- * directory's entries. Header-only (static functions): each test is its own program. */
+/* Small helpers several test programs share: reading a whole stream or file, writing a file in a
+ * directory, and counting a directory's entries. Header-only (static functions): each test is its own program. */
 #ifndef TOPICS_TEST_UTIL_H
 #define TOPICS_TEST_UTIL_H
 
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Everything from f's current position to its end, as a malloc'd NUL-terminated string (*len, may
  * be NULL, gets the length); NULL when out of memory. Works on pipes, so it never seeks. */
@@ -47,6 +48,17 @@ static inline char *tu_take_log(FILE *log) {
   char *s = tu_read_all(log, NULL);
   fclose(log);
   return s;
+}
+
+/* Writes text to dir/name (text "" removes the file instead); 0 on success. */
+static inline int tu_put(const char *dir, const char *name, const char *text) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  if (!text[0]) return unlink(path);
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  int bad = fputs(text, f) < 0;
+  return fclose(f) != 0 || bad ? -1 : 0;
 }
 
 /* Entries of dir other than . and ..; *hidden counts names starting with '.' (temporary files).
