@@ -310,20 +310,9 @@ static int trace_main(int argc, char **argv) {
   const char *start = getenv("BENCH_LDA_START");
   if (start && !strcmp(start, "random")) o.start = LDA_START_RANDOM;
   if (start && !strcmp(start, "warm")) o.start = LDA_START_WARM;
-  /* BENCH_LDA_TEMPER=N|auto: a tempered start of N sweeps, or of the model's choice
-   * (LDA_TEMPER_AUTO); by default none, as in the command. */
-  const char *temper = getenv("BENCH_LDA_TEMPER");
-  if (temper && !strcmp(temper, "auto")) {
-    o.temper_sweeps = LDA_TEMPER_AUTO;
-  } else if (temper) {
-    char *end;
-    unsigned long n = strtoul(temper, &end, 10);
-    if (*end || n >= UINT32_MAX) {
-      fprintf(stderr, "bench_lda: BENCH_LDA_TEMPER must be a count of sweeps or auto\n");
-      dtm_free(m);
-      return 2;
-    }
-    o.temper_sweeps = (uint32_t)n;
+  if (bench_temper_env(&o, "bench_lda")) {
+    dtm_free(m);
+    return 2;
   }
   /* BENCH_LDA_RARE=N: terms of fewer than N tokens take the rare-term path (1: none does). */
   const char *rare = getenv("BENCH_LDA_RARE");

@@ -1,15 +1,38 @@
 /* Loading a JSON Lines corpus for the benchmarks through the project's own reader (pipeline/
- * reader.h), so the benchmarks decode exactly what `topics` decodes. Header-only: every bench_*.c
- * is its own program. */
+ * reader.h), so the benchmarks decode exactly what `topics` decodes, and the sampler settings
+ * the benchmarks take from the environment. Header-only: every bench_*.c is its own program. */
 #ifndef TOPICS_BENCH_LOAD_H
 #define TOPICS_BENCH_LOAD_H
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/diag.h"
 #include "common/mem.h"
+#include "models/lda.h"
 #include "pipeline/reader.h"
+
+/* BENCH_LDA_TEMPER=N|auto: a tempered start of N sweeps, or of the model's choice
+ * (LDA_TEMPER_AUTO), into o; unset leaves o as it is (none, as in the command). Returns 0, or
+ * 2 after a message naming prog when the value is neither. */
+static inline int bench_temper_env(lda_options *o, const char *prog) {
+  const char *temper = getenv("BENCH_LDA_TEMPER");
+  if (!temper) return 0;
+  if (!strcmp(temper, "auto")) {
+    o->temper_sweeps = LDA_TEMPER_AUTO;
+    return 0;
+  }
+  char *end;
+  unsigned long n = strtoul(temper, &end, 10);
+  if (!*temper || *end || n >= UINT32_MAX) {
+    fprintf(stderr, "%s: BENCH_LDA_TEMPER must be a count of sweeps or auto\n", prog);
+    return 2;
+  }
+  o->temper_sweeps = (uint32_t)n;
+  return 0;
+}
 
 typedef struct corpus {
   char *buf; /* texts, back to back */

@@ -8,7 +8,7 @@
  * top 10 words (models/coherence.h), how many distinct words the top 10s use over all topics (a
  * word repeated across topics lowers it), and the mean share of talks that contain a top word
  * (generic words are in many talks). The same model is used for every λ, so only the ranking
- * differs. */
+ * differs. BENCH_LDA_TEMPER=N|auto trains with a tempered start, as bench_lda does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +142,10 @@ int main(int argc, char **argv) {
   o.iterations = (uint32_t)iters;
   o.seed = seed;
   o.threads = 1;
+  if (bench_temper_env(&o, "bench_relevance")) {
+    dtm_free(m);
+    return 2;
+  }
   topics_status st;
   lda *md = lda_new(m, &o, &st);
   if (!md || lda_train(md) != TOPICS_OK) {

@@ -271,14 +271,22 @@ static topics_status init_worker(lda *md, uint32_t i) {
  * chain 100 ended at -8.001 to -7.991, against -8.020 to -8.012 untempered. Tempering the sample
  * model alone, or a random start alone, did not help, and neither did a linear return from the
  * scale to 1, nor a smaller α and β (x0.1: median -7.845 at sweep 700).
+ * With a chain of 25 (the sample model still tempering 100 of its 200), the race
+ * (bench/race.sh, 7 chains a side at K = 50, 3 at K = 200) reached MALLET's plateau and its
+ * 200-sweep likelihood at least 3.5 times sooner in every case (README), where a chain of 50 was
+ * 2.8 times sooner to the 200-sweep likelihood on one thread.
  * It is off by default: the modes it finds have a higher likelihood but less coherent topics.
- * NPMI of the top 10 words at λ = 0.7 (bench_relevance --k 50 --iters 500, α optimised as by
- * default), seeds 1-7: 0.2878 mean tempered against 0.2996 untempered, lower on 5 of the 7
- * seeds; scales of 1.5 and 2, or α or β alone, gave 0.285-0.291 (seeds 1-4); with α fixed,
- * 0.2822 against 0.2930 (seeds 1-4). With α optimised the default run's final likelihood did
- * not gain either (seeds 1-3: median -7.676, against -7.674). */
+ * NPMI of the top 10 words (bench_relevance --k 50 --iters 500, α optimised as by default),
+ * seeds 1-20, chain 25: 0.2903 mean tempered against 0.2979 at λ = 0.7 (lower on 14 of 20,
+ * paired t = -1.95), 0.2761 against 0.2824 at λ = 1 (15 of 20, t = -2.62); a chain of 50 costs
+ * about the same (-0.0064, -0.0062). The seeds' own spread is 0.014. On the sample corpus
+ * (seeds 1-24, 100 tempered sweeps from a random start) the mean topic coherence of the JSON
+ * output fell by 0.010, lower on 16 of 24. And with α optimised, as the command runs, the
+ * default run gains neither likelihood nor time (pyvideo, K = 50, seeds 1-3, bench_lda --trace
+ * IDS 50 0 1 0.1 0.01 S): final LL -7.698, -7.669, -7.665 in 34, 46, 51 s tempered, against
+ * -7.649, -7.668, -7.719 in 49, 41, 27 s untempered. */
 #define LDA_TEMPER_SWEEPS 100
-#define LDA_TEMPER_WARM_SWEEPS 50
+#define LDA_TEMPER_WARM_SWEEPS 25
 #define LDA_TEMPER_SCALE 3.0
 
 /* The tempered sweeps of a run of the given sweeps, from a warm start or not. */

@@ -59,7 +59,7 @@ typedef struct lda_options {
   uint32_t burn_in;           /* sweeps before the first alpha optimisation */
   /* The first sweeps sample with α and β scaled up (a tempered start, lda.c); the chain samples
    * the posterior of the true α and β from then on. [0]: none; LDA_TEMPER_AUTO: 100 sweeps from
-   * a random start, 50 from a warm one, at most half the iterations; N: N. */
+   * a random start, 25 from a warm one, at most half the iterations; N: N. */
   uint32_t temper_sweeps;
   lda_progress_fn progress;
   void *progress_ud;
