@@ -13,12 +13,16 @@
 #define WC_MAX 40
 #define WC_EXC 128u /* internal: verb.exc lists the word as a form of some verb */
 
+typedef struct wc_word {
+  uint32_t verbs; /* SemCor's count of the word's verb senses */
+  uint32_t base;  /* verb.exc's base of the word (its index), UINT32_MAX for none */
+  uint8_t bits;   /* WC_NOUN .. WC_ADV, WC_EXC */
+} wc_word;
+
 struct wc_map {
-  strmap *words; /* lower-case word -> index into bits and verbs */
-  uint8_t *bits;
-  uint32_t *verbs; /* SemCor's count of the word's verb senses */
-  uint32_t *base;  /* verb.exc's base of the word, UINT32_MAX for none */
-  size_t cap, vcap, bcap;
+  strmap *words; /* lower-case word -> index into w */
+  wc_word *w;
+  size_t cap;
   /* Bit n of lens[c - 'a']: some word asked for starts with c and has n letters. Most lines of
    * the files name no such word and are passed over without a lookup. */
   uint64_t lens[26];
@@ -42,9 +46,7 @@ wc_map *wc_new(void) {
 void wc_free(wc_map *m) {
   if (!m) return;
   strmap_free(m->words);
-  free(m->bits);
-  free(m->verbs);
-  free(m->base);
+  free(m->w);
   free(m);
 }
 
@@ -98,13 +100,8 @@ static topics_status want_one(wc_map *m, const char *w, size_t len, uint32_t *ou
   if (st != TOPICS_OK || !added) return st;
   id = *out;
   m->lens[w[0] - 'a'] |= (uint64_t)1 << len;
-  if ((st = MEM_RESERVE(m->bits, m->cap, (size_t)id + 1)) != TOPICS_OK ||
-      (st = MEM_RESERVE(m->verbs, m->vcap, (size_t)id + 1)) != TOPICS_OK ||
-      (st = MEM_RESERVE(m->base, m->bcap, (size_t)id + 1)) != TOPICS_OK)
-    return st;
-  m->bits[id] = 0;
-  m->verbs[id] = 0;
-  m->base[id] = UINT32_MAX;
+  if ((st = MEM_RESERVE(m->w, m->cap, (size_t)id + 1)) != TOPICS_OK) return st;
+  m->w[id] = (wc_word){0, UINT32_MAX, 0};
   return TOPICS_OK;
 }
 
@@ -120,16 +117,16 @@ topics_status wc_want(wc_map *m, const char *w, size_t len) {
   return s;
 }
 
-/* The bits of lower-case w[0..len), 0 when not asked for. */
-static unsigned bits_of(const wc_map *m, const char *w, size_t len) {
+/* The entry of lower-case w[0..len), NULL when not asked for. */
+static const wc_word *word_of(const wc_map *m, const char *w, size_t len) {
   uint32_t id;
-  return strmap_find(m->words, w, len, &id) ? m->bits[id] : 0u;
+  return strmap_find(m->words, w, len, &id) ? &m->w[id] : NULL;
 }
 
 static void mark(wc_map *m, const char *w, size_t len, unsigned cls) {
   uint32_t id;
   if (may_want(m, w, len) && strmap_find(m->words, w, len, &id))
-    m->bits[id] = (uint8_t)(m->bits[id] | cls);
+    m->w[id].bits = (uint8_t)(m->w[id].bits | cls);
 }
 
 /* verb.exc's line "form base ..." at p[0..len): when form is asked for and is no -ing or -s form,
@@ -148,8 +145,8 @@ static topics_status exc_line(wc_map *m, const char *p, size_t len) {
   if (!lower_word(bs, bl, lb)) return TOPICS_OK;
   topics_status st = want_one(m, lb, bl, &b);
   if (st != TOPICS_OK) return st;
-  m->bits[id] = (uint8_t)(m->bits[id] | WC_EXC);
-  m->base[id] = b;
+  m->w[id].bits = (uint8_t)(m->w[id].bits | WC_EXC);
+  m->w[id].base = b;
   return TOPICS_OK;
 }
 
@@ -192,7 +189,8 @@ void wc_parse_counts(wc_map *m, const char *buf, size_t len) {
     int verb = pc && e - pc > 2 && pc[1] == '2' && pc[2] == ':';
     int adj = pc && e - pc > 2 && (pc[1] == '3' || pc[1] == '5') && pc[2] == ':';
     int want = pc && may_want(m, p, (size_t)(pc - p));
-    if (want && adj && strmap_find(m->words, p, (size_t)(pc - p), &id)) m->bits[id] |= WC_ADJ;
+    if (want && adj && strmap_find(m->words, p, (size_t)(pc - p), &id))
+      m->w[id].bits = (uint8_t)(m->w[id].bits | WC_ADJ);
     if (want && verb && strmap_find(m->words, p, (size_t)(pc - p), &id)) {
       const char *q = e; /* the count is the last field */
       while (q > pc && q[-1] == ' ') q--;
@@ -201,8 +199,8 @@ void wc_parse_counts(wc_map *m, const char *buf, size_t len) {
       uint64_t v = 0;
       for (const char *c = num; c < q && v < UINT32_MAX; c++) v = v * 10 + (uint64_t)(*c - '0');
       if (num > pc && num[-1] == ' ' && num < q) {
-        uint64_t sum = (uint64_t)m->verbs[id] + v;
-        m->verbs[id] = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+        uint64_t sum = (uint64_t)m->w[id].verbs + v;
+        m->w[id].verbs = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
       }
     }
     p = e + 1;
@@ -213,25 +211,26 @@ unsigned wc_class(const wc_map *m, const char *w, size_t len) {
   char lw[WC_MAX + 2], st[4][WC_MAX + 2];
   size_t sl[4];
   if (!lower_word(w, len, lw)) return 0;
-  unsigned self = bits_of(m, lw, len), r = self & (WC_NOUN | WC_VERB | WC_ADJ | WC_ADV);
-  uint32_t wid;
-  if ((self & WC_EXC) && strmap_find(m->words, lw, len, &wid)) {
+  const wc_word *self = word_of(m, lw, len);
+  if (!self) return 0;
+  unsigned r = self->bits & (WC_NOUN | WC_VERB | WC_ADJ | WC_ADV);
+  if (self->bits & WC_EXC) {
     r |= WC_PAST;
-    if (m->verbs[m->base[wid]] >= WC_COMMON_MIN) r |= WC_COMMON;
+    if (m->w[self->base].verbs >= WC_COMMON_MIN) r |= WC_COMMON;
   }
   int n = stems(lw, len, 1, st, sl);
   for (int i = 0; i < n; i++) {
-    uint32_t id;
-    if (!strmap_find(m->words, st[i], sl[i], &id) || !(m->bits[id] & WC_VERB)) continue;
+    const wc_word *s = word_of(m, st[i], sl[i]);
+    if (!s || !(s->bits & WC_VERB)) continue;
     r |= WC_PAST;
-    if (m->verbs[id] >= WC_COMMON_MIN) r |= WC_COMMON;
+    if (s->verbs >= WC_COMMON_MIN) r |= WC_COMMON;
   }
   n = stems(lw, len, 0, st, sl);
-  unsigned verb = 0, noun = self & WC_NOUN;
+  unsigned verb = 0, noun = self->bits & WC_NOUN;
   for (int i = 0; i < n; i++) {
-    unsigned b = bits_of(m, st[i], sl[i]);
-    verb |= b & WC_VERB;
-    noun |= b & WC_NOUN;
+    const wc_word *s = word_of(m, st[i], sl[i]);
+    verb |= s ? s->bits & WC_VERB : 0u;
+    noun |= s ? s->bits & WC_NOUN : 0u;
   }
   if (verb && !noun) r |= WC_VERB3;
   return r;
@@ -291,6 +290,7 @@ static topics_status read_file(wc_map *m, const char *dir, const char *name, uns
 }
 
 topics_status wc_read_dir(wc_map *m, const char *dir, const char *counts) {
+  if (strmap_count(m->words) == 0) return TOPICS_OK; /* nothing to judge: no file is read */
   static const struct {
     const char *name;
     unsigned cls;

@@ -40,8 +40,8 @@ topics_status wc_want(wc_map *m, const char *w, size_t len);
 
 /* Reads the dictionary files of directory dir into m, and the sense counts of file counts
  * (cntlist.rev's format; NULL for none); files that are absent are skipped. Returns TOPICS_OK
- * when index.verb was read (without it no form can be judged), TOPICS_ENOENT when it is absent,
- * TOPICS_ENOMEM. */
+ * when index.verb was read (without it no form can be judged) or no word was asked for (then
+ * nothing is read), TOPICS_ENOENT when it is absent, TOPICS_ENOMEM. */
 topics_status wc_read_dir(wc_map *m, const char *dir, const char *counts);
 
 /* Marks the lemmas of an index file's text buf[0..len) with class (WC_NOUN .. WC_ADV): every line
