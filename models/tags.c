@@ -286,17 +286,20 @@ static topics_status en_freqs(kc_tagger *t, const double *f, bg_freq *en) {
 }
 
 /* The English word classes of the stream's spellings (t->wc), from the WordNet files beside the
- * English list; left NULL when the stream has no English word or the files are absent. */
+ * English list (in the working directory when its name has no directory); left NULL without an
+ * English list or without the files. */
 static topics_status en_classes(kc_tagger *t) {
   int named;
   const char *path = bg_en_path(&named);
-  const char *slash = path ? strrchr(path, '/') : NULL;
-  if (!slash) return TOPICS_OK;
-  char dir[4096];
-  size_t dl = (size_t)(slash - path);
+  if (!path) return TOPICS_OK;
+  const char *slash = strrchr(path, '/');
+  char dir[4096] = ".";
+  size_t dl = slash ? (size_t)(slash - path) : 0;
   if (dl >= sizeof dir) return TOPICS_OK;
-  memcpy(dir, path, dl);
-  dir[dl] = '\0';
+  if (slash) {
+    memcpy(dir, path, dl);
+    dir[dl] = '\0';
+  }
   wc_map *wc = wc_new();
   topics_status st = wc ? TOPICS_OK : TOPICS_ENOMEM;
   uint32_t n = wc ? kc_nspellings(t->s) : 0;
