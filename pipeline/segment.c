@@ -156,6 +156,14 @@ topics_status segrun_emit_line(seg_worker *w, const char *line, size_t len, seg_
   return st;
 }
 
+char *segrun_line_end(char *p, char *end) {
+  /* memchr is vectorised: find the LF, then look for a CR before it */
+  char *e = memchr(p, '\n', (size_t)(end - p));
+  if (!e) e = end;
+  char *r = e > p ? memchr(p, '\r', (size_t)(e - p)) : NULL;
+  return r ? r : e;
+}
+
 static void *run_block(void *arg) {
   seg_worker *w = arg;
   seg_block *b = w->b;
@@ -163,9 +171,7 @@ static void *run_block(void *arg) {
   size_t lineno = 0;
   b->st = TOPICS_OK;
   while (p < end && b->st == TOPICS_OK) {
-    char *e = p;
-    while (e < end && !b->piece && *e != '\n' && *e != '\r') e++;
-    if (b->piece) e = end;
+    char *e = b->piece ? end : segrun_line_end(p, end);
     lineno++;
     b->st = segrun_emit_line(w, p, (size_t)(e - p), NULL, 0);
     if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;

@@ -69,6 +69,9 @@ typedef struct seg_run_state {
 } seg_run_state;
 
 
+/* The end of the line that starts at p: the first LF or CR before end, or end. */
+char *segrun_line_end(char *p, char *end);
+
 /* Writes the words or terms of one well-formed line and its line end into the worker's block;
  * with sp, from the segmentation sp[0..n) of the line (joined in place, so changed). */
 topics_status segrun_emit_line(seg_worker *w, const char *line, size_t len, seg_span *sp,

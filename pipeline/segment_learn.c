@@ -53,8 +53,7 @@ static void *run_scan(void *arg) {
   b->st = TOPICS_OK;
   b->ncs = b->nrec = 0;
   while (p < end && b->st == TOPICS_OK) {
-    char *e = p;
-    while (e < end && *e != '\n' && *e != '\r') e++;
+    char *e = segrun_line_end(p, end);
     lineno++;
     b->st = scan_line(w, p, (size_t)(e - p));
     if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n') e++;

@@ -128,6 +128,8 @@ int norm_is_quantity(const char *s, size_t len) {
                               "歲岁倍層层塊块份頁页章節节輪轮遍趟回成";
   static const char tails[] = "前後后多來来";
   const unsigned char *p = (const unsigned char *)s;
+  /* A word of letters, the most common kind by far, is no quantity: no numeral set is searched. */
+  if (len == 0 || (p[0] < 0x80 && !(p[0] >= '0' && p[0] <= '9'))) return 0;
   size_t i = 0, nums = 0;
   unsigned cp = 0;
   while (i < len) { /* the numerals */
