@@ -142,14 +142,20 @@ topics_status segrun_emit_line(seg_worker *w, const char *line, size_t len, seg_
     st = sp ? tok_terms_spans(w->t, line, len, sp, n, &w->ids, &w->nids, &w->idcap)
             : tok_terms(w->t, line, len, &w->ids, &w->nids, &w->idcap);
     for (size_t i = 0; st == TOPICS_OK && i < w->nids; i++) {
-      size_t tl;
+      size_t tl, need;
       tok_entry_term_prefetch(w->t, w->ids, w->nids, i);
       const char *term = tok_entry_term(w->t, w->ids[i], &tl);
-      if (i > 0 && (st = out_put(b, " ", 1)) != TOPICS_OK) break;
-      size_t at = b->outlen;
-      if ((st = out_put(b, term, tl)) != TOPICS_OK) break;
-      for (size_t k = at; k < b->outlen; k++)
-        if (b->out[k] == ' ') b->out[k] = '_';
+      /* One reservation for the separator and the term, copied with its spaces (a phrase of the
+       * user's dictionary) as underscores. */
+      if (mem_add(b->outlen, tl + 1, &need) != TOPICS_OK ||
+          (need > b->outcap && MEM_RESERVE(b->out, b->outcap, need) != TOPICS_OK)) {
+        st = TOPICS_ENOMEM;
+        break;
+      }
+      char *o = b->out + b->outlen;
+      if (i > 0) *o++ = ' ';
+      for (size_t k = 0; k < tl; k++) o[k] = term[k] == ' ' ? '_' : term[k];
+      b->outlen = (size_t)(o - b->out) + tl;
     }
   }
   if (st == TOPICS_OK && !b->piece) st = out_put(b, "\n", 1);

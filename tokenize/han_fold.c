@@ -22,6 +22,7 @@ struct han_fold {
   strmap *keys;  /* rule source -> rule index */
   const char **dst;
   uint32_t *dlen;
+  uint32_t *dcp; /* per rule: its target as one BMP code point, or 0 when it is not one */
   size_t nrules, cap;
   strmap *firsts; /* first code point of a source of 2+ code points -> index in maxc */
   uint8_t *maxc;  /* the most code points of a source starting with it */
@@ -48,6 +49,7 @@ static void fold_free(han_fold *f) {
   strmap_free(f->firsts);
   free(f->dst);
   free(f->dlen);
+  free(f->dcp);
   free(f->maxc);
   free(f->single);
   free(f->first);
@@ -117,13 +119,19 @@ static topics_status add_rule(han_fold *f, const char *src, size_t slen, const c
   int added;
   topics_status st = strmap_intern(f->keys, src, slen, &id, &added);
   if (st != TOPICS_OK || !added) return st;
-  size_t c1 = f->cap, c2 = f->cap;
+  size_t c1 = f->cap, c2 = f->cap, c3 = f->cap;
   if (MEM_RESERVE(f->dst, c1, (size_t)id + 1) != TOPICS_OK ||
-      MEM_RESERVE(f->dlen, c2, (size_t)id + 1) != TOPICS_OK)
+      MEM_RESERVE(f->dlen, c2, (size_t)id + 1) != TOPICS_OK ||
+      MEM_RESERVE(f->dcp, c3, (size_t)id + 1) != TOPICS_OK)
     return TOPICS_ENOMEM;
-  f->cap = c1 < c2 ? c1 : c2;
+  f->cap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
   if (!(f->dst[id] = arena_copy(&f->strings, dst, dlen))) return TOPICS_ENOMEM;
   f->dlen[id] = (uint32_t)dlen;
+  unsigned dc;
+  f->dcp[id] = dlen && utf8_decode((const unsigned char *)dst, dlen, &dc) == dlen && dc <= 0xFFFF &&
+                       dc != 0xFFFD
+                   ? dc
+                   : 0;
   f->nrules = (size_t)id + 1;
   size_t ncp = count_cps(src, slen);
   if (ncp > MAX_KEY_CPS) return TOPICS_EICU;
@@ -400,11 +408,7 @@ static int single_rule(const han_fold *f, const char *s, size_t n, unsigned cp, 
  * BMP code point. */
 static unsigned fold_one(const han_fold *f, unsigned cp) {
   uint32_t id = f->single[cp];
-  if (!id) return cp;
-  unsigned out;
-  const unsigned char *d = (const unsigned char *)f->dst[id - 1];
-  size_t n = f->dlen[id - 1];
-  return n && utf8_decode(d, n, &out) == n && out <= 0xFFFF && out != 0xFFFD ? out : 0;
+  return id ? f->dcp[id - 1] : cp;
 }
 
 int han_fold_cps(const han_fold *f, const unsigned *cps, size_t n, unsigned *out) {

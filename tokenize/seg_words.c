@@ -148,18 +148,20 @@ size_t seg_words_count(const seg_words *w) {
 }
 
 /* The code points of s[0..len) into cps when it is 2 to SEG_WORDS_MAX_CHARS CJK unified
- * ideographs (so also well-formed UTF-8: an ill-formed byte decodes to U+FFFD); returns how many,
- * or 0 when it is not such a word. */
+ * ideographs (U+3400..U+4DBF, U+4E00..U+9FFF); returns how many, or 0 when it is not such a word.
+ * Every such character is three bytes of UTF-8, so each is decoded here without utf8_decode: a
+ * word list holds hundreds of thousands of them. */
 static size_t han_word(const char *s, size_t len, unsigned cps[SEG_WORDS_MAX_CHARS]) {
-  size_t n = 0;
-  for (size_t i = 0; i < len; n++) {
-    unsigned cp;
-    if (n == SEG_WORDS_MAX_CHARS) return 0;
-    i += utf8_decode((const unsigned char *)s + i, len - i, &cp);
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = len / 3;
+  if (len % 3 || n < 2 || n > SEG_WORDS_MAX_CHARS) return 0;
+  for (size_t i = 0; i < n; i++, p += 3) {
+    if (p[0] < 0xE3 || p[0] > 0xE9 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+    unsigned cp = (unsigned)(p[0] & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
     if (!((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))) return 0;
-    cps[n] = cp;
+    cps[i] = cp;
   }
-  return n >= 2 ? n : 0;
+  return n;
 }
 
 /* The frequency of a list line, the decimal digits s[0..len); -1 when it is not one. */
@@ -185,7 +187,8 @@ typedef struct loader {
 } loader;
 
 static topics_status gather_key(loader *ld, uint64_t k) {
-  if (MEM_RESERVE(ld->h, ld->hcap, ld->nh + 1) != TOPICS_OK) return TOPICS_ENOMEM;
+  if (ld->nh == ld->hcap && MEM_RESERVE(ld->h, ld->hcap, ld->nh + 1) != TOPICS_OK)
+    return TOPICS_ENOMEM;
   ld->h[ld->nh++] = key_hash(k);
   return TOPICS_OK;
 }
