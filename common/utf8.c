@@ -30,7 +30,7 @@ size_t utf8_encode(unsigned cp, char *out) {
   return 4;
 }
 
-size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp) {
+size_t utf8_decode_any(const unsigned char *s, size_t len, unsigned *cp) {
   unsigned c = s[0];
   if (c < 0x80) {
     *cp = c;

@@ -45,6 +45,66 @@ static void test_utf8_encode(void) {
   CHECK_MSG(bad == 0, "%ld code points did not round-trip through utf8_encode", bad);
 }
 
+/* A decoder written from Unicode's table of well-formed byte sequences (section 3.9, table
+ * 3-7), to judge utf8_decode by: the bytes consumed (the maximal subpart when ill-formed) and the
+ * code point or U+FFFD. */
+static size_t ref_decode(const unsigned char *s, size_t len, unsigned *cp) {
+  static const struct {
+    unsigned char lead_lo, lead_hi, n, lo2, hi2;
+  } rows[] = {{0xC2, 0xDF, 2, 0x80, 0xBF}, {0xE0, 0xE0, 3, 0xA0, 0xBF}, {0xE1, 0xEC, 3, 0x80, 0xBF},
+              {0xED, 0xED, 3, 0x80, 0x9F}, {0xEE, 0xEF, 3, 0x80, 0xBF}, {0xF0, 0xF0, 4, 0x90, 0xBF},
+              {0xF1, 0xF3, 4, 0x80, 0xBF}, {0xF4, 0xF4, 4, 0x80, 0x8F}};
+  if (s[0] < 0x80) {
+    *cp = s[0];
+    return 1;
+  }
+  *cp = 0xFFFD;
+  for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+    if (s[0] < rows[r].lead_lo || s[0] > rows[r].lead_hi) continue;
+    size_t i = 1;
+    unsigned v = s[0] & (0xFFu >> (rows[r].n + 1));
+    for (; i < rows[r].n && i < len; i++) {
+      unsigned lo = i == 1 ? rows[r].lo2 : 0x80, hi = i == 1 ? rows[r].hi2 : 0xBF;
+      if (s[i] < lo || s[i] > hi) return i;
+      v = v << 6 | (s[i] & 0x3Fu);
+    }
+    if (i < rows[r].n) return i;
+    *cp = v;
+    return i;
+  }
+  return 1;
+}
+
+/* utf8_decode (inline fast forms and the general route) against the reference on every sequence
+ * of one to three bytes, each cut at every length, and on four-byte ones of every lead byte. */
+static void test_utf8_decode(void) {
+  long bad = 0;
+  unsigned char b[4];
+  for (uint32_t x = 0; x < (1u << 24); x++) {
+    b[0] = (unsigned char)(x >> 16);
+    b[1] = (unsigned char)(x >> 8);
+    b[2] = (unsigned char)x;
+    for (size_t len = 1; len <= 3; len++) {
+      if (len < 3 && (x & ((1u << (8 * (3 - len))) - 1))) continue; /* each short input once */
+      unsigned a, r;
+      size_t na = utf8_decode(b, len, &a), nr = ref_decode(b, len, &r);
+      bad += na != nr || a != r;
+    }
+  }
+  for (unsigned lead = 0xF0; lead <= 0xFF; lead++)
+    for (unsigned c1 = 0x70; c1 <= 0xC0; c1++)
+      for (unsigned c3 = 0x7F; c3 <= 0xC0; c3 += 0x41) {
+        b[0] = (unsigned char)lead;
+        b[1] = (unsigned char)c1;
+        b[2] = 0x85;
+        b[3] = (unsigned char)c3;
+        unsigned a, r;
+        size_t na = utf8_decode(b, 4, &a), nr = ref_decode(b, 4, &r);
+        bad += na != nr || a != r;
+      }
+  CHECK_MSG(bad == 0, "%ld inputs decoded unlike Unicode's table", bad);
+}
+
 static void test_may_hold_cjk(void) {
   const char *no[] = {"", "PyCon 2025: testing, caf\xC3\xA9 \xE2\x80\x99quoted\xE2\x80\x99",
                       "\xE2\xBF\xBF" /* U+2FFF */, "\xD0\x9F\xD1\x80\xD0\xB8"};
@@ -150,6 +210,7 @@ int main(void) {
   test_arena();
   test_utf8();
   test_utf8_encode();
+  test_utf8_decode();
   test_may_hold_cjk();
   test_strmap();
   return check_done();
