@@ -135,12 +135,19 @@ topics_status seg_words_add(seg_words *w, const char *s, size_t len) {
   return strmap_intern(w->other, s, len, &id, NULL);
 }
 
+/* seg_words_has of s[0..len) whose packed key the caller worked out (packs: whether it packs). */
+static int has_word(const seg_words *w, const char *s, size_t len, int packs, uint64_t key) {
+  if (!w) return 0;
+  if (packs) return has_key(w, key);
+  uint32_t id;
+  return w->other && strmap_find(w->other, s, len, &id);
+}
+
 int seg_words_has(const seg_words *w, const char *s, size_t len) {
   if (!w) return 0;
   uint64_t k;
-  if (pack(s, len, &k)) return has_key(w, k);
-  uint32_t id;
-  return w->other && strmap_find(w->other, s, len, &id);
+  int packs = pack(s, len, &k);
+  return has_word(w, s, len, packs, k);
 }
 
 size_t seg_words_count(const seg_words *w) {
@@ -334,11 +341,13 @@ int seg_words_function_piece(const char *s, size_t len) {
  * list's longer entries (一個, 體育用品) are mostly what they split. */
 static int joinable(const seg_joiner *j, const char *text, const seg_span *sp, size_t k) {
   size_t a = sp[0].start, b = sp[k - 1].start + sp[k - 1].len;
-  if (seg_words_has(j->learned, text + a, b - a)) return 1;
+  uint64_t key;
+  int packs = pack(text + a, b - a, &key); /* once for both sets */
+  if (has_word(j->learned, text + a, b - a, packs, key)) return 1;
   if (!j->lexicon) return 0;
   for (size_t i = 0; i < k; i++)
     if (sp[i].len > 4 || seg_words_function_piece(text + sp[i].start, sp[i].len)) return 0;
-  return seg_words_has(j->lexicon, text + a, b - a);
+  return has_word(j->lexicon, text + a, b - a, packs, key);
 }
 
 void seg_join(const seg_joiner *j, const char *text, seg_span *sp, size_t base, size_t *n) {
