@@ -8,7 +8,8 @@
  * top 10 words (models/coherence.h), how many distinct words the top 10s use over all topics (a
  * word repeated across topics lowers it), and the mean share of talks that contain a top word
  * (generic words are in many talks). The same model is used for every λ, so only the ranking
- * differs. BENCH_LDA_TEMPER=N|auto trains with a tempered start, as bench_lda does. */
+ * differs. BENCH_LDA_TEMPER=N|auto trains with a tempered start, as bench_lda does;
+ * BENCH_LDA_ALPHA=F with α fixed at F per topic, not optimised, as the race against MALLET. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,17 @@ int main(int argc, char **argv) {
   if (bench_temper_env(&o, "bench_relevance")) {
     dtm_free(m);
     return 2;
+  }
+  const char *fixed = getenv("BENCH_LDA_ALPHA"); /* a fixed α per topic, as the race samples */
+  if (fixed) {
+    char *end;
+    o.alpha = strtod(fixed, &end);
+    o.optimize_interval = 0;
+    if (end == fixed || *end || !(o.alpha > 0)) {
+      fprintf(stderr, "bench_relevance: BENCH_LDA_ALPHA must be a positive number\n");
+      dtm_free(m);
+      return 2;
+    }
   }
   topics_status st;
   lda *md = lda_new(m, &o, &st);
