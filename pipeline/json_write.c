@@ -27,7 +27,7 @@ void jw_string(FILE *f, const char *s) {
           case '\f': fputs("\\f", f); break;
           default:
             if (c < 0x20 || c == 0x7f) fprintf(f, "\\u%04x", c);
-            else fputc(c, f);
+            else putc_unlocked(c, f); /* one writer per file: no lock per byte */
         }
         i++;
         continue;
@@ -43,8 +43,7 @@ void jw_string(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-/* Appends the decimal digits of v (v >= 0) to p; returns the new end. */
-static char *put_uint(char *p, unsigned long long v) {
+char *jw_put_uint(char *p, unsigned long long v) {
   char tmp[24];
   int n = 0;
   do {
@@ -97,7 +96,7 @@ char *jw_format_number(char *buf, double x) {
     }
     *p++ = 'e';
     if (ex < 0) *p++ = '-';
-    p = put_uint(p, (unsigned long long)(ex < 0 ? -ex : ex));
+    p = jw_put_uint(p, (unsigned long long)(ex < 0 ? -ex : ex));
   }
   *p = '\0';
   return buf;
@@ -117,7 +116,7 @@ char *jw_format_fixed(char *buf, double x, int decimals) {
   unsigned long long r = (unsigned long long)llround(v);
   char *p = buf;
   if (x < 0 && r != 0) *p++ = '-';
-  p = put_uint(p, r / scale);
+  p = jw_put_uint(p, r / scale);
   if (decimals > 0) {
     *p++ = '.';
     unsigned long long frac = r % scale;

@@ -14,6 +14,10 @@
  * UTF-8 replaced by U+FFFD. s == NULL writes "". Write errors stay in ferror(f). */
 void jw_string(FILE *f, const char *s);
 
+/* Appends the decimal digits of v to p (at least 20 bytes free); returns the new end. printf
+ * costs a thousand instructions a number, too many for a file of a million of them. */
+char *jw_put_uint(char *p, unsigned long long v);
+
 /* Formats x with 6 significant digits, trailing zeros dropped, into buf (JW_NUMBUF bytes): plain
  * decimal notation when the exponent is in [-5, 15), else d.ddde-7 style; -0 prints as 0. A
  * non-finite x gives "null", so the result is always a valid JSON value. Returns buf. */

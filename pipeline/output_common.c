@@ -29,7 +29,7 @@ void out_put_clean(FILE *f, const char *s, int flags) {
       if (c < 0x20 || c == 0x7f) c = ' ';
       if (c == ' ' && (flags & OUT_CLEAN_SPACE)) c = '_'; /* a word stays one field */
       else if (c == ',' && (flags & OUT_CLEAN_COMMA)) c = ' ';
-      fputc(c, f);
+      putc_unlocked(c, f); /* one writer per file: no lock per byte */
       i++;
       continue;
     }

@@ -77,9 +77,15 @@ static topics_status fill_docword(FILE *f, void *ud, volatile sig_atomic_t *stop
   fprintf(f, "%" PRIu32 "\n%" PRIu32 "\n%" PRIu64 "\n", nd, dtm_nterms(m), nd ? rows[nd] : 0);
   for (uint32_t d = 0; d < nd; d++) {
     if (stop && *stop) return TOPICS_EINTR;
-    for (uint64_t i = rows[d]; i < rows[d + 1]; i++)
-      fprintf(f, "%" PRIu64 " %" PRIu64 " %" PRIu32 "\n", (uint64_t)d + 1, (uint64_t)cols[i] + 1,
-              vals[i]);
+    for (uint64_t i = rows[d]; i < rows[d + 1]; i++) {
+      char line[64], *p = jw_put_uint(line, (uint64_t)d + 1);
+      *p++ = ' ';
+      p = jw_put_uint(p, (uint64_t)cols[i] + 1);
+      *p++ = ' ';
+      p = jw_put_uint(p, vals[i]);
+      *p++ = '\n';
+      fwrite(line, 1, (size_t)(p - line), f);
+    }
   }
   return TOPICS_OK;
 }
