@@ -187,8 +187,44 @@ static void test_long(void) {
   free(data);
 }
 
+/* A 3 MB text field with no line end or escape in it, Han and ASCII mixed: one plain run that
+ * crosses the piece length several times. The pieces are cut between characters (no U+FFFD
+ * appears), none is over a piece's length, and the text arrives whole and in order. */
+static void test_long_plain(void) {
+  const char unit[] = "data 資料分析 ";
+  size_t ul = sizeof unit - 1, reps = ((size_t)3 << 20) / ul;
+  char *data = malloc(reps * ul + 64), *want = malloc(reps * ul + 8);
+  CHECK(data != NULL && want != NULL);
+  if (!data || !want) {
+    free(data);
+    free(want);
+    return;
+  }
+  size_t o = (size_t)snprintf(data, 64, "{\"title\": \"t\", \"text\": \"");
+  size_t w = (size_t)snprintf(want, 8, "t\n");
+  for (size_t r = 0; r < reps; r++, o += ul, w += ul) {
+    memcpy(data + o, unit, ul);
+    memcpy(want + w, unit, ul);
+  }
+  memcpy(data + o, "\"}\n", 3);
+  o += 3;
+  rs_sink k;
+  size_t bad;
+  size_t n = run(data, o, &k, &bad);
+  CHECK(n == 1 && bad == 0);
+  if (n == 1) {
+    CHECK(k.t[0].pieces >= 3);
+    CHECK(k.t[0].max_piece <= ((size_t)1 << 20));
+    CHECK(k.t[0].len == w && memcmp(k.t[0].text, want, w) == 0);
+  }
+  rs_free(&k);
+  free(data);
+  free(want);
+}
+
 int main(void) {
   test_good();
+  test_long_plain();
   test_titles();
   test_malformed();
   test_repair();
