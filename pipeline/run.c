@@ -166,9 +166,13 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   uint32_t ndocs;
   const out_doc_meta *docs = ingest_docs(s->g, &ndocs);
   if (ndocs == 0) {
-    diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0,
-               "no usable text: no talks found (looked for .txt, .md, .markdown, .rst, .jsonl and "
-               "text files without an extension)");
+    if (s->stats.files > 0) /* files were found and read, but held nothing (warnings say why) */
+      diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0,
+                 "no usable text: the %zu file(s) read hold no talk", s->stats.files);
+    else
+      diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0,
+                 "no usable text: no talks found (looked for .txt, .md, .markdown, .rst, .jsonl "
+                 "and text files without an extension)");
     return 1;
   }
   dtm_options dopt = dtm_default_options();
@@ -180,10 +184,16 @@ static int run_body(const cli_options *o, run_state *s, progress *pg) {
   if (st != TOPICS_OK) return report(st, "building the term matrix");
   ingest_drop_builder(s->g);
   if (dtm_ntokens(s->m) == 0) {
-    diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0,
-               "no usable text: %u talk(s) but no terms left after removing stopwords, numbers, "
-               "punctuation and terms in fewer than %u talks",
-               ndocs, dopt.min_df);
+    if (dopt.min_df <= 1) /* nothing was left out for being rare */
+      diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0,
+                 "no usable text: %u talk(s) but no terms left after removing stopwords, numbers "
+                 "and punctuation",
+                 ndocs);
+    else
+      diag_error(o->npaths == 1 ? o->paths[0] : NULL, 0,
+                 "no usable text: %u talk(s) but no terms left after removing stopwords, numbers, "
+                 "punctuation and terms in fewer than %u talks",
+                 ndocs, dopt.min_df);
     return 1;
   }
   char note[160];

@@ -124,14 +124,13 @@ static topics_status add_rule(han_fold *f, const char *src, size_t slen, const c
       MEM_RESERVE(f->dlen, c2, (size_t)id + 1) != TOPICS_OK ||
       MEM_RESERVE(f->dcp, c3, (size_t)id + 1) != TOPICS_OK)
     return TOPICS_ENOMEM;
-  f->cap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
+  f->cap = c1 < c2 ? c1 : c2;
+  if (c3 < f->cap) f->cap = c3;
   if (!(f->dst[id] = arena_copy(&f->strings, dst, dlen))) return TOPICS_ENOMEM;
   f->dlen[id] = (uint32_t)dlen;
-  unsigned dc;
-  f->dcp[id] = dlen && utf8_decode((const unsigned char *)dst, dlen, &dc) == dlen && dc <= 0xFFFF &&
-                       dc != 0xFFFD
-                   ? dc
-                   : 0;
+  unsigned dc; /* decoded once here, not at every fold of the character */
+  int one = dlen && utf8_decode((const unsigned char *)dst, dlen, &dc) == dlen;
+  f->dcp[id] = one && dc <= 0xFFFF && dc != 0xFFFD ? dc : 0;
   f->nrules = (size_t)id + 1;
   size_t ncp = count_cps(src, slen);
   if (ncp > MAX_KEY_CPS) return TOPICS_EICU;

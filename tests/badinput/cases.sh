@@ -34,7 +34,7 @@ case_no_usable_text() {
   printf '!!! ... --- ??? ，。、「」 *** ###\n' > punct.txt
   expect 1 "punct\.txt: no usable text" punct.txt -q
   printf 'the and of to a in 的 是 我們 與 會 讓 of the\n' > stop.txt
-  expect 1 "stop\.txt: no usable text" stop.txt -q
+  expect 1 "stop\.txt: no usable text: .*stopwords, numbers and punctuation$" stop.txt -q
 }
 case_binary_files() {
   good_notes d
@@ -194,6 +194,9 @@ case_malformed_jsonl() {
   grep -Eq "talks\.jsonl:3: " "$W/.err" || fail "line 3 not named"
   grep -Eq "talks\.jsonl:4: " "$W/.err" || fail "line 4 not named"
   grep -Eq '"documents": *2' "$W/.out" || fail "the two good records were not both read"
+  # Only bad records: the file was found and read, and the message says so.
+  printf 'not json at all\n{"text": 42}\n' > bad.jsonl
+  expect 1 "bad\.jsonl: no usable text: the 1 file\(s\) read hold no talk" bad.jsonl -q
 }
 
 # --- output safety -----------------------------------------------------------------------------
