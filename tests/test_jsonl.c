@@ -222,8 +222,39 @@ static void test_long_plain(void) {
   free(want);
 }
 
+/* An escaped quote, and separately a raw tab (a control byte, which makes the record bad), at
+ * every offset of a string around two 8-byte blocks: the plain runs stop exactly there. */
+static void test_special_offsets(void) {
+  for (size_t k = 0; k <= 17; k++) {
+    char data[128], want[64];
+    size_t o = (size_t)snprintf(data, sizeof data, "{\"text\": \"");
+    size_t w = 0;
+    for (size_t i = 0; i < 17; i++) {
+      if (i == k) {
+        memcpy(data + o, "\\\"", 2);
+        o += 2;
+        want[w++] = '"';
+      }
+      data[o++] = (char)('a' + i);
+      want[w++] = (char)('a' + i);
+    }
+    o += (size_t)snprintf(data + o, sizeof data - o, "\"}\n{\"text\": \"%.*s\t.\"}\n", (int)k,
+                          "abcdefghijklmnopq");
+    rs_sink ks;
+    size_t bad;
+    size_t n = run(data, o, &ks, &bad);
+    CHECK_MSG(n == 1, "offset %zu: %zu talks, want 1 (the tab's record is bad)", k, n);
+    if (n == 1) {
+      const char *t = rs_text_of(&ks, 0);
+      CHECK_MSG(strlen(t) == w && memcmp(t, want, w) == 0, "offset %zu: text '%s'", k, t);
+    }
+    rs_free(&ks);
+  }
+}
+
 int main(void) {
   test_good();
+  test_special_offsets();
   test_long_plain();
   test_titles();
   test_malformed();
