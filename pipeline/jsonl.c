@@ -177,8 +177,6 @@ static int hex4(jp *p, unsigned *v) {
   return 0;
 }
 
-/* A string, the opening quote next. Decoded bytes go to o (may be NULL). Raw bytes >= 0x80 pass
- * through unchecked; the sink side repairs them. */
 /* How many of b[0..n) surely hold no quote, backslash or control byte, eight at a time: the
  * bytes after it are then looked at one by one. Each test is a word-wide one: a byte below 0x20,
  * or one equal to '"' or '\\', sets its top bit in the mask. */
@@ -195,6 +193,8 @@ static size_t plain_run8(const unsigned char *b, size_t n) {
   return i;
 }
 
+/* A string, the opening quote next. Decoded bytes go to o (may be NULL). Raw bytes >= 0x80 pass
+ * through unchecked; the sink side repairs them. */
 static int parse_string(jp *p, jout *o) {
   (void)rds_getc(p->s); /* the quote (after a seek the window may be empty: no pos++) */
   for (;;) {
